@@ -1,0 +1,87 @@
+#pragma once
+// The domain: a Contact is the person; a Lead is one source's record of that person; an
+// Interaction is a message in or out; an Opportunity carries the pipeline stage and outcome.
+// Plain copyable values with no I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/phone.hpp"
+
+namespace jorge {
+
+using ContactId = int64_t;
+using EventId = int64_t;
+
+struct Money {
+  int64_t cents = 0;
+  static Money from_dollars(double dollars);
+  bool operator==(const Money&) const = default;
+};
+
+// Where a contact is in the funnel; moves forward as events arrive.
+enum class Stage { kNew, kEngaged, kOpportunity, kWon, kLost, kAbandoned };
+enum class Outcome { kOpen, kWon, kLost, kAbandoned };
+enum class Direction { kInbound, kOutbound };
+
+std::string_view stage_name(Stage stage);  // "new", "engaged", ...
+std::optional<Stage> parse_stage(std::string_view name);
+std::string_view outcome_name(Outcome outcome);
+std::optional<Outcome> parse_outcome(std::string_view name);
+std::string_view direction_name(Direction direction);
+// The stage a contact reaches when an opportunity of this outcome is seen.
+Stage stage_for_outcome(Outcome outcome);
+
+// A typed custom field from any source; lists come from multi-select questions.
+using FieldValue = std::variant<std::string, double, bool, std::vector<std::string>>;
+struct CustomField {
+  std::string key;  // the source's field id or question key
+  FieldValue value;
+  bool operator==(const CustomField&) const = default;
+};
+std::string_view field_type_name(const FieldValue& value);  // "text", "number", "bool", "list"
+
+// What one source says about a person. Empty strings mean "not given".
+struct ContactFacts {
+  std::string external_id;  // the source's id for the person, when it has one
+  std::string first_name, last_name, full_name;
+  std::optional<Phone> phone;
+  std::string email;
+  std::string address, city, state, postal_code, country;
+  std::string lead_source;  // the free-text "source" a CRM keeps ("zillow", "facebook form")
+  std::vector<std::string> tags;
+  std::optional<bool> do_not_disturb;
+  std::vector<CustomField> custom_fields;
+};
+
+struct InteractionRecord {
+  std::string external_id;  // the source's message id
+  Direction direction = Direction::kInbound;
+  std::string channel;  // "SMS", "Email", ...
+  std::string body;
+  SystemTime occurred_at{};
+};
+
+struct OpportunityRecord {
+  std::string external_id;
+  std::string name, pipeline_id, pipeline_stage_id;
+  Outcome outcome = Outcome::kOpen;
+  Money value;
+};
+
+// One delivery from a source, parsed and normalised, ready to be stored in one transaction.
+struct InboundEvent {
+  std::string source;           // "ghl", "manual", ...
+  std::string event_type;       // the source's name for it ("ContactCreate")
+  std::string idempotency_key;  // same delivery again -> same key
+  bool recognised = true;       // false: stored and counted, nothing else
+  SystemTime occurred_at{};
+  std::optional<ContactFacts> contact;  // for messages/opportunities: at least external_id
+  std::optional<InteractionRecord> interaction;
+  std::optional<OpportunityRecord> opportunity;
+};
+
+}  // namespace jorge

@@ -1,0 +1,150 @@
+#include "ingest/ghl/ghl_adapter.hpp"
+
+#include "ingest/internal/json_body.hpp"
+#include "ingest/normalise.hpp"
+
+namespace jorge::ingest {
+namespace {
+
+using nlohmann::json;
+using internal::text_field;
+
+enum class GhlKind { kContact, kMessage, kOpportunity, kUnhandled };
+
+GhlKind kind_of(std::string_view type) {
+  if (type == "ContactCreate" || type == "ContactUpdate" || type == "ContactTagUpdate" || type == "ContactDndUpdate")
+    return GhlKind::kContact;
+  if (type == "InboundMessage" || type == "OutboundMessage") return GhlKind::kMessage;
+  if (type == "OpportunityCreate" || type == "OpportunityStatusUpdate" || type == "OpportunityStageUpdate")
+    return GhlKind::kOpportunity;
+  return GhlKind::kUnhandled;
+}
+
+bool dnd_active(const json& body) {
+  auto dnd = body.find("dnd");
+  if (dnd != body.end() && dnd->is_boolean() && dnd->get<bool>()) return true;
+  auto settings = body.find("dndSettings");
+  if (settings == body.end() || !settings->is_object()) return false;
+  auto sms = settings->find("SMS");
+  if (sms == settings->end() || !sms->is_object()) return false;
+  std::string status = text_field(*sms, "status");
+  return status == "active" || status == "permanent";
+}
+
+ContactFacts contact_facts(const json& body) {
+  ContactFacts facts;
+  facts.external_id = text_field(body, "id");
+  if (facts.external_id.empty()) facts.external_id = text_field(body, "contactId");
+  std::string first = text_field(body, "firstName"), last = text_field(body, "lastName"),
+              full = text_field(body, "name"), phone = text_field(body, "phone"), email = text_field(body, "email");
+  facts.country = text_field(body, "country");
+  normalise_contact({first, last, full, phone, email, facts.country}, facts);
+  facts.address = clean_text(text_field(body, "address1"));
+  facts.city = clean_text(text_field(body, "city"));
+  facts.state = clean_text(text_field(body, "state"));
+  facts.postal_code = clean_text(text_field(body, "postalCode"));
+  facts.lead_source = clean_text(text_field(body, "source"));
+  if (body.contains("dnd") || body.contains("dndSettings")) facts.do_not_disturb = dnd_active(body);
+  if (auto tags = body.find("tags"); tags != body.end() && tags->is_array())
+    for (const auto& tag : *tags)
+      if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());
+  if (auto fields = body.find("customFields"); fields != body.end() && fields->is_array())
+    for (const auto& field : *fields) {
+      if (!field.is_object()) continue;
+      std::string key = text_field(field, "id");
+      if (key.empty()) key = text_field(field, "key");
+      if (key.empty() || !field.contains("value")) continue;
+      facts.custom_fields.push_back({key, internal::field_value(field["value"])});
+    }
+  return facts;
+}
+
+void read_message(const json& body, InboundEvent& event) {
+  InteractionRecord message;
+  message.external_id = text_field(body, "messageId");
+  message.direction = text_field(body, "type") == "OutboundMessage" ? Direction::kOutbound : Direction::kInbound;
+  message.channel = text_field(body, "messageType");
+  message.body = text_field(body, "body");
+  message.occurred_at = event.occurred_at;
+  ContactFacts contact;
+  contact.external_id = text_field(body, "contactId");
+  // The sender's number identifies the person when the contact id is new to us.
+  std::string phone = text_field(body, message.direction == Direction::kInbound ? "from" : "to");
+  if (message.channel == "SMS") normalise_contact({{}, {}, {}, phone, {}, {}}, contact);
+  event.contact = std::move(contact);
+  event.interaction = std::move(message);
+}
+
+void read_opportunity(const json& body, InboundEvent& event) {
+  OpportunityRecord opportunity;
+  opportunity.external_id = text_field(body, "id");
+  opportunity.name = clean_text(text_field(body, "name"));
+  opportunity.pipeline_id = text_field(body, "pipelineId");
+  opportunity.pipeline_stage_id = text_field(body, "pipelineStageId");
+  opportunity.outcome = parse_outcome(text_field(body, "status")).value_or(Outcome::kOpen);
+  if (auto value = body.find("monetaryValue"); value != body.end() && value->is_number())
+    opportunity.value = Money::from_dollars(value->get<double>());
+  ContactFacts contact;
+  contact.external_id = text_field(body, "contactId");
+  event.contact = std::move(contact);
+  event.opportunity = std::move(opportunity);
+}
+
+class GhlAdapter final : public SourceAdapter {
+ public:
+  explicit GhlAdapter(GhlWebhookKeys keys) : keys_(std::move(keys)) {}
+
+  std::string_view name() const override { return "ghl"; }
+
+  Status verify(const WebhookRequest& request) const override {
+    if (!keys_.verify_signatures) return ok_status();
+    // The official SDK prefers the newer Ed25519 header and falls back to the RSA one.
+    std::string_view ed25519 = request.header("x-ghl-signature");
+    if (!ed25519.empty() && keys_.ed25519 && verify_signature(*keys_.ed25519, request.body, ed25519))
+      return ok_status();
+    std::string_view rsa = request.header("x-wh-signature");
+    if (!rsa.empty() && keys_.rsa && verify_signature(*keys_.rsa, request.body, rsa)) return ok_status();
+    if (ed25519.empty() && rsa.empty())
+      return Error{ErrorCode::kUnauthenticated, "ghl: missing x-wh-signature / x-ghl-signature header"};
+    return Error{ErrorCode::kUnauthenticated, "ghl: signature does not match the body and the configured public key"};
+  }
+
+  Result<std::vector<InboundEvent>> parse(std::string_view body) const override {
+    JORGE_TRY(json parsed, internal::parse_json_object("ghl", body));
+    InboundEvent event;
+    event.source = "ghl";
+    event.event_type = text_field(parsed, "type");
+    if (event.event_type.empty()) return Error{ErrorCode::kInvalidArgument, "ghl: missing \"type\""};
+    if (event.event_type.size() > 64) return Error{ErrorCode::kInvalidArgument, "ghl: \"type\" is too long"};
+    if (text_field(parsed, "locationId").empty())
+      return Error{ErrorCode::kInvalidArgument, "ghl: missing \"locationId\""};
+    // The webhook id is the delivery's identity; without one, the exact bytes are.
+    event.idempotency_key = text_field(parsed, "webhookId");
+    if (event.idempotency_key.empty() || event.idempotency_key.size() > 200)
+      event.idempotency_key = "sha256:" + sha256_hex(body);
+    std::string date = text_field(parsed, "dateAdded");
+    if (date.empty() || !parse_iso8601(date, event.occurred_at)) parse_iso8601(text_field(parsed, "timestamp"), event.occurred_at);
+    switch (kind_of(event.event_type)) {
+      case GhlKind::kContact: event.contact = contact_facts(parsed); break;
+      case GhlKind::kMessage: read_message(parsed, event); break;
+      case GhlKind::kOpportunity: read_opportunity(parsed, event); break;
+      case GhlKind::kUnhandled: event.recognised = false; break;
+    }
+    if (event.contact && event.contact->external_id.empty() && !event.contact->phone && event.contact->email.empty())
+      return Error{ErrorCode::kInvalidArgument, "ghl: " + event.event_type + " names no contact (id, contactId, phone or email)"};
+    std::vector<InboundEvent> events;
+    events.push_back(std::move(event));
+    return events;
+  }
+
+ private:
+  GhlWebhookKeys keys_;
+};
+
+}  // namespace
+
+std::unique_ptr<SourceAdapter> make_ghl_adapter(GhlWebhookKeys keys) {
+  return std::make_unique<GhlAdapter>(std::move(keys));
+}
+
+}  // namespace jorge::ingest

@@ -1,0 +1,39 @@
+#include "ingest/internal/json_body.hpp"
+
+#include "core/text.hpp"
+
+namespace jorge::ingest::internal {
+
+Result<nlohmann::json> parse_json_object(std::string_view source, std::string_view body) {
+  if (!is_valid_utf8(body)) return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body is not valid UTF-8"};
+  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded())
+    return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body is not valid JSON"};
+  if (!parsed.is_object())
+    return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body must be a JSON object"};
+  return parsed;
+}
+
+std::string text_field(const nlohmann::json& object, const char* key) {
+  auto found = object.find(key);
+  if (found == object.end()) return {};
+  if (found->is_string()) return found->get<std::string>();
+  if (found->is_number_integer()) return std::to_string(found->get<int64_t>());
+  if (found->is_number_unsigned()) return std::to_string(found->get<uint64_t>());
+  if (found->is_number_float()) return found->dump();
+  return {};
+}
+
+FieldValue field_value(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number()) return value.get<double>();
+  if (value.is_boolean()) return value.get<bool>();
+  if (value.is_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : value) items.push_back(item.is_string() ? item.get<std::string>() : item.dump());
+    return items;
+  }
+  return value.is_null() ? std::string() : value.dump();
+}
+
+}  // namespace jorge::ingest::internal

@@ -1,0 +1,40 @@
+#pragma once
+// Signature checks over raw request bytes: RSA PKCS#1 v1.5 + SHA-256 (GoHighLevel's
+// x-wh-signature), Ed25519 (x-ghl-signature). Keys are immutable after loading, so one key is
+// shared by every thread; each check uses its own context, so checks run on every core.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+
+typedef struct evp_pkey_st EVP_PKEY;
+
+namespace jorge::ingest {
+
+class PublicKey {
+ public:
+  // Loads an SPKI PEM ("BEGIN PUBLIC KEY"). kInvalidArgument with the reason when it is not one.
+  static Result<PublicKey> from_pem(std::string_view pem);
+  static Result<PublicKey> from_pem_file(const std::string& path);
+  bool is_ed25519() const;
+  bool is_rsa() const;
+  EVP_PKEY* get() const { return key_.get(); }
+
+ private:
+  struct Free { void operator()(EVP_PKEY* key) const; };
+  std::shared_ptr<EVP_PKEY> key_;  // shared: copies of a PublicKey are cheap and read-only
+};
+
+// True when `signature_base64` is a valid signature of `message` under `key` (RSA-SHA256 or
+// Ed25519, chosen by the key's type). Never throws; bad base64 is simply false.
+bool verify_signature(const PublicKey& key, std::string_view message, std::string_view signature_base64);
+
+std::string base64_encode(std::string_view bytes);
+// Accepts standard base64 with or without padding and ignores surrounding white space; false on bad input.
+bool base64_decode(std::string_view text, std::string& out);
+std::string sha256_hex(std::string_view bytes);
+// Equal contents in time independent of where they differ.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace jorge::ingest

@@ -1,0 +1,236 @@
+#include "store/internal/ingest_transaction.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace jorge::store::internal {
+namespace {
+
+std::optional<int64_t> first_id(const SqlRows& rows) {
+  if (rows.rows.empty() || !rows.rows[0][0]) return std::nullopt;
+  return std::stoll(*rows.rows[0][0]);
+}
+
+SqlValue text_or_null(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
+
+// The contact this event is about: by the source's contact id, then phone, then e-mail.
+Result<std::optional<ContactId>> find_contact(SqlSession& session, const InboundEvent& event) {
+  const ContactFacts& facts = *event.contact;
+  if (!facts.external_id.empty()) {
+    JORGE_TRY(SqlRows rows, session.exec("SELECT contact_id FROM leads WHERE source = $1 AND external_id = $2",
+                                         {event.source, facts.external_id}));
+    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+  }
+  if (facts.phone) {
+    JORGE_TRY(SqlRows rows, session.exec("SELECT id FROM contacts WHERE phone = $1 ORDER BY id LIMIT 1",
+                                         {facts.phone->e164()}));
+    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+  }
+  if (!facts.email.empty()) {
+    JORGE_TRY(SqlRows rows, session.exec("SELECT id FROM contacts WHERE email = $1 ORDER BY id LIMIT 1", {facts.email}));
+    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+  }
+  return std::optional<ContactId>();
+}
+
+Result<ContactId> insert_contact(SqlSession& session, const ContactFacts& facts, int64_t now) {
+  JORGE_TRY(SqlRows rows,
+            session.exec("INSERT INTO contacts (first_name, last_name, full_name, email, phone, address, city, state, "
+                         "postal_code, country, lead_source, tags, do_not_disturb, stage, created_at, updated_at) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $14, $14) RETURNING id",
+                         {facts.first_name, facts.last_name, facts.full_name, text_or_null(facts.email),
+                          facts.phone ? SqlValue{facts.phone->e164()} : SqlValue{}, facts.address, facts.city,
+                          facts.state, facts.postal_code, facts.country, facts.lead_source, join_tags(facts.tags),
+                          int64_t{facts.do_not_disturb.value_or(false)}, now}));
+  auto id = first_id(rows);
+  if (!id) return Error{ErrorCode::kInternal, "store: contact insert returned no id"};
+  return *id;
+}
+
+// What a source says now wins over what it said before; what it leaves out stays as it was.
+Status update_contact(SqlSession& session, ContactId id, const ContactFacts& facts, int64_t now) {
+  auto run = session.exec(
+      "UPDATE contacts SET "
+      "first_name = CASE WHEN CAST($2 AS TEXT) = '' THEN first_name ELSE CAST($2 AS TEXT) END, "
+      "last_name = CASE WHEN CAST($3 AS TEXT) = '' THEN last_name ELSE CAST($3 AS TEXT) END, "
+      "full_name = CASE WHEN CAST($4 AS TEXT) = '' THEN full_name ELSE CAST($4 AS TEXT) END, "
+      "email = COALESCE(CAST($5 AS TEXT), email), phone = COALESCE(CAST($6 AS TEXT), phone), "
+      "address = CASE WHEN CAST($7 AS TEXT) = '' THEN address ELSE CAST($7 AS TEXT) END, city = CASE WHEN CAST($8 AS TEXT) = '' THEN city ELSE CAST($8 AS TEXT) END, "
+      "state = CASE WHEN CAST($9 AS TEXT) = '' THEN state ELSE CAST($9 AS TEXT) END, "
+      "postal_code = CASE WHEN CAST($10 AS TEXT) = '' THEN postal_code ELSE CAST($10 AS TEXT) END, "
+      "country = CASE WHEN CAST($11 AS TEXT) = '' THEN country ELSE CAST($11 AS TEXT) END, "
+      "lead_source = CASE WHEN CAST($12 AS TEXT) = '' THEN lead_source ELSE CAST($12 AS TEXT) END, "
+      "tags = CASE WHEN CAST($13 AS BIGINT) = 1 THEN CAST($14 AS TEXT) ELSE tags END, "
+      "do_not_disturb = COALESCE(CAST($15 AS BIGINT), do_not_disturb), updated_at = $16 WHERE id = $1",
+      {id, facts.first_name, facts.last_name, facts.full_name, text_or_null(facts.email),
+       facts.phone ? SqlValue{facts.phone->e164()} : SqlValue{}, facts.address, facts.city, facts.state,
+       facts.postal_code, facts.country, facts.lead_source, int64_t{!facts.tags.empty()}, join_tags(facts.tags),
+       facts.do_not_disturb ? SqlValue{int64_t{*facts.do_not_disturb}} : SqlValue{}, now});
+  if (!run.ok()) return run.take_error();
+  return ok_status();
+}
+
+Status save_source_record(SqlSession& session, const InboundEvent& event, ContactId contact, EventId raw_event,
+                          const std::string& raw_body, int64_t now) {
+  // A person without a source id (a manual entry) is recorded under the delivery's key.
+  std::string external_id = event.contact->external_id.empty() ? event.idempotency_key : event.contact->external_id;
+  // The newest description of the person replaces the payload; a message or opportunity
+  // about a known person leaves it alone.
+  bool describes_person = !event.interaction && !event.opportunity;
+  const char* sql = describes_person
+                        ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, payload) "
+                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, external_id) DO UPDATE SET "
+                          "payload = excluded.payload, raw_event_id = excluded.raw_event_id"
+                        : "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, payload) "
+                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, external_id) DO NOTHING";
+  auto run = session.exec(sql, {contact, event.source, external_id, now, raw_event, raw_body});
+  if (!run.ok()) return run.take_error();
+  for (const CustomField& field : event.contact->custom_fields) {
+    auto saved = session.exec(
+        "INSERT INTO custom_fields (contact_id, source, field_key, value_type, value, updated_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contact_id, source, field_key) DO UPDATE SET "
+        "value_type = excluded.value_type, value = excluded.value, updated_at = excluded.updated_at",
+        {contact, event.source, field.key, std::string(field_type_name(field.value)), encode_field_value(field.value),
+         now});
+    if (!saved.ok()) return saved.take_error();
+  }
+  return ok_status();
+}
+
+Result<Stage> current_stage(SqlSession& session, ContactId contact) {
+  JORGE_TRY(SqlRows rows, session.exec("SELECT stage FROM contacts WHERE id = $1", {contact}));
+  if (rows.rows.empty() || !rows.rows[0][0]) return Error{ErrorCode::kInternal, "store: contact vanished"};
+  return parse_stage(*rows.rows[0][0]).value_or(Stage::kNew);
+}
+
+Status set_stage(SqlSession& session, ContactId contact, Stage stage, int64_t now) {
+  auto run = session.exec("UPDATE contacts SET stage = $2, updated_at = $3 WHERE id = $1",
+                          {contact, std::string(stage_name(stage)), now});
+  if (!run.ok()) return run.take_error();
+  return ok_status();
+}
+
+Status save_interaction(SqlSession& session, const InboundEvent& event, ContactId contact, EventId raw_event,
+                        int64_t now) {
+  const InteractionRecord& message = *event.interaction;
+  std::string external_id = message.external_id.empty() ? event.idempotency_key : message.external_id;
+  int64_t occurred = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
+  JORGE_TRY(SqlRows inserted,
+            session.exec("INSERT INTO interactions (contact_id, source, external_id, direction, channel, body, "
+                         "occurred_at, raw_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                         "ON CONFLICT (source, external_id) DO NOTHING",
+                         {contact, event.source, external_id, std::string(direction_name(message.direction)),
+                          message.channel, message.body, occurred, raw_event}));
+  if (inserted.affected == 0 || message.direction != Direction::kInbound) return ok_status();
+  JORGE_TRY(Stage stage, current_stage(session, contact));
+  return stage == Stage::kNew ? set_stage(session, contact, Stage::kEngaged, now) : ok_status();
+}
+
+Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
+  const OpportunityRecord& opportunity = *event.opportunity;
+  auto run = session.exec(
+      "INSERT INTO opportunities (contact_id, source, external_id, name, pipeline_id, pipeline_stage_id, outcome, "
+      "value_cents, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "ON CONFLICT (source, external_id) DO UPDATE SET name = excluded.name, pipeline_id = excluded.pipeline_id, "
+      "pipeline_stage_id = excluded.pipeline_stage_id, outcome = excluded.outcome, "
+      "value_cents = excluded.value_cents, updated_at = excluded.updated_at",
+      {contact, event.source, opportunity.external_id.empty() ? event.idempotency_key : opportunity.external_id,
+       opportunity.name, opportunity.pipeline_id, opportunity.pipeline_stage_id,
+       std::string(outcome_name(opportunity.outcome)), opportunity.value.cents, now});
+  if (!run.ok()) return run.take_error();
+  JORGE_TRY(Stage stage, current_stage(session, contact));
+  Stage next = stage_for_outcome(opportunity.outcome);
+  // An open opportunity moves a new or engaged contact forward, never a closed one back.
+  bool moves = opportunity.outcome != Outcome::kOpen || stage == Stage::kNew || stage == Stage::kEngaged;
+  return moves && next != stage ? set_stage(session, contact, next, now) : ok_status();
+}
+
+}  // namespace
+
+Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
+                                  int64_t now) {
+  JORGE_TRY(SqlRows inserted,
+            session.exec("INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body) "
+                         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
+                         {event.source, event.idempotency_key, event.event_type, int64_t{event.recognised}, now,
+                          raw_body}));
+  IngestOutcome outcome;
+  if (auto id = first_id(inserted)) {
+    outcome.event_id = *id;
+  } else {
+    JORGE_TRY(SqlRows existing, session.exec("SELECT id, contact_id FROM raw_events WHERE source = $1 AND "
+                                             "idempotency_key = $2",
+                                             {event.source, event.idempotency_key}));
+    outcome.duplicate = true;
+    if (auto id = first_id(existing)) outcome.event_id = *id;
+    if (!existing.rows.empty() && existing.rows[0][1]) outcome.contact_id = std::stoll(*existing.rows[0][1]);
+    return outcome;
+  }
+  if (!event.recognised || !event.contact) return outcome;
+
+  const ContactFacts& facts = *event.contact;
+  if (!facts.external_id.empty()) JORGE_TRY_STATUS(session.lock_key(event.source + "/" + facts.external_id));
+  if (facts.phone) JORGE_TRY_STATUS(session.lock_key(facts.phone->e164()));
+  JORGE_TRY(std::optional<ContactId> found, find_contact(session, event));
+  ContactId contact;
+  if (found) {
+    contact = *found;
+    JORGE_TRY_STATUS(update_contact(session, contact, facts, now));
+  } else {
+    JORGE_TRY(contact, insert_contact(session, facts, now));
+  }
+  outcome.contact_id = contact;
+  JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, raw_body, now));
+  if (event.interaction) JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
+  if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact, now));
+  JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact}));
+  (void)linked;
+  JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, run_at, created_at) "
+                                      "VALUES ('process_event', $1, $2, $3, $3)",
+                                      {contact, outcome.event_id, now}));
+  (void)job;
+  return outcome;
+}
+
+std::string encode_field_value(const FieldValue& value) {
+  if (auto* text = std::get_if<std::string>(&value)) return *text;
+  if (auto* number = std::get_if<double>(&value)) return nlohmann::json(*number).dump();
+  if (auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
+  return nlohmann::json(std::get<std::vector<std::string>>(value)).dump();
+}
+
+FieldValue decode_field_value(std::string_view type, const std::string& text) {
+  if (type == "number") return std::strtod(text.c_str(), nullptr);
+  if (type == "bool") return text == "true";
+  if (type == "list") {
+    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    std::vector<std::string> items;
+    if (parsed.is_array())
+      for (const auto& item : parsed)
+        if (item.is_string()) items.push_back(item.get<std::string>());
+    return items;
+  }
+  return text;
+}
+
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& tag : tags) {
+    if (!out.empty()) out.push_back('\n');
+    for (char c : tag) out.push_back(c == '\n' ? ' ' : c);
+  }
+  return out;
+}
+
+std::vector<std::string> split_tags(const std::string& text) {
+  std::vector<std::string> tags;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    tags.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return tags;
+}
+
+}  // namespace jorge::store::internal

@@ -1,0 +1,18 @@
+#pragma once
+#include "store/internal/sql_session.hpp"
+#include "store/store.hpp"
+
+namespace jorge::store::internal {
+
+// The writes of one inbound event. REQUIRES: inside a transaction on `session`.
+// On error the caller rolls the transaction back.
+Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
+                                  int64_t now_millis);
+
+// Custom field values as stored: lists as a JSON array, numbers in shortest form.
+std::string encode_field_value(const FieldValue& value);
+FieldValue decode_field_value(std::string_view type, const std::string& text);
+std::string join_tags(const std::vector<std::string>& tags);
+std::vector<std::string> split_tags(const std::string& text);
+
+}  // namespace jorge::store::internal

@@ -1,0 +1,43 @@
+#pragma once
+// What the shared SQL store needs from a database connection. One session is used by one
+// thread at a time. Parameters are written $1, $2, ... in both backends.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace jorge::store::internal {
+
+using SqlValue = std::variant<std::monostate, int64_t, std::string>;  // NULL, integer, text
+using SqlRow = std::vector<std::optional<std::string>>;
+
+struct SqlRows {
+  std::vector<SqlRow> rows;
+  int64_t affected = 0;
+};
+
+class SqlSession {
+ public:
+  virtual ~SqlSession() = default;
+  virtual Result<SqlRows> exec(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several ';'-separated statements without parameters (migrations).
+  virtual Status exec_script(std::string_view sql) = 0;
+  virtual Status begin() = 0;  // SQLite: BEGIN IMMEDIATE (take the write lock up front)
+  virtual Status commit() = 0;
+  virtual void rollback() = 0;  // never fails from the caller's view; a broken session reconnects
+  // Serialises concurrent transactions touching the same identity (PostgreSQL advisory lock;
+  // a no-op where one writer holds the database).
+  virtual Status lock_key(std::string_view key) = 0;
+};
+
+using SessionFactory = std::function<Result<std::unique_ptr<SqlSession>>()>;
+
+enum class Backend { kSqlite, kPostgres };
+
+}  // namespace jorge::store::internal

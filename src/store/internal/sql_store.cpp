@@ -1,0 +1,319 @@
+#include "store/internal/sql_store.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "store/internal/ingest_transaction.hpp"
+#include "store/internal/migrations.hpp"
+
+namespace jorge::store::internal {
+namespace {
+
+struct PendingWrite {
+  InboundEvent event;
+  std::string raw_body;
+  IngestCallback done;
+};
+
+// Sessions for reads, created on demand and reused; a session that failed is dropped.
+class SessionPool {
+ public:
+  explicit SessionPool(SessionFactory factory) : factory_(std::move(factory)) {}
+
+  template <class Work>
+  auto with_session(Work&& work) -> decltype(work(std::declval<SqlSession&>())) {
+    std::unique_ptr<SqlSession> session;
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        session = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!session) {
+      auto opened = factory_();
+      if (!opened.ok()) return opened.take_error();
+      session = std::move(opened).value();
+    }
+    auto result = work(*session);
+    if (result.ok() || result.error().code != ErrorCode::kUnavailable) {
+      std::lock_guard lock(mutex_);
+      idle_.push_back(std::move(session));
+    }
+    return result;
+  }
+
+ private:
+  SessionFactory factory_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<SqlSession>> idle_;
+};
+
+int64_t to_int(const std::optional<std::string>& text) { return text ? std::stoll(*text) : 0; }
+std::string to_text(const std::optional<std::string>& text) { return text.value_or(""); }
+
+class SqlStore final : public Store {
+ public:
+  SqlStore(Backend backend, SessionFactory factory, Clock& clock, const StoreOptions& options)
+      : backend_(backend), factory_(factory), clock_(clock), options_(options), readers_(factory) {}
+
+  ~SqlStore() override { close(); }
+
+  Status start() {
+    JORGE_TRY(std::unique_ptr<SqlSession> session, factory_());
+    JORGE_TRY_STATUS(migrate(*session, backend_, to_unix_millis(clock_.now())));
+    int writers = options_.writer_threads > 0 ? options_.writer_threads : (backend_ == Backend::kSqlite ? 1 : 4);
+    std::vector<std::unique_ptr<SqlSession>> sessions;
+    sessions.push_back(std::move(session));
+    for (int i = 1; i < writers; ++i) {
+      JORGE_TRY(std::unique_ptr<SqlSession> extra, factory_());
+      sessions.push_back(std::move(extra));
+    }
+    for (auto& writer_session : sessions)
+      writers_.emplace_back([this, s = std::move(writer_session)]() mutable { write_loop(std::move(s)); });
+    return ok_status();
+  }
+
+  void ingest_async(InboundEvent event, std::string raw_body, IngestCallback done) override {
+    bool closing;
+    {
+      std::lock_guard lock(mutex_);
+      closing = closing_;
+      if (!closing && static_cast<int>(queue_.size()) < options_.max_pending) {
+        queue_.push_back({std::move(event), std::move(raw_body), std::move(done)});
+        wake_.notify_one();
+        return;
+      }
+    }
+    if (closing) done(Error{ErrorCode::kUnavailable, "the store is shutting down; retry"});
+    else done(Error{ErrorCode::kResourceExhausted, "too many writes waiting for the database; retry later"});
+  }
+
+  Result<LeadPage> list_leads(const LeadFilter& filter) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<LeadPage> {
+      std::string sql = "SELECT c.id, c.full_name, c.phone, c.email, c.stage, c.created_at, c.updated_at "
+                        "FROM contacts c WHERE c.id > $1";
+      std::vector<SqlValue> params{filter.after_id};
+      if (filter.stage) {
+        params.emplace_back(std::string(stage_name(*filter.stage)));
+        sql += " AND c.stage = $" + std::to_string(params.size());
+      }
+      if (filter.updated_since) {
+        params.emplace_back(to_unix_millis(*filter.updated_since));
+        sql += " AND c.updated_at >= $" + std::to_string(params.size());
+      }
+      if (!filter.source.empty()) {
+        params.emplace_back(filter.source);
+        sql += " AND EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = c.id AND l.source = $" +
+               std::to_string(params.size()) + ")";
+      }
+      params.emplace_back(int64_t{filter.limit} + 1);
+      sql += " ORDER BY c.id LIMIT $" + std::to_string(params.size());
+      JORGE_TRY(SqlRows rows, session.exec(sql, params));
+      LeadPage page;
+      for (const SqlRow& row : rows.rows) {
+        if (static_cast<int>(page.leads.size()) == filter.limit) {
+          page.next_after_id = page.leads.back().id;
+          break;
+        }
+        page.leads.push_back(summary_from(row));
+      }
+      JORGE_TRY_STATUS(attach_sources(session, page.leads));
+      return page;
+    });
+  }
+
+  Result<LeadDetail> get_lead(ContactId id) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<LeadDetail> {
+      JORGE_TRY(SqlRows rows,
+                session.exec("SELECT id, full_name, phone, email, stage, created_at, updated_at, first_name, "
+                             "last_name, address, city, state, postal_code, country, lead_source, tags, "
+                             "do_not_disturb FROM contacts WHERE id = $1",
+                             {id}));
+      if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(id)};
+      const SqlRow& row = rows.rows[0];
+      LeadDetail detail;
+      detail.summary = summary_from(row);
+      detail.first_name = to_text(row[7]);
+      detail.last_name = to_text(row[8]);
+      detail.address = to_text(row[9]);
+      detail.city = to_text(row[10]);
+      detail.state = to_text(row[11]);
+      detail.postal_code = to_text(row[12]);
+      detail.country = to_text(row[13]);
+      detail.lead_source = to_text(row[14]);
+      detail.tags = split_tags(to_text(row[15]));
+      detail.do_not_disturb = to_int(row[16]) != 0;
+      std::vector<LeadSummary> one{detail.summary};
+      JORGE_TRY_STATUS(attach_sources(session, one));
+      detail.summary.sources = one[0].sources;
+      JORGE_TRY(SqlRows records, session.exec("SELECT source, external_id, received_at, payload FROM leads "
+                                              "WHERE contact_id = $1 ORDER BY id",
+                                              {id}));
+      for (const SqlRow& r : records.rows)
+        detail.records.push_back({to_text(r[0]), to_text(r[1]), from_unix_millis(to_int(r[2])), to_text(r[3])});
+      JORGE_TRY(SqlRows fields, session.exec("SELECT field_key, value_type, value FROM custom_fields "
+                                             "WHERE contact_id = $1 ORDER BY source, field_key",
+                                             {id}));
+      for (const SqlRow& r : fields.rows)
+        detail.custom_fields.push_back({to_text(r[0]), decode_field_value(to_text(r[1]), to_text(r[2]))});
+      JORGE_TRY(SqlRows messages, session.exec("SELECT source, external_id, direction, channel, body, occurred_at "
+                                               "FROM interactions WHERE contact_id = $1 ORDER BY occurred_at, id",
+                                               {id}));
+      for (const SqlRow& r : messages.rows) {
+        InteractionRecord record{to_text(r[1]), to_text(r[2]) == "outbound" ? Direction::kOutbound : Direction::kInbound,
+                                 to_text(r[3]), to_text(r[4]), from_unix_millis(to_int(r[5]))};
+        detail.interactions.push_back({to_text(r[0]), std::move(record)});
+      }
+      JORGE_TRY(SqlRows opportunities,
+                session.exec("SELECT source, external_id, name, pipeline_id, pipeline_stage_id, outcome, value_cents, "
+                             "updated_at FROM opportunities WHERE contact_id = $1 ORDER BY id",
+                             {id}));
+      for (const SqlRow& r : opportunities.rows) {
+        OpportunityRecord record{to_text(r[1]), to_text(r[2]), to_text(r[3]), to_text(r[4]),
+                                 parse_outcome(to_text(r[5])).value_or(Outcome::kOpen), Money{to_int(r[6])}};
+        detail.opportunities.push_back({to_text(r[0]), std::move(record), from_unix_millis(to_int(r[7]))});
+      }
+      return detail;
+    });
+  }
+
+  Status check_ready() override {
+    auto version = readers_.with_session([](SqlSession& session) { return applied_schema_version(session); });
+    if (!version.ok()) return Error{ErrorCode::kUnavailable, version.error().message};
+    if (*version != latest_schema_version())
+      return Error{ErrorCode::kFailedPrecondition, "schema version " + std::to_string(*version) + ", this binary needs " +
+                                                       std::to_string(latest_schema_version())};
+    return ok_status();
+  }
+
+  Result<StoreCounts> counts() override {
+    return readers_.with_session([](SqlSession& session) -> Result<StoreCounts> {
+      JORGE_TRY(SqlRows rows, session.exec(
+                                  "SELECT (SELECT COUNT(*) FROM raw_events), (SELECT COUNT(*) FROM contacts), "
+                                  "(SELECT COUNT(*) FROM leads), (SELECT COUNT(*) FROM interactions), "
+                                  "(SELECT COUNT(*) FROM jobs)"));
+      const SqlRow& row = rows.rows.at(0);
+      return StoreCounts{to_int(row[0]), to_int(row[1]), to_int(row[2]), to_int(row[3]), to_int(row[4])};
+    });
+  }
+
+  void close() override {
+    {
+      std::lock_guard lock(mutex_);
+      if (closing_) return;
+      closing_ = true;
+      wake_.notify_all();
+    }
+    for (auto& writer : writers_) writer.join();
+    writers_.clear();
+  }
+
+ private:
+  static LeadSummary summary_from(const SqlRow& row) {
+    LeadSummary summary;
+    summary.id = to_int(row[0]);
+    summary.full_name = to_text(row[1]);
+    summary.phone = to_text(row[2]);
+    summary.email = to_text(row[3]);
+    summary.stage = parse_stage(to_text(row[4])).value_or(Stage::kNew);
+    summary.created_at = from_unix_millis(to_int(row[5]));
+    summary.updated_at = from_unix_millis(to_int(row[6]));
+    return summary;
+  }
+
+  Status attach_sources(SqlSession& session, std::vector<LeadSummary>& leads) {
+    if (leads.empty()) return ok_status();
+    JORGE_TRY(SqlRows rows, session.exec("SELECT DISTINCT contact_id, source FROM leads WHERE contact_id >= $1 AND "
+                                         "contact_id <= $2 ORDER BY contact_id, source",
+                                         {leads.front().id, leads.back().id}));
+    size_t at = 0;
+    for (const SqlRow& row : rows.rows) {
+      ContactId contact = to_int(row[0]);
+      while (at < leads.size() && leads[at].id < contact) ++at;
+      if (at < leads.size() && leads[at].id == contact) leads[at].sources.push_back(to_text(row[1]));
+    }
+    return ok_status();
+  }
+
+  void write_loop(std::unique_ptr<SqlSession> session) {
+    std::vector<PendingWrite> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // closing and drained
+        while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      commit_batch(*session, batch);
+      batch.clear();
+    }
+  }
+
+  // One transaction for the whole batch (one fsync). If any event fails, the batch is rolled
+  // back and each event retried in its own transaction, so one bad event cannot sink the rest.
+  void commit_batch(SqlSession& session, std::vector<PendingWrite>& batch) {
+    int64_t now = to_unix_millis(clock_.now());
+    std::vector<Result<IngestOutcome>> outcomes;
+    outcomes.reserve(batch.size());
+    Status status = session.begin();
+    if (status.ok()) {
+      for (PendingWrite& write : batch) {
+        outcomes.push_back(apply_event(session, write.event, write.raw_body, now));
+        if (!outcomes.back().ok()) {
+          status = outcomes.back().error();
+          break;
+        }
+      }
+    }
+    if (status.ok()) status = session.commit();
+    if (status.ok()) {
+      for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+      return;
+    }
+    session.rollback();
+    if (batch.size() == 1 || status.error().code == ErrorCode::kUnavailable) {
+      // The database itself is failing: nobody is acknowledged, senders retry.
+      for (PendingWrite& write : batch) write.done(unavailable(status.error()));
+      return;
+    }
+    for (PendingWrite& write : batch) {
+      std::vector<PendingWrite> one;
+      one.push_back(std::move(write));
+      commit_batch(session, one);
+    }
+  }
+
+  static Error unavailable(const Error& cause) {
+    if (cause.code == ErrorCode::kUnavailable || cause.code == ErrorCode::kAborted)
+      return Error{ErrorCode::kUnavailable, cause.message};
+    return cause;
+  }
+
+  Backend backend_;
+  SessionFactory factory_;
+  Clock& clock_;
+  StoreOptions options_;
+  SessionPool readers_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<PendingWrite> queue_;
+  bool closing_ = false;
+  std::vector<std::thread> writers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sql_store(Backend backend, SessionFactory factory, Clock& clock,
+                                              const StoreOptions& options) {
+  auto store = std::make_unique<SqlStore>(backend, std::move(factory), clock, options);
+  JORGE_TRY_STATUS(store->start());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace jorge::store::internal

@@ -1,0 +1,142 @@
+#include "store/postgres/postgres_session.hpp"
+
+#include <pqxx/pqxx>
+
+#include <optional>
+
+namespace jorge::store::internal {
+namespace {
+
+// Codes by what the caller should do next (SQLSTATE classes: 08 connection, 40 rollback,
+// 53 resources, 57 operator intervention, 23 integrity).
+Error postgres_error(const std::exception& thrown) {
+  std::string message = std::string("postgresql: ") + thrown.what();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (dynamic_cast<const pqxx::broken_connection*>(&thrown)) return Error{ErrorCode::kUnavailable, message};
+  if (auto* sql = dynamic_cast<const pqxx::sql_error*>(&thrown)) {
+    std::string state = sql->sqlstate();
+    if (state.rfind("40", 0) == 0) return Error{ErrorCode::kAborted, message};
+    if (state.rfind("23", 0) == 0) return Error{ErrorCode::kAlreadyExists, message};
+    if (state.rfind("08", 0) == 0 || state.rfind("53", 0) == 0 || state.rfind("57", 0) == 0 ||
+        state.rfind("25", 0) == 0)
+      return Error{ErrorCode::kUnavailable, message};
+  }
+  if (dynamic_cast<const pqxx::in_doubt_error*>(&thrown)) return Error{ErrorCode::kUnavailable, message};
+  return Error{ErrorCode::kInternal, message};
+}
+
+class PostgresSession final : public SqlSession {
+ public:
+  explicit PostgresSession(std::string url) : url_(std::move(url)) {}
+
+  Status connect() {
+    try {
+      transaction_.reset();
+      connection_ = std::make_unique<pqxx::connection>(url_);
+      return ok_status();
+    } catch (const std::exception& thrown) {
+      connection_.reset();
+      return Error{ErrorCode::kUnavailable, postgres_error(thrown).message};
+    }
+  }
+
+  Result<SqlRows> exec(std::string_view sql, const std::vector<SqlValue>& params) override {
+    if (!transaction_ && !connected()) JORGE_TRY_STATUS(connect());
+    std::vector<std::string> texts(params.size());
+    std::vector<const char*> pointers(params.size(), nullptr);
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (auto* integer = std::get_if<int64_t>(&params[i])) texts[i] = std::to_string(*integer);
+      else if (auto* text = std::get_if<std::string>(&params[i])) texts[i] = *text;
+      else continue;
+      pointers[i] = texts[i].c_str();
+    }
+    try {
+      pqxx::result result;
+      std::string query(sql);
+      if (transaction_) {
+        result = transaction_->exec_params(query, pqxx::prepare::make_dynamic_params(pointers));
+      } else {
+        pqxx::nontransaction once(*connection_);
+        result = once.exec_params(query, pqxx::prepare::make_dynamic_params(pointers));
+      }
+      SqlRows out;
+      out.affected = static_cast<int64_t>(result.affected_rows());
+      out.rows.reserve(result.size());
+      for (const auto& row : result) {
+        SqlRow values(row.size());
+        for (pqxx::row::size_type c = 0; c < row.size(); ++c)
+          if (!row[c].is_null()) values[c] = std::string(row[c].c_str(), row[c].size());
+        out.rows.push_back(std::move(values));
+      }
+      return out;
+    } catch (const std::exception& thrown) {
+      return postgres_error(thrown);
+    }
+  }
+
+  Status exec_script(std::string_view sql) override {
+    if (!connected()) JORGE_TRY_STATUS(connect());
+    try {
+      pqxx::nontransaction once(*connection_);
+      once.exec(std::string(sql));
+      return ok_status();
+    } catch (const std::exception& thrown) {
+      return postgres_error(thrown);
+    }
+  }
+
+  Status begin() override {
+    if (!connected()) JORGE_TRY_STATUS(connect());
+    try {
+      transaction_.emplace(*connection_);
+      return ok_status();
+    } catch (const std::exception& thrown) {
+      transaction_.reset();
+      return postgres_error(thrown);
+    }
+  }
+
+  Status commit() override {
+    if (!transaction_) return Error{ErrorCode::kInternal, "postgresql: commit without a transaction"};
+    try {
+      transaction_->commit();
+      transaction_.reset();
+      return ok_status();
+    } catch (const std::exception& thrown) {
+      transaction_.reset();
+      return postgres_error(thrown);
+    }
+  }
+
+  void rollback() override {
+    try {
+      if (transaction_) transaction_->abort();
+    } catch (const std::exception&) {
+      connection_.reset();  // the connection is in an unknown state: start afresh next time
+    }
+    transaction_.reset();
+  }
+
+  Status lock_key(std::string_view key) override {
+    auto locked = exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {std::string(key)});
+    if (!locked.ok()) return locked.take_error();
+    return ok_status();
+  }
+
+ private:
+  bool connected() const { return connection_ && connection_->is_open(); }
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> connection_;
+  std::optional<pqxx::work> transaction_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlSession>> open_postgres_session(const std::string& url) {
+  auto session = std::make_unique<PostgresSession>(url);
+  JORGE_TRY_STATUS(session->connect());
+  return std::unique_ptr<SqlSession>(std::move(session));
+}
+
+}  // namespace jorge::store::internal

@@ -1,0 +1,114 @@
+#pragma once
+// The durable truth: raw events, contacts and their source records, interactions,
+// opportunities and jobs. Safe to call from any thread. Two backends behind one interface:
+// SQLite (sqlite://path, the embedded default) and PostgreSQL (postgresql://...).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/lead.hpp"
+#include "core/result.hpp"
+
+namespace jorge::store {
+
+struct IngestOutcome {
+  EventId event_id = 0;
+  bool duplicate = false;              // the same delivery was stored before: nothing changed
+  std::optional<ContactId> contact_id;  // the person it concerns, when it names one
+};
+// Called exactly once, on a store thread, after the outcome is durable (or known to have failed).
+using IngestCallback = std::function<void(Result<IngestOutcome>)>;
+
+struct LeadFilter {
+  std::string source;                       // only contacts with a record from this source
+  std::optional<Stage> stage;
+  std::optional<SystemTime> updated_since;  // updated at or after
+  ContactId after_id = 0;                   // cursor: contacts with a larger id
+  int limit = 50;                           // 1..500
+};
+
+struct LeadSummary {
+  ContactId id = 0;
+  std::string full_name, phone, email;
+  Stage stage = Stage::kNew;
+  std::vector<std::string> sources;
+  SystemTime created_at{}, updated_at{};
+};
+
+struct LeadPage {
+  std::vector<LeadSummary> leads;
+  std::optional<ContactId> next_after_id;  // set when more leads follow
+};
+
+struct SourceRecord {
+  std::string source, external_id;
+  SystemTime received_at{};
+  std::string payload;  // the raw body as the source sent it
+};
+
+struct StoredInteraction {
+  std::string source;
+  InteractionRecord record;
+};
+
+struct StoredOpportunity {
+  std::string source;
+  OpportunityRecord record;
+  SystemTime updated_at{};
+};
+
+struct LeadDetail {
+  LeadSummary summary;
+  std::string first_name, last_name, address, city, state, postal_code, country, lead_source;
+  std::vector<std::string> tags;
+  bool do_not_disturb = false;
+  std::vector<CustomField> custom_fields;
+  std::vector<SourceRecord> records;
+  std::vector<StoredInteraction> interactions;
+  std::vector<StoredOpportunity> opportunities;
+};
+
+struct StoreCounts {
+  int64_t events = 0, contacts = 0, leads = 0, interactions = 0, jobs = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores `event` in ONE transaction: the raw event with its idempotency key, the contact
+  // upsert (by the source's contact id, then phone, then e-mail), its source record, custom
+  // fields, the interaction or opportunity, and a processing job. Concurrent calls share
+  // commits (group commit); `done` runs only after the commit. A repeated (source,
+  // idempotency_key) changes nothing and reports duplicate. kUnavailable when the database
+  // cannot commit, kResourceExhausted when too many writes are already waiting: both mean
+  // "nothing stored, ask the sender to retry".
+  virtual void ingest_async(InboundEvent event, std::string raw_body, IngestCallback done) = 0;
+  // The same, waiting for the outcome.
+  Result<IngestOutcome> ingest(InboundEvent event, std::string raw_body);
+
+  virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
+  // kNotFound when there is no such contact.
+  virtual Result<LeadDetail> get_lead(ContactId id) = 0;
+  // Database reachable and migrations current; kUnavailable / kFailedPrecondition otherwise.
+  virtual Status check_ready() = 0;
+  virtual Result<StoreCounts> counts() = 0;
+  // Waits for queued writes to finish and their callbacks to run; later writes fail kUnavailable.
+  virtual void close() = 0;
+};
+
+struct StoreOptions {
+  int writer_threads = 0;       // 0: the backend's default (SQLite 1, PostgreSQL 4)
+  int max_batch = 512;          // events per group commit
+  int max_pending = 20000;      // waiting writes before kResourceExhausted
+};
+
+// "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".
+// Applies migrations. kInvalidArgument for an unknown scheme, kUnavailable when unreachable.
+Result<std::unique_ptr<Store>> open_store(const std::string& url, Clock& clock, const StoreOptions& options = {});
+
+}  // namespace jorge::store
