@@ -1,0 +1,107 @@
+#include "api/leads_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+#include "api/leads_json.hpp"
+#include "ingest/manual/manual_lead.hpp"
+
+namespace jorge::api {
+namespace {
+
+constexpr int kMaxPageSize = 500;
+
+bool parse_int(std::string_view text, int64_t& out) {
+  if (text.empty() || text.size() > 18) return false;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+Result<store::LeadFilter> filter_from(const http::Request& request) {
+  store::LeadFilter filter;
+  filter.source = request.query_param("source");
+  if (std::string stage = request.query_param("stage"); !stage.empty()) {
+    filter.stage = parse_stage(stage);
+    if (!filter.stage)
+      return Error{ErrorCode::kInvalidArgument,
+                   "stage: expected one of new, engaged, opportunity, won, lost, abandoned"};
+  }
+  if (std::string since = request.query_param("updated_since"); !since.empty()) {
+    SystemTime time;
+    if (!parse_iso8601(since, time))
+      return Error{ErrorCode::kInvalidArgument, "updated_since: expected an ISO-8601 time like 2026-11-20T15:00:00Z"};
+    filter.updated_since = time;
+  }
+  if (std::string cursor = request.query_param("cursor"); !cursor.empty()) {
+    if (!parse_int(cursor, filter.after_id) || filter.after_id < 0)
+      return Error{ErrorCode::kInvalidArgument, "cursor: pass back the next_cursor of the previous page"};
+  }
+  if (std::string limit = request.query_param("limit"); !limit.empty()) {
+    int64_t value = 0;
+    if (!parse_int(limit, value) || value < 1 || value > kMaxPageSize)
+      return Error{ErrorCode::kInvalidArgument, "limit: expected 1 to 500"};
+    filter.limit = static_cast<int>(value);
+  }
+  return filter;
+}
+
+}  // namespace
+
+void LeadsApi::add_routes(http::Router& router) {
+  auto guarded = [this](void (LeadsApi::*handler)(http::Request&, http::Respond)) {
+    return [this, handler](http::Request& request, http::Respond respond) {
+      if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
+      (this->*handler)(request, std::move(respond));
+    };
+  };
+  router.add("GET", "/api/v1/leads", guarded(&LeadsApi::list));
+  router.add("POST", "/api/v1/leads", guarded(&LeadsApi::create));
+  router.add("GET", "/api/v1/leads/{id}", guarded(&LeadsApi::get));
+}
+
+void LeadsApi::list(http::Request& request, http::Respond respond) {
+  auto filter = filter_from(request);
+  if (!filter.ok()) return respond(http::error_response(filter.error()));
+  auto page = store_.list_leads(*filter);
+  if (!page.ok()) return respond(http::error_response(page.error()));
+  nlohmann::json leads = nlohmann::json::array();
+  for (const auto& lead : page->leads) leads.push_back(lead_summary_json(lead));
+  nlohmann::json body = {{"leads", std::move(leads)},
+                         {"next_cursor", page->next_after_id ? nlohmann::json(std::to_string(*page->next_after_id))
+                                                             : nlohmann::json()}};
+  respond(http::json_response(200, body.dump()));
+}
+
+void LeadsApi::get(http::Request& request, http::Respond respond) {
+  int64_t id = 0;
+  if (!parse_int(request.path_param("id"), id))
+    return respond(http::json_error(400, "invalid_argument", "lead id must be a number"));
+  auto lead = store_.get_lead(id);
+  if (!lead.ok()) return respond(http::error_response(lead.error()));
+  respond(http::json_response(200, lead_detail_json(*lead).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+}
+
+void LeadsApi::create(http::Request& request, http::Respond respond) {
+  auto event = ingest::parse_manual_lead(request.body);
+  if (!event.ok()) return respond(http::error_response(event.error()));
+  std::string_view key = request.header("idempotency-key");
+  if (key.size() > 200)
+    return respond(http::json_error(400, "invalid_argument", "Idempotency-Key: at most 200 characters"));
+  // Without a key every POST is a new delivery; with one, a retry finds the first.
+  event->idempotency_key = key.empty() ? "request:" + request.request_id + ":" + std::to_string(std::rand())
+                                       : "key:" + std::string(key);
+  store_.ingest_async(std::move(event).value(), request.body, [respond](Result<store::IngestOutcome> stored) {
+    if (!stored.ok()) {
+      http::Response busy = http::error_response(stored.error());
+      if (busy.status == 503) busy.status = 429;
+      busy.headers.emplace_back("Retry-After", "1");
+      return respond(std::move(busy));
+    }
+    nlohmann::json body = {{"id", stored->contact_id ? nlohmann::json(*stored->contact_id) : nlohmann::json()},
+                           {"duplicate", stored->duplicate}};
+    respond(http::json_response(stored->duplicate ? 200 : 201, body.dump()));
+  });
+}
+
+}  // namespace jorge::api

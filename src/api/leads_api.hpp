@@ -1,0 +1,23 @@
+#pragma once
+// REST under /api/v1/leads: list with filters and a cursor, one lead in full, manual entry.
+#include "api/auth.hpp"
+#include "http/router.hpp"
+#include "store/store.hpp"
+
+namespace jorge::api {
+
+class LeadsApi {
+ public:
+  LeadsApi(store::Store& store, const BearerAuth& auth) : store_(store), auth_(auth) {}
+  void add_routes(http::Router& router);
+
+ private:
+  void list(http::Request& request, http::Respond respond);
+  void get(http::Request& request, http::Respond respond);
+  void create(http::Request& request, http::Respond respond);
+
+  store::Store& store_;
+  const BearerAuth& auth_;
+};
+
+}  // namespace jorge::api

@@ -1,0 +1,71 @@
+#include "api/leads_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace jorge::api {
+namespace {
+nlohmann::json or_null(const std::string& text) { return text.empty() ? nlohmann::json() : nlohmann::json(text); }
+
+nlohmann::json field_json(const FieldValue& value) {
+  return std::visit([](const auto& v) { return nlohmann::json(v); }, value);
+}
+}  // namespace
+
+nlohmann::json lead_summary_json(const store::LeadSummary& lead) {
+  return {{"id", lead.id},
+          {"name", or_null(lead.full_name)},
+          {"phone", or_null(lead.phone)},
+          {"email", or_null(lead.email)},
+          {"stage", stage_name(lead.stage)},
+          {"sources", lead.sources},
+          {"created_at", format_iso8601(lead.created_at)},
+          {"updated_at", format_iso8601(lead.updated_at)}};
+}
+
+nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
+  nlohmann::json out = lead_summary_json(lead.summary);
+  out["first_name"] = or_null(lead.first_name);
+  out["last_name"] = or_null(lead.last_name);
+  out["address"] = {{"street", or_null(lead.address)}, {"city", or_null(lead.city)}, {"state", or_null(lead.state)},
+                    {"postal_code", or_null(lead.postal_code)}, {"country", or_null(lead.country)}};
+  out["lead_source"] = or_null(lead.lead_source);
+  out["tags"] = lead.tags;
+  out["do_not_disturb"] = lead.do_not_disturb;
+  nlohmann::json fields = nlohmann::json::object();
+  for (const CustomField& field : lead.custom_fields)
+    fields[field.key] = {{"type", field_type_name(field.value)}, {"value", field_json(field.value)}};
+  out["custom_fields"] = std::move(fields);
+  nlohmann::json records = nlohmann::json::array();
+  for (const auto& record : lead.records) {
+    nlohmann::json payload = nlohmann::json::parse(record.payload, nullptr, false);
+    records.push_back({{"source", record.source},
+                       {"external_id", record.external_id},
+                       {"received_at", format_iso8601(record.received_at)},
+                       {"payload", payload.is_discarded() ? nlohmann::json(record.payload) : payload}});
+  }
+  out["source_records"] = std::move(records);
+  nlohmann::json interactions = nlohmann::json::array();
+  for (const auto& message : lead.interactions)
+    interactions.push_back({{"source", message.source},
+                            {"external_id", message.record.external_id},
+                            {"direction", direction_name(message.record.direction)},
+                            {"channel", message.record.channel},
+                            {"body", message.record.body},
+                            {"occurred_at", format_iso8601(message.record.occurred_at)}});
+  out["interactions"] = std::move(interactions);
+  nlohmann::json opportunities = nlohmann::json::array();
+  for (const auto& opportunity : lead.opportunities)
+    opportunities.push_back({{"source", opportunity.source},
+                             {"external_id", opportunity.record.external_id},
+                             {"name", opportunity.record.name},
+                             {"pipeline_id", opportunity.record.pipeline_id},
+                             {"pipeline_stage_id", opportunity.record.pipeline_stage_id},
+                             {"outcome", outcome_name(opportunity.record.outcome)},
+                             {"value_cents", opportunity.record.value.cents},
+                             {"updated_at", format_iso8601(opportunity.updated_at)}});
+  out["opportunities"] = std::move(opportunities);
+  out["score"] = nullptr;  // filled once the scoring issue lands
+  return out;
+}
+
+}  // namespace jorge::api

@@ -1,0 +1,107 @@
+#include "api/webhooks.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+
+namespace jorge::api {
+
+Webhooks::Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
+                   http::Metrics& metrics)
+    : adapters_(std::move(adapters)), store_(store), metrics_(metrics) {}
+
+void Webhooks::add_routes(http::Router& router) {
+  router.add("POST", "/webhooks/{source}", [this](http::Request& request, http::Respond respond) {
+    receive(request, std::move(respond));
+  });
+}
+
+void Webhooks::count(std::string_view source, std::string_view outcome) {
+  metrics_.increment("jorge_webhooks_total", "Webhook deliveries by source and outcome.",
+                     {{"source", std::string(source)}, {"outcome", std::string(outcome)}});
+}
+
+namespace {
+
+// Joins the outcomes of the events in one delivery: 200 once all are durable, 429 if any is not.
+struct DeliveryOutcome {
+  std::mutex mutex;
+  size_t remaining = 0;
+  bool failed = false;
+  bool all_duplicate = true;
+  bool any_unrecognised = false;
+  std::vector<int64_t> event_ids;
+  std::string failure;
+};
+
+}  // namespace
+
+void Webhooks::receive(http::Request& request, http::Respond respond) {
+  std::string_view source_name = request.path_param("source");
+  const ingest::SourceAdapter* adapter = nullptr;
+  for (const auto& candidate : adapters_)
+    if (candidate->name() == source_name) adapter = candidate.get();
+  if (!adapter) return respond(http::json_error(404, "unknown_source", "no webhook source with this name"));
+  const std::string source(adapter->name());
+
+  ingest::WebhookRequest delivery{request.headers, request.body};
+  if (Status verified = adapter->verify(delivery); !verified.ok()) {
+    count(source, "rejected_signature");
+    spdlog::warn("webhook source={} request_id={} rejected: {}", source, request.request_id, verified.error().message);
+    return respond(http::error_response(verified.error()));
+  }
+  auto parsed = adapter->parse(request.body);
+  if (!parsed.ok()) {
+    count(source, "rejected_invalid");
+    spdlog::warn("webhook source={} request_id={} rejected: {}", source, request.request_id, parsed.error().message);
+    return respond(http::error_response(parsed.error()));
+  }
+  std::vector<InboundEvent> events = std::move(parsed).value();
+  if (events.empty()) {
+    count(source, "empty");
+    return respond(http::json_response(200, R"({"status":"ignored","events":[]})"));
+  }
+  auto outcome = std::make_shared<DeliveryOutcome>();
+  outcome->remaining = events.size();
+  auto body = std::make_shared<const std::string>(std::move(request.body));
+  std::string request_id = request.request_id;
+  for (InboundEvent& event : events) {
+    bool recognised = event.recognised;
+    std::string event_type = event.event_type.substr(0, 64);
+    store_.ingest_async(std::move(event), *body,
+                        [this, outcome, respond, source, request_id, recognised,
+                         event_type](Result<store::IngestOutcome> stored) {
+      std::lock_guard lock(outcome->mutex);
+      if (!stored.ok()) {
+        outcome->failed = true;
+        outcome->failure = stored.error().message;
+      } else {
+        outcome->all_duplicate = outcome->all_duplicate && stored->duplicate;
+        outcome->any_unrecognised = outcome->any_unrecognised || (!recognised && !stored->duplicate);
+        outcome->event_ids.push_back(stored->event_id);
+      }
+      if (--outcome->remaining > 0) return;
+      if (outcome->failed) {
+        count(source, "retry_later");
+        spdlog::warn("webhook source={} request_id={} not stored, answered 429: {}", source, request_id,
+                     outcome->failure);
+        http::Response busy = http::json_error(429, "unavailable", "cannot store the delivery right now; send it again");
+        busy.headers.emplace_back("Retry-After", "10");
+        return respond(std::move(busy));
+      }
+      if (outcome->any_unrecognised) {
+        count(source, "unknown_type");
+        spdlog::info("webhook source={} request_id={} stored unhandled event type {}", source, request_id, event_type);
+      }
+      count(source, outcome->all_duplicate ? "duplicate" : "accepted");
+      std::string ids;
+      for (int64_t id : outcome->event_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
+      respond(http::json_response(200, std::string(R"({"status":")") +
+                                           (outcome->all_duplicate ? "duplicate" : "accepted") +
+                                           R"(","events":[)" + ids + "]}"));
+    });
+  }
+}
+
+}  // namespace jorge::api

@@ -1,0 +1,29 @@
+#pragma once
+// POST /webhooks/{source}: verify the signature over the raw body, parse, store in one
+// transaction, and only then answer 200. When the store cannot commit, answer 429 so the
+// source delivers again (GoHighLevel retries on 429 only).
+#include <memory>
+#include <vector>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "ingest/source_adapter.hpp"
+#include "store/store.hpp"
+
+namespace jorge::api {
+
+class Webhooks {
+ public:
+  Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store, http::Metrics& metrics);
+  void add_routes(http::Router& router);
+
+ private:
+  void receive(http::Request& request, http::Respond respond);
+  void count(std::string_view source, std::string_view outcome);
+
+  std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters_;
+  store::Store& store_;
+  http::Metrics& metrics_;
+};
+
+}  // namespace jorge::api

@@ -1,0 +1,20 @@
+#pragma once
+// The subcommands of `jorge`; main.cpp parses flags and calls one of these.
+#include <string>
+
+#include "cli/config.hpp"
+
+namespace jorge::cli {
+
+// Exit codes: 0 done, 1 runtime failure, 2 bad configuration or usage.
+int serve(const Config& config);
+int keygen(const std::string& directory);
+int sign(const std::string& private_key_file, const std::string& body_file);
+struct DemoOptions {
+  std::string url = "http://127.0.0.1:8080";
+  std::string private_key_file;
+  int lead_count = 36;
+};
+int load_demo(const DemoOptions& options);
+
+}  // namespace jorge::cli

@@ -1,0 +1,175 @@
+#include "cli/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace jorge::cli {
+namespace {
+
+const std::set<std::string>& known_keys() {
+  static const std::set<std::string> keys = {
+      "listen", "database", "api_token", "api_token_file", "log.level",
+      "http.max_body_bytes", "http.idle_timeout", "http.header_timeout", "http.threads", "http.access_log",
+      "ghl.webhook_public_key_file", "ghl.webhook_ed25519_public_key_file", "ghl.verify_signatures",
+      "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
+      "store.writer_threads", "store.max_batch", "store.max_pending"};
+  return keys;
+}
+
+void flatten(const toml::table& table, const std::string& prefix, Settings& out, std::string& error) {
+  for (const auto& [name, node] : table) {
+    std::string key = prefix.empty() ? std::string(name.str()) : prefix + "." + std::string(name.str());
+    if (const toml::table* inner = node.as_table()) {
+      flatten(*inner, key, out, error);
+    } else if (auto text = node.value<std::string>(); text && node.is_string()) {
+      out[key] = *text;
+    } else if (node.is_integer()) {
+      out[key] = std::to_string(*node.value<int64_t>());
+    } else if (node.is_boolean()) {
+      out[key] = *node.value<bool>() ? "true" : "false";
+    } else if (error.empty()) {
+      error = key + ": expected a string, an integer or a boolean";
+    }
+  }
+}
+
+Error bad(const std::string& key, const std::string& expected) {
+  return Error{ErrorCode::kInvalidArgument, key + ": " + expected};
+}
+
+Result<int64_t> integer(const Settings& settings, const std::string& key, int64_t fallback, int64_t low, int64_t high) {
+  auto found = settings.find(key);
+  if (found == settings.end()) return fallback;
+  int64_t value = 0;
+  const std::string& text = found->second;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < low || value > high)
+    return bad(key, "expected an integer from " + std::to_string(low) + " to " + std::to_string(high) + ", got \"" +
+                        text + "\"");
+  return value;
+}
+
+Result<bool> boolean(const Settings& settings, const std::string& key, bool fallback) {
+  auto found = settings.find(key);
+  if (found == settings.end()) return fallback;
+  if (found->second == "true" || found->second == "1") return true;
+  if (found->second == "false" || found->second == "0") return false;
+  return bad(key, "expected true or false, got \"" + found->second + "\"");
+}
+
+std::string text(const Settings& settings, const std::string& key, const std::string& fallback) {
+  auto found = settings.find(key);
+  return found == settings.end() ? fallback : found->second;
+}
+
+Result<std::string> read_secret_file(const std::string& key, const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return bad(key, "cannot read " + path);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  std::string secret = contents.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r' || secret.back() == ' ')) secret.pop_back();
+  return secret;
+}
+
+}  // namespace
+
+Result<Settings> read_config_file(const std::string& path, bool required) {
+  Settings settings;
+  std::ifstream probe(path);
+  if (!probe) {
+    if (required) return Error{ErrorCode::kInvalidArgument, "config: cannot read " + path};
+    return settings;
+  }
+  toml::table parsed;
+  try {
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error& error) {
+    return Error{ErrorCode::kInvalidArgument, "config: " + path + ":" + std::to_string(error.source().begin.line) +
+                                                  ": " + std::string(error.description())};
+  }
+  std::string error;
+  flatten(parsed, "", settings, error);
+  if (!error.empty()) return Error{ErrorCode::kInvalidArgument, error};
+  for (const auto& [key, value] : settings)
+    if (!known_keys().count(key)) return bad(key, "unknown key in " + path + " (see docs/configuration.md)");
+  return settings;
+}
+
+void apply_environment(Settings& settings, char** environment) {
+  for (const std::string& key : known_keys()) {
+    std::string name = "JORGE_" + key;
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) { return c == '.' ? '_' : std::toupper(c); });
+    for (char** entry = environment; entry && *entry; ++entry) {
+      std::string_view variable(*entry);
+      if (variable.size() > name.size() && variable.substr(0, name.size()) == name && variable[name.size()] == '=')
+        settings[key] = std::string(variable.substr(name.size() + 1));
+    }
+  }
+}
+
+Result<Config> build_config(const Settings& settings) {
+  Config config;
+  std::string listen = text(settings, "listen", "127.0.0.1:8080");
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return bad("listen", "expected HOST:PORT, e.g. 127.0.0.1:8080");
+  config.listen_host = listen.substr(0, colon);
+  if (config.listen_host.size() > 2 && config.listen_host.front() == '[') config.listen_host = config.listen_host.substr(1, config.listen_host.size() - 2);
+  JORGE_TRY(int64_t port, integer({{"listen", listen.substr(colon + 1)}}, "listen", 0, 0, 65535));
+  config.listen_port = static_cast<uint16_t>(port);
+
+  config.database = text(settings, "database", config.database);
+  if (config.database.rfind("sqlite://", 0) != 0 && config.database.rfind("postgresql://", 0) != 0 &&
+      config.database.rfind("postgres://", 0) != 0)
+    return bad("database", "expected sqlite://PATH or postgresql://USER@HOST:PORT/DB");
+  if (config.database == "sqlite://") return bad("database", "sqlite:// needs a path, e.g. sqlite://./jorge.db");
+
+  config.api_token = text(settings, "api_token", "");
+  if (config.api_token.empty() && settings.count("api_token_file")) {
+    JORGE_TRY(config.api_token, read_secret_file("api_token_file", settings.at("api_token_file")));
+  }
+  if (config.api_token.size() < 16)
+    return bad("api_token", "not set or shorter than 16 characters; set api_token_file (or api_token / JORGE_API_TOKEN)");
+
+  JORGE_TRY(int64_t body, integer(settings, "http.max_body_bytes", 1 << 20, 1024, int64_t{64} << 20));
+  config.http.max_body_bytes = static_cast<size_t>(body);
+  JORGE_TRY(int64_t idle, integer(settings, "http.idle_timeout", 60, 1, 3600));
+  config.http.idle_timeout = std::chrono::seconds(idle);
+  JORGE_TRY(int64_t header, integer(settings, "http.header_timeout", 10, 1, 600));
+  config.http.header_timeout = std::chrono::seconds(header);
+  JORGE_TRY(int64_t threads, integer(settings, "http.threads", 0, 0, 256));
+  config.http.threads = static_cast<int>(threads);
+  JORGE_TRY(config.http.access_log, boolean(settings, "http.access_log", true));
+
+  config.ghl.webhook_public_key_file = text(settings, "ghl.webhook_public_key_file", "");
+  config.ghl.webhook_ed25519_public_key_file = text(settings, "ghl.webhook_ed25519_public_key_file", "");
+  JORGE_TRY(config.ghl.verify_signatures, boolean(settings, "ghl.verify_signatures", true));
+  if (config.ghl.verify_signatures && config.ghl.webhook_public_key_file.empty() &&
+      config.ghl.webhook_ed25519_public_key_file.empty())
+    return bad("ghl.webhook_public_key_file",
+               "not set; point it at GoHighLevel's webhook public key (PEM), or set ghl.verify_signatures = false");
+  config.ghl.api_base_url = text(settings, "ghl.api_base_url", config.ghl.api_base_url);
+  if (config.ghl.api_base_url.rfind("http://", 0) != 0 && config.ghl.api_base_url.rfind("https://", 0) != 0)
+    return bad("ghl.api_base_url", "expected an http:// or https:// URL");
+  config.ghl.api_token = text(settings, "ghl.api_token", "");
+  config.ghl.location_id = text(settings, "ghl.location_id", "");
+
+  JORGE_TRY(int64_t writers, integer(settings, "store.writer_threads", 0, 0, 64));
+  config.store.writer_threads = static_cast<int>(writers);
+  JORGE_TRY(int64_t batch, integer(settings, "store.max_batch", 512, 1, 100000));
+  config.store.max_batch = static_cast<int>(batch);
+  JORGE_TRY(int64_t pending, integer(settings, "store.max_pending", 20000, 1, 10000000));
+  config.store.max_pending = static_cast<int>(pending);
+
+  config.log_level = text(settings, "log.level", "info");
+  static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
+  if (!levels.count(config.log_level)) return bad("log.level", "expected trace, debug, info, warn, error or off");
+  return config;
+}
+
+}  // namespace jorge::cli

@@ -1,0 +1,52 @@
+#pragma once
+// Configuration: a TOML file, every key overridable by JORGE_<KEY> (dots become
+// underscores: ghl.api_base_url -> JORGE_GHL_API_BASE_URL), then by command-line flags.
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "core/result.hpp"
+
+namespace jorge::cli {
+
+struct Config {
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  std::string database = "sqlite://./jorge.db";
+  std::string api_token;
+  struct Http {
+    size_t max_body_bytes = 1 << 20;
+    std::chrono::seconds idle_timeout{60};
+    std::chrono::seconds header_timeout{10};
+    int threads = 0;
+    bool access_log = true;
+  } http;
+  struct Ghl {
+    std::string webhook_public_key_file;          // RSA, x-wh-signature
+    std::string webhook_ed25519_public_key_file;  // Ed25519, x-ghl-signature
+    bool verify_signatures = true;
+    std::string api_base_url = "https://services.leadconnectorhq.com";
+    std::string api_token;
+    std::string location_id;
+  } ghl;
+  struct Store {
+    int writer_threads = 0;
+    int max_batch = 512;
+    int max_pending = 20000;
+  } store;
+  std::string log_level = "info";
+};
+
+// Values as text by dotted key, from the file, the environment and flags, in rising priority.
+using Settings = std::map<std::string, std::string>;
+
+// Reads `path` (TOML). A missing file is fine when `required` is false. Unknown keys and
+// wrong types are errors that name the key.
+Result<Settings> read_config_file(const std::string& path, bool required);
+// Adds JORGE_* variables from `environment` (NAME=VALUE strings, e.g. environ).
+void apply_environment(Settings& settings, char** environment);
+// Checks and converts; kInvalidArgument naming the key and what is expected.
+Result<Config> build_config(const Settings& settings);
+
+}  // namespace jorge::cli

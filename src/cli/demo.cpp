@@ -1,0 +1,105 @@
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "core/clock.hpp"
+#include "crm/http_client.hpp"
+#include "ingest/signing.hpp"
+
+namespace jorge::cli {
+namespace {
+
+// Invented people: 555-01xx numbers and example.com addresses, as in the fixtures.
+constexpr const char* kFirstNames[] = {"Maria", "James", "Priya", "Carlos", "Emily", "Darnell", "Sofia", "Wei",
+                                       "Hannah", "Luis", "Aisha", "Tyler", "Renée", "Omar", "Grace", "Diego",
+                                       "Keisha", "Noah"};
+constexpr const char* kLastNames[] = {"Delgado", "Whitaker", "Raman", "Fuentes", "Brooks", "Jackson", "Nguyen",
+                                      "Okafor", "Schmidt", "García", "Patel", "Morrison"};
+constexpr const char* kSources[] = {"zillow", "realtor.com", "facebook form", "open house", "referral", "website"};
+constexpr const char* kAreas[] = {"Mueller", "Hyde Park", "Travis Heights", "Zilker", "Cherrywood", "Crestview",
+                                  "Round Rock", "Pflugerville"};
+constexpr const char* kTimelines[] = {"0-3 months", "3-6 months", "6-12 months", "just browsing"};
+constexpr const char* kMessages[] = {
+    "Hi, is the %s listing still available? We're pre-approved up to %dk.",
+    "Looking to buy in %s in the next couple months, budget around %dk. Can we see something this weekend?",
+    "Thinking about selling our place in %s. What could we get for it? We paid %dk in 2019.",
+    "Just browsing %s for now, maybe next year. Anything under %dk?"};
+
+std::string demo_id(const char* prefix, int number) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%s%016d", prefix, number);
+  return text;
+}
+
+}  // namespace
+
+int load_demo(const DemoOptions& options) {
+  auto key = ingest::PrivateKey::from_pem_file(options.private_key_file);
+  if (!key.ok()) {
+    std::fprintf(stderr, "jorge demo: %s: %s\n", options.private_key_file.c_str(), key.error().message.c_str());
+    return 2;
+  }
+  crm::HttpClient client;
+  SystemClock clock;
+  int accepted = 0, failed = 0;
+  auto post = [&](const nlohmann::json& event) {
+    std::string body = event.dump();
+    auto signature = key->sign(body);
+    if (!signature.ok()) return ++failed, void();
+    auto reply = client.request("POST", options.url + "/webhooks/ghl",
+                                {{"Content-Type", "application/json"},
+                                 {key->is_ed25519() ? "x-ghl-signature" : "x-wh-signature", *signature}},
+                                body);
+    if (reply.ok() && reply->status == 200) ++accepted;
+    else {
+      ++failed;
+      std::fprintf(stderr, "jorge demo: %s answered %s\n", event["type"].get<std::string>().c_str(),
+                   reply.ok() ? std::to_string(reply->status).c_str() : reply.error().message.c_str());
+    }
+  };
+  auto now = clock.now();
+  for (int i = 0; i < options.lead_count; ++i) {
+    std::string first = kFirstNames[i % std::size(kFirstNames)];
+    std::string last = kLastNames[(i * 7) % std::size(kLastNames)];
+    std::string contact_id = demo_id("demoCt", i);
+    std::string area = kAreas[i % std::size(kAreas)];
+    int budget_k = 325 + (i * 37) % 600;
+    auto added = now - std::chrono::hours(24 * ((i * 5) % 30)) - std::chrono::minutes(i * 17);
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "+1512555%04d", 100 + i % 100);
+    std::string email = first + "." + last + std::to_string(i) + "@example.com";
+    for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    nlohmann::json contact = {
+        {"type", "ContactCreate"}, {"timestamp", format_iso8601(added)}, {"webhookId", demo_id("demoWh", i)},
+        {"locationId", "demoLocation00000001"}, {"id", contact_id}, {"firstName", first}, {"lastName", last},
+        {"name", first + " " + last}, {"email", email}, {"phone", phone}, {"city", "Austin"}, {"state", "TX"},
+        {"country", "US"}, {"source", kSources[i % std::size(kSources)]}, {"dateAdded", format_iso8601(added)},
+        {"dnd", false}, {"tags", {kSources[i % std::size(kSources)], i % 4 == 2 ? "seller" : "buyer"}},
+        {"customFields", {{{"id", "budgetMax"}, {"value", budget_k * 1000}},
+                          {{"id", "timeline"}, {"value", kTimelines[i % std::size(kTimelines)]}}}}};
+    post(contact);
+    if (i % 3 != 1) {
+      char text[200];
+      std::snprintf(text, sizeof text, kMessages[i % std::size(kMessages)], area.c_str(), budget_k);
+      auto sent = added + std::chrono::minutes(3 + i % 40);
+      post({{"type", "InboundMessage"}, {"timestamp", format_iso8601(sent)}, {"webhookId", demo_id("demoWm", i)},
+            {"locationId", "demoLocation00000001"}, {"contactId", contact_id}, {"messageId", demo_id("demoMg", i)},
+            {"conversationId", demo_id("demoCv", i)}, {"body", text}, {"messageType", "SMS"},
+            {"direction", "inbound"}, {"from", phone}, {"to", "+15125550100"}, {"dateAdded", format_iso8601(sent)}});
+    }
+    if (i % 5 == 0) {
+      const char* status = i % 15 == 0 ? "won" : (i % 10 == 0 ? "lost" : "open");
+      auto changed = added + std::chrono::hours(30);
+      post({{"type", "OpportunityStatusUpdate"}, {"timestamp", format_iso8601(changed)},
+            {"webhookId", demo_id("demoWo", i)}, {"locationId", "demoLocation00000001"}, {"id", demo_id("demoOp", i)},
+            {"contactId", contact_id}, {"name", first + " " + last + " - " + area}, {"pipelineId", "demoPipeline"},
+            {"pipelineStageId", "demo-stage-under-contract"}, {"status", status},
+            {"monetaryValue", budget_k * 1000 * 3 / 100}, {"dateAdded", format_iso8601(changed)}});
+    }
+  }
+  std::printf("demo: %d deliveries accepted, %d failed\n", accepted, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace jorge::cli

@@ -1,0 +1,64 @@
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "ingest/signing.hpp"
+
+namespace jorge::cli {
+namespace {
+bool write_file(const std::string& path, const std::string& contents, mode_t mode) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << contents;
+  file.close();
+  return file.good() && chmod(path.c_str(), mode) == 0;
+}
+}  // namespace
+
+int keygen(const std::string& directory) {
+  mkdir(directory.c_str(), 0700);
+  struct Wanted {
+    ingest::KeyType type;
+    const char* name;
+  };
+  for (Wanted wanted : {Wanted{ingest::KeyType::kRsa4096, "ghl-webhook-rsa"}, Wanted{ingest::KeyType::kEd25519, "ghl-webhook-ed25519"}}) {
+    auto pair = ingest::generate_key_pair(wanted.type);
+    if (!pair.ok()) {
+      std::fprintf(stderr, "jorge keygen: %s\n", pair.error().message.c_str());
+      return 1;
+    }
+    std::string base = directory + "/" + wanted.name;
+    if (!write_file(base + ".key", pair->private_pem, 0600) || !write_file(base + ".pub", pair->public_pem, 0644)) {
+      std::fprintf(stderr, "jorge keygen: cannot write %s.key/.pub\n", base.c_str());
+      return 1;
+    }
+    std::printf("%s.key (private) and %s.pub (public)\n", base.c_str(), base.c_str());
+  }
+  return 0;
+}
+
+int sign(const std::string& private_key_file, const std::string& body_file) {
+  auto key = ingest::PrivateKey::from_pem_file(private_key_file);
+  if (!key.ok()) {
+    std::fprintf(stderr, "jorge sign: %s: %s\n", private_key_file.c_str(), key.error().message.c_str());
+    return 2;
+  }
+  std::ifstream file(body_file, std::ios::binary);
+  if (!file) {
+    std::fprintf(stderr, "jorge sign: cannot read %s\n", body_file.c_str());
+    return 2;
+  }
+  std::stringstream body;
+  body << file.rdbuf();
+  auto signature = key->sign(body.str());
+  if (!signature.ok()) {
+    std::fprintf(stderr, "jorge sign: %s\n", signature.error().message.c_str());
+    return 1;
+  }
+  std::printf("%s\n", signature->c_str());
+  return 0;
+}
+
+}  // namespace jorge::cli

@@ -1,0 +1,76 @@
+// `jorge`: the one binary. Parses the command line, builds the configuration, runs a command.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+
+extern char** environ;
+
+namespace {
+
+// File, then environment, then flags; exits 2 naming the key when something is wrong.
+std::optional<jorge::cli::Config> load_config(const std::string& path, bool path_given,
+                                              const jorge::cli::Settings& flags) {
+  auto settings = jorge::cli::read_config_file(path, path_given);
+  if (!settings.ok()) {
+    std::fprintf(stderr, "jorge: %s\n", settings.error().message.c_str());
+    return std::nullopt;
+  }
+  jorge::cli::apply_environment(*settings, environ);
+  for (const auto& [key, value] : flags) (*settings)[key] = value;
+  auto config = jorge::cli::build_config(*settings);
+  if (!config.ok()) {
+    std::fprintf(stderr, "jorge: %s\n", config.error().message.c_str());
+    return std::nullopt;
+  }
+  return std::move(config).value();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Jorge: lead intelligence for real-estate teams"};
+  app.require_subcommand(1);
+  std::string config_path = "./jorge.toml";
+  app.add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
+
+  auto* serve = app.add_subcommand("serve", "serve webhooks, the REST API and metrics");
+  std::string listen, database;
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (key: listen)");
+  serve->add_option("--database", database, "sqlite://PATH or postgresql://... (key: database)");
+  serve->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
+
+  auto* keygen = app.add_subcommand("keygen", "generate webhook signing key pairs for local testing and demos");
+  std::string key_directory = ".jorge";
+  keygen->add_option("--out", key_directory, "directory for the key files");
+
+  auto* sign = app.add_subcommand("sign", "print the base64 signature of a file, as a webhook sender would send it");
+  std::string private_key, body_file;
+  sign->add_option("--key", private_key, "private key (PEM)")->required();
+  sign->add_option("file", body_file, "the exact body bytes to sign")->required();
+
+  auto* demo = app.add_subcommand("demo", "post signed demo leads to a running server through its webhook");
+  jorge::cli::DemoOptions demo_options;
+  demo->add_option("--url", demo_options.url, "server base URL");
+  demo->add_option("--key", demo_options.private_key_file, "private key matching ghl.webhook_public_key_file")->required();
+  demo->add_option("--count", demo_options.lead_count, "number of demo leads")->check(CLI::Range(1, 1000));
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*serve) {
+    jorge::cli::Settings flags;
+    if (!listen.empty()) flags["listen"] = listen;
+    if (!database.empty()) flags["database"] = database;
+    bool path_given = app.get_option("--config")->count() > 0 || serve->get_option("--config")->count() > 0;
+    auto config = load_config(config_path, path_given, flags);
+    if (!config) return 2;
+    spdlog::set_level(spdlog::level::from_str(config->log_level));
+    return jorge::cli::serve(*config);
+  }
+  if (*keygen) return jorge::cli::keygen(key_directory);
+  if (*sign) return jorge::cli::sign(private_key, body_file);
+  if (*demo) return jorge::cli::load_demo(demo_options);
+  return 2;
+}

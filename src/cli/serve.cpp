@@ -1,0 +1,90 @@
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "api/health.hpp"
+#include "api/leads_api.hpp"
+#include "api/webhooks.hpp"
+#include "cli/commands.hpp"
+#include "ingest/ghl/ghl_adapter.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+
+namespace jorge::cli {
+namespace {
+
+Result<ingest::GhlWebhookKeys> load_ghl_keys(const Config::Ghl& ghl) {
+  ingest::GhlWebhookKeys keys;
+  keys.verify_signatures = ghl.verify_signatures;
+  if (!ghl.webhook_public_key_file.empty()) {
+    auto key = ingest::PublicKey::from_pem_file(ghl.webhook_public_key_file);
+    if (!key.ok() || !key->is_rsa())
+      return Error{ErrorCode::kInvalidArgument, "ghl.webhook_public_key_file: " +
+                                                    (key.ok() ? ghl.webhook_public_key_file + " is not an RSA key"
+                                                              : key.error().message)};
+    keys.rsa = *key;
+  }
+  if (!ghl.webhook_ed25519_public_key_file.empty()) {
+    auto key = ingest::PublicKey::from_pem_file(ghl.webhook_ed25519_public_key_file);
+    if (!key.ok() || !key->is_ed25519())
+      return Error{ErrorCode::kInvalidArgument, "ghl.webhook_ed25519_public_key_file: " +
+                                                    (key.ok() ? ghl.webhook_ed25519_public_key_file + " is not an Ed25519 key"
+                                                              : key.error().message)};
+    keys.ed25519 = *key;
+  }
+  return keys;
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  auto keys = load_ghl_keys(config.ghl);
+  if (!keys.ok()) {
+    std::fprintf(stderr, "jorge: %s\n", keys.error().message.c_str());
+    return 2;
+  }
+  if (!config.ghl.verify_signatures)
+    spdlog::warn("ghl.verify_signatures is false: anyone who can reach /webhooks/ghl can inject leads");
+
+  SystemClock clock;
+  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending};
+  auto store = store::open_store(config.database, clock, store_options);
+  if (!store.ok()) {
+    std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());
+    return store.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
+  }
+
+  http::Metrics metrics;
+  http::Router router;
+  api::add_health_routes(router, **store, metrics);
+  std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
+  adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
+  api::Webhooks webhooks(std::move(adapters), **store, metrics);
+  webhooks.add_routes(router);
+  api::BearerAuth auth(config.api_token);
+  api::LeadsApi leads(**store, auth);
+  leads.add_routes(router);
+
+  http::ServerOptions server_options{config.listen_host,         config.listen_port,
+                                     config.http.max_body_bytes, config.http.idle_timeout,
+                                     config.http.header_timeout, config.http.threads,
+                                     config.http.access_log};
+  http::Server server(server_options, router, metrics);
+  auto port = server.listen();
+  if (!port.ok()) {
+    std::fprintf(stderr, "jorge: listen: %s\n", port.error().message.c_str());
+    return 1;
+  }
+  // Tests and scripts read this line to find an ephemeral port.
+  std::printf("jorge listening on http://%s:%u\n", config.listen_host.c_str(), *port);
+  std::fflush(stdout);
+  // Only the scheme: a PostgreSQL URL may carry a password.
+  spdlog::info("serving on {}:{} with a {} database", config.listen_host, *port,
+               config.database.substr(0, config.database.find("://")));
+  server.run(/*handle_signals=*/true);
+  (*store)->close();  // every accepted write is committed and answered before we exit
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace jorge::cli

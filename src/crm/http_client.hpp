@@ -1,0 +1,34 @@
+#pragma once
+// A small blocking HTTP client over libcurl with connection reuse. One client per thread.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace jorge::crm {
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string header(std::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // kUnavailable when the server cannot be reached or does not answer within `timeout_ms`.
+  Result<HttpReply> request(const std::string& method, const std::string& url,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::string& body = {}, long timeout_ms = 10000);
+
+ private:
+  void* curl_;  // CURL*, reused so connections stay open
+};
+
+}  // namespace jorge::crm

@@ -1,0 +1,46 @@
+#pragma once
+// HTTP requests and responses as plain values, free of Beast, so handlers and tests do not
+// pull in Asio. A handler answers through Respond exactly once, from any thread.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace jorge::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query string, not decoded
+  std::string query;   // after '?', not decoded
+  Headers headers;
+  std::string body;
+  std::string request_id;
+  std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
+
+  std::string_view header(std::string_view name) const;  // case-insensitive; empty when absent
+  std::string query_param(std::string_view name) const;  // percent-decoded; empty when absent
+  std::string_view path_param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  Headers headers;
+};
+
+using Respond = std::function<void(Response)>;
+
+// {"error":{"code":"...","message":"..."}} with the status that fits `code`.
+Response error_response(const Error& error);
+Response json_error(int status, std::string_view code, std::string_view message);
+Response json_response(int status, std::string body);
+int status_for(ErrorCode code);
+std::string percent_decode(std::string_view text);
+
+}  // namespace jorge::http

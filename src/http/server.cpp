@@ -1,0 +1,290 @@
+#include "http/server.hpp"
+
+#include <utility>  // before Asio: g++ 12 in C++20 mode needs std::exchange declared first
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace jorge::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string new_request_id() {
+  static std::atomic<uint64_t> counter{0};
+  static const uint64_t prefix = std::random_device{}();
+  char text[40];
+  std::snprintf(text, sizeof text, "%08llx-%llx", static_cast<unsigned long long>(prefix & 0xffffffff),
+                static_cast<unsigned long long>(++counter));
+  return text;
+}
+
+bool usable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+  return true;
+}
+
+}  // namespace
+
+class Session;
+
+struct Server::Impl {
+  ServerOptions options;
+  const Router& router;
+  Metrics& metrics;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;  // held while run() runs
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;
+  std::set<std::shared_ptr<Session>> sessions;
+
+  Impl(ServerOptions o, const Router& r, Metrics& m) : options(std::move(o)), router(r), metrics(m) {}
+  void accept();
+  void begin_stop();
+  void session_ended(const std::shared_ptr<Session>& session);
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+
+  void start() { wait_for_request(); }
+
+  // From Impl::begin_stop: close now if between requests, else after the current response.
+  void stop_when_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->close();
+    });
+  }
+
+ private:
+  void wait_for_request() {
+    idle_ = true;
+    if (server_.stopping) return close();
+    if (buffer_.size() > 0) return read_header();  // pipelined bytes already here
+    stream_.expires_after(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code error, size_t bytes) {
+      if (error) return self->close();
+      self->buffer_.commit(bytes);
+      self->read_header();
+    });
+  }
+
+  void read_header() {
+    idle_ = false;
+    parser_.emplace();
+    parser_->body_limit(server_.options.max_body_bytes);
+    parser_->header_limit(16 * 1024);
+    stream_.expires_after(server_.options.header_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, size_t) {
+      self->on_read(error);
+    });
+  }
+
+  void on_read(beast::error_code error) {
+    if (error == bhttp::error::body_limit) {
+      started_ = std::chrono::steady_clock::now();
+      request_id_ = new_request_id();
+      keep_alive_ = false;  // the rest of the body is still on the wire: close after answering
+      return send(json_error(413, "payload_too_large",
+                             "request body is larger than " + std::to_string(server_.options.max_body_bytes) + " bytes"),
+                  "body_limit");
+    }
+    if (error == bhttp::error::header_limit) {
+      started_ = std::chrono::steady_clock::now();
+      request_id_ = new_request_id();
+      keep_alive_ = false;
+      return send(json_error(431, "headers_too_large", "request headers are larger than 16 KiB"), "header_limit");
+    }
+    if (error == bhttp::error::end_of_stream || error) return close();
+    dispatch(parser_->release());
+  }
+
+  void dispatch(bhttp::request<bhttp::string_body>&& message) {
+    started_ = std::chrono::steady_clock::now();
+    keep_alive_ = message.keep_alive();
+    stream_.expires_never();  // the handler may wait for a commit; the answer is bounded by it
+    auto request = std::make_shared<Request>();
+    auto text = [](beast::string_view view) { return std::string(view.data(), view.size()); };
+    request->method = text(message.method_string());
+    std::string_view target(message.target().data(), message.target().size());
+    size_t question = target.find('?');
+    request->path = std::string(target.substr(0, question));
+    if (question != std::string_view::npos) request->query = std::string(target.substr(question + 1));
+    request->headers.reserve(16);
+    for (const auto& field : message) request->headers.emplace_back(text(field.name_string()), text(field.value()));
+    request->body = std::move(message.body());
+    std::string_view given_id = request->header("x-request-id");
+    request->request_id = usable_request_id(given_id) ? std::string(given_id) : new_request_id();
+    request_id_ = request->request_id;
+    auto route = std::make_shared<std::string>();
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    Respond respond = [self = shared_from_this(), route, answered, request](Response response) {
+      if (answered->exchange(true)) return;  // a handler answers once; a second answer is a bug, dropped
+      asio::post(self->stream_.get_executor(), [self, route, response = std::move(response)]() mutable {
+        self->send(std::move(response), *route);
+      });
+    };
+    try {
+      *route = server_.router.dispatch(*request, respond);
+    } catch (const std::exception& thrown) {
+      spdlog::error("request_id={} handler threw: {}", request_id_, thrown.what());
+      respond(json_error(500, "internal", "unexpected error; the request id is in the server log"));
+    }
+  }
+
+  void send(Response response, std::string_view route) {
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+    message->version(11);
+    message->result(static_cast<unsigned>(response.status));
+    message->set(bhttp::field::server, "jorge");
+    message->set(bhttp::field::content_type, response.content_type);
+    message->set("X-Request-Id", request_id_);
+    for (auto& [name, value] : response.headers) message->set(name, value);
+    message->body() = std::move(response.body);
+    message->keep_alive(keep_alive_ && !server_.stopping);
+    message->prepare_payload();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    server_.metrics.observe_request(route, response.status, seconds);
+    if (server_.options.access_log)
+      spdlog::info("access request_id={} route={} status={} bytes={} ms={:.3f}", request_id_, route, response.status,
+                   message->body().size(), seconds * 1000);
+    stream_.expires_after(server_.options.header_timeout);
+    bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code error, size_t) {
+      if (error || !message->keep_alive()) return self->close();
+      self->wait_for_request();
+    });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+    server_.session_ended(shared_from_this());
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::chrono::steady_clock::time_point started_;
+  std::string request_id_;
+  bool keep_alive_ = true;
+  bool idle_ = true;
+  bool closed_ = false;
+};
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
+    if (error) {
+      if (!acceptor.is_open()) return;  // stopped
+      if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space)
+        spdlog::warn("accept failed: {}; retrying", error.message());
+      return accept();
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    {
+      std::lock_guard lock(sessions_mutex);
+      if (stopping) return;
+      sessions.insert(session);
+    }
+    session->start();
+    accept();
+  });
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  asio::post(io, [this] {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    std::vector<std::shared_ptr<Session>> open;
+    {
+      std::lock_guard lock(sessions_mutex);
+      open.assign(sessions.begin(), sessions.end());
+    }
+    for (auto& session : open) session->stop_when_idle();
+  });
+}
+
+void Server::Impl::session_ended(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(sessions_mutex);
+  sessions.erase(session);
+}
+
+Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+
+Server::~Server() = default;
+
+Result<uint16_t> Server::listen() {
+  beast::error_code error;
+  auto address = asio::ip::make_address(impl_->options.host, error);
+  if (error) return Error{ErrorCode::kInvalidArgument, "listen: \"" + impl_->options.host + "\" is not an IP address"};
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error)
+    return Error{ErrorCode::kUnavailable, "cannot listen on " + impl_->options.host + ":" +
+                                              std::to_string(impl_->options.port) + ": " + error.message()};
+  return acceptor.local_endpoint().port();
+}
+
+void Server::run(bool handle_signals) {
+  impl_->work.emplace(impl_->io.get_executor());
+  std::optional<asio::signal_set> signals;
+  if (handle_signals) {
+    signals.emplace(impl_->io, SIGTERM, SIGINT);
+    signals->async_wait([this](beast::error_code error, int signal) {
+      if (error) return;
+      spdlog::info("signal {}: finishing in-flight requests, then stopping", signal);
+      impl_->begin_stop();
+    });
+  }
+  impl_->accept();
+  int threads = impl_->options.threads > 0 ? impl_->options.threads
+                                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->io.run(); });
+  // The work guard keeps every thread serving while handlers wait for commits; this thread
+  // also checks, between slices, whether a stop has drained every session.
+  while (true) {
+    impl_->io.run_for(std::chrono::milliseconds(200));
+    if (impl_->stopping) {
+      std::lock_guard lock(impl_->sessions_mutex);
+      if (impl_->sessions.empty()) break;
+    }
+  }
+  if (signals) signals->cancel();
+  impl_->work.reset();
+  impl_->io.stop();
+  for (auto& thread : pool) thread.join();
+}
+
+void Server::stop() { impl_->begin_stop(); }
+
+}  // namespace jorge::http
