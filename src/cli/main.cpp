@@ -1,6 +1,9 @@
 // `jorge`: the one binary. Parses the command line, builds the configuration, runs a command.
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <csignal>
 
 #include <cstdio>
 
@@ -58,6 +61,9 @@ int main(int argc, char** argv) {
   demo->add_option("--count", demo_options.lead_count, "number of demo leads")->check(CLI::Range(1, 1000));
 
   CLI11_PARSE(app, argc, argv);
+  // Logs go to stderr: stdout carries only what scripts read (the "listening on" line).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("jorge"));
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
 
   if (*serve) {
     jorge::cli::Settings flags;

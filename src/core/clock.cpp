@@ -44,7 +44,9 @@ bool parse_iso8601(std::string_view text, SystemTime& out) {
       (text[10] != 'T' && text[10] != ' ') || !read_digits(text, 11, 2, hour) || text[13] != ':' ||
       !read_digits(text, 14, 2, minute) || text[16] != ':' || !read_digits(text, 17, 2, second))
     return false;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+  // SystemTime counts nanoseconds in 64 bits (about 1678-2262): stay well inside.
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 ||
+      second > 60)
     return false;
   size_t at = 19;
   int millis = 0;

@@ -1,10 +1,17 @@
 #include "core/lead.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace jorge {
 
-Money Money::from_dollars(double dollars) { return Money{static_cast<int64_t>(std::llround(dollars * 100.0))}; }
+Money Money::from_dollars(double dollars) {
+  // Beyond a trillion dollars is a typo or an attack, not a house: clamp instead of overflowing.
+  constexpr double kLimit = 1e12;
+  if (!std::isfinite(dollars)) return Money{0};
+  dollars = std::clamp(dollars, -kLimit, kLimit);
+  return Money{static_cast<int64_t>(std::llround(dollars * 100.0))};
+}
 
 namespace {
 constexpr std::string_view kStageNames[] = {"new", "engaged", "opportunity", "won", "lost", "abandoned"};

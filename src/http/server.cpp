@@ -50,7 +50,7 @@ struct Server::Impl {
   const Router& router;
   Metrics& metrics;
   asio::io_context io;
-  tcp::acceptor acceptor{io};
+  tcp::acceptor acceptor{asio::make_strand(io)};  // a strand: accept and close never overlap
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;  // held while run() runs
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
@@ -202,7 +202,8 @@ void Server::Impl::accept() {
         spdlog::warn("accept failed: {}; retrying", error.message());
       return accept();
     }
-    socket.set_option(tcp::no_delay(true));
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
     auto session = std::make_shared<Session>(std::move(socket), *this);
     {
       std::lock_guard lock(sessions_mutex);
@@ -216,7 +217,7 @@ void Server::Impl::accept() {
 
 void Server::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
-  asio::post(io, [this] {
+  asio::post(acceptor.get_executor(), [this] {
     beast::error_code ignored;
     acceptor.close(ignored);
     std::vector<std::shared_ptr<Session>> open;

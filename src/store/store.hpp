@@ -97,6 +97,8 @@ class Store {
   // Database reachable and migrations current; kUnavailable / kFailedPrecondition otherwise.
   virtual Status check_ready() = 0;
   virtual Result<StoreCounts> counts() = 0;
+  // Whether the delivery with this key was committed (crash tests, reconciliation).
+  virtual Result<bool> has_event(const std::string& source, const std::string& idempotency_key) = 0;
   // Waits for queued writes to finish and their callbacks to run; later writes fail kUnavailable.
   virtual void close() = 0;
 };

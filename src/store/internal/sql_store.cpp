@@ -200,6 +200,14 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<bool> has_event(const std::string& source, const std::string& idempotency_key) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<bool> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT 1 FROM raw_events WHERE source = $1 AND idempotency_key = $2",
+                                           {source, idempotency_key}));
+      return !rows.rows.empty();
+    });
+  }
+
   void close() override {
     {
       std::lock_guard lock(mutex_);

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each for FUZZ_SECONDS,
+# seeded from the integration fixtures. Crashes are saved in build-fuzz/artifacts/.
+set -euo pipefail
+fuzz_dir="${1:-build-fuzz}"
+seconds="${FUZZ_SECONDS:-30}"
+cd "$(dirname "$0")/.."
+fixtures="${JORGE_FIXTURES_DIR:-../shared/specs/fixtures}"
+if [ ! -f "$fuzz_dir/build.ninja" ]; then
+  CC=clang CXX=clang++ cmake -S . -B "$fuzz_dir" -G Ninja -DJORGE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$fuzz_dir" -j "$(nproc)"
+mkdir -p "$fuzz_dir/artifacts"
+run() {  # target seed_dir...
+  local target="$1"; shift
+  local corpus="$fuzz_dir/corpus/$target"
+  mkdir -p "$corpus"
+  for seed in "$@"; do [ -e "$seed" ] && cp -n "$seed" "$corpus/" 2>/dev/null || true; done
+  echo "-- $target for ${seconds}s"
+  "$fuzz_dir/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -print_final_stats=0 \
+    -artifact_prefix="$fuzz_dir/artifacts/$target-" "$corpus" > "$fuzz_dir/$target.log" 2>&1 || true
+  grep -E "^(Done|SUMMARY)" "$fuzz_dir/$target.log" || true
+  if grep -q "SUMMARY: " "$fuzz_dir/$target.log"; then
+    echo "fuzzing $target found a sanitizer error, see $fuzz_dir/$target.log"; exit 1
+  fi
+  if ls "$fuzz_dir/artifacts/$target-"* >/dev/null 2>&1; then
+    echo "fuzzing $target found a crash: $(ls "$fuzz_dir/artifacts/$target-"*)"; exit 1
+  fi
+}
+run ghl_webhook_fuzz "$fixtures"/ghl/*.json
+run manual_lead_fuzz tests/ingest/manual/*.json

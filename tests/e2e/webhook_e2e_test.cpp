@@ -1,0 +1,193 @@
+// The real binary over HTTP, on both backends: what a new user tries first.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include "support/server_process.hpp"
+#include "support/test_env.hpp"
+
+namespace jorge::testing {
+namespace {
+
+enum class Backend { kSqlite, kPostgres };
+
+class WebhookEndToEnd : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    ServerConfig config;
+    config.directory = dir_.path();
+    if (GetParam() == Backend::kPostgres) {
+      if (postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
+      config.database = fresh_postgres_database();
+    } else {
+      config.database = "sqlite://" + dir_.file("jorge.db");
+    }
+    token_ = config.api_token;
+    server_ = std::make_unique<ServerProcess>(write_server_config(config));
+    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+  }
+
+  crm::HttpReply get(const std::string& path, bool with_token = true) {
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (with_token) headers.emplace_back("Authorization", "Bearer " + token_);
+    auto reply = client_.request("GET", server_->url() + path, headers);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  }
+
+  crm::HttpReply post(const std::string& path, const std::string& body,
+                      std::vector<std::pair<std::string, std::string>> headers) {
+    auto reply = client_.request("POST", server_->url() + path, headers, body);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  }
+
+  crm::HttpReply webhook(const std::string& body) {
+    auto reply = post_signed(client_, server_->url(), body);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  }
+
+  static void expect_json_error(const crm::HttpReply& reply, long status) {
+    EXPECT_EQ(reply.status, status) << reply.body;
+    auto body = nlohmann::json::parse(reply.body, nullptr, false);
+    ASSERT_TRUE(body.is_object()) << reply.body;
+    EXPECT_TRUE(body["error"]["code"].is_string());
+    EXPECT_TRUE(body["error"]["message"].is_string());
+  }
+
+  size_t lead_count() { return nlohmann::json::parse(get("/api/v1/leads?limit=500").body)["leads"].size(); }
+
+  TempDir dir_;
+  std::string token_;
+  std::unique_ptr<ServerProcess> server_;
+  crm::HttpClient client_;
+};
+
+TEST_P(WebhookEndToEnd, HealthAndReadiness) {
+  EXPECT_EQ(get("/healthz", false).status, 200);
+  EXPECT_EQ(get("/readyz", false).status, 200);
+}
+
+TEST_P(WebhookEndToEnd, SignedContactCreateShowsInLeadsOnce) {
+  std::string body = fixture("ghl/contact_create.json");
+  crm::HttpReply first = webhook(body);
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_FALSE(first.header("x-request-id").empty());
+  auto leads = nlohmann::json::parse(get("/api/v1/leads").body)["leads"];
+  ASSERT_EQ(leads.size(), 1u);
+  EXPECT_EQ(leads[0]["name"], "Maria Delgado");
+  EXPECT_EQ(leads[0]["phone"], "+15125550123");
+  EXPECT_EQ(leads[0]["sources"], nlohmann::json::array({"ghl"}));
+
+  crm::HttpReply again = webhook(body);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("duplicate"), std::string::npos);
+  EXPECT_EQ(lead_count(), 1u);
+
+  auto detail = nlohmann::json::parse(get("/api/v1/leads/" + leads[0]["id"].dump()).body);
+  EXPECT_EQ(detail["source_records"][0]["payload"]["id"], "Hq7RtY2uIo9PaS4dF6gJ");
+  EXPECT_EQ(detail["custom_fields"]["cF1budgetMax00000001"]["value"], 525000.0);
+}
+
+TEST_P(WebhookEndToEnd, Ed25519SignedDeliveryIsAccepted) {
+  auto reply = post_signed(client_, server_->url(), fixture("ghl/inbound_message_sms.json"), "x-ghl-signature");
+  ASSERT_TRUE(reply.ok());
+  EXPECT_EQ(reply->status, 200) << reply->body;
+}
+
+TEST_P(WebhookEndToEnd, RejectsBadInputWithJsonErrorsAndStoresNothing) {
+  std::string body = fixture("ghl/contact_create.json");
+  expect_json_error(post("/webhooks/ghl", body, {{"x-wh-signature", sign_rsa(body + " ")}}), 401);
+  expect_json_error(post("/webhooks/ghl", body, {}), 401);
+  std::string malformed = "{\"type\": \"ContactCreate\", ";
+  expect_json_error(post("/webhooks/ghl", malformed, {{"x-wh-signature", sign_rsa(malformed)}}), 400);
+  std::string not_utf8 = "{\"type\":\"ContactCreate\",\"locationId\":\"l\",\"id\":\"c\",\"name\":\"\xC0\xAF\"}";
+  expect_json_error(post("/webhooks/ghl", not_utf8, {{"x-wh-signature", sign_rsa(not_utf8)}}), 400);
+  std::string huge(2 << 20, 'a');
+  expect_json_error(post("/webhooks/ghl", huge, {{"x-wh-signature", "AAAA"}}), 413);
+  expect_json_error(get("/api/v1/leads", /*with_token=*/false), 401);
+  expect_json_error(client_.request("GET", server_->url() + "/api/v1/leads", {{"Authorization", "Bearer wrong-token"}}).value(), 401);
+  expect_json_error(post("/webhooks/nosuchsource", body, {}), 404);
+  EXPECT_EQ(lead_count(), 0u);
+  // ...and the server is still serving.
+  EXPECT_EQ(webhook(body).status, 200);
+}
+
+TEST_P(WebhookEndToEnd, UnknownEventTypeIsStoredAnsweredAndCounted) {
+  crm::HttpReply reply = webhook(R"({"type":"AppInstall","locationId":"loc1","webhookId":"wh-unknown-1"})");
+  EXPECT_EQ(reply.status, 200) << reply.body;
+  std::string metrics = get("/metrics", false).body;
+  EXPECT_NE(metrics.find(R"(jorge_webhooks_total{source="ghl",outcome="unknown_type"} 1)"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_http_request_duration_seconds_bucket"), std::string::npos);
+}
+
+TEST_P(WebhookEndToEnd, ManualLeadWithIdempotencyKeyIsCreatedOnce) {
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Authorization", "Bearer " + token_}, {"Content-Type", "application/json"}, {"Idempotency-Key", "open-house-7"}};
+  std::string body = R"({"name":"Grace Morrison","phone":"512-555-0177","source":"open house"})";
+  crm::HttpReply created = post("/api/v1/leads", body, headers);
+  EXPECT_EQ(created.status, 201) << created.body;
+  crm::HttpReply retried = post("/api/v1/leads", body, headers);
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(created.body)["id"], nlohmann::json::parse(retried.body)["id"]);
+  EXPECT_EQ(lead_count(), 1u);
+  expect_json_error(post("/api/v1/leads", R"({"nmae":"typo","phone":"512-555-0177"})", headers), 400);
+}
+
+TEST_P(WebhookEndToEnd, ListFiltersValidateTheirValues) {
+  expect_json_error(get("/api/v1/leads?limit=501"), 400);
+  expect_json_error(get("/api/v1/leads?stage=hot"), 400);
+  expect_json_error(get("/api/v1/leads?updated_since=yesterday"), 400);
+  expect_json_error(get("/api/v1/leads/abc"), 400);
+  expect_json_error(get("/api/v1/leads/424242"), 404);
+  EXPECT_EQ(get("/api/v1/leads?source=ghl&stage=new&updated_since=2026-01-01T00:00:00Z&limit=500").status, 200);
+}
+
+TEST_P(WebhookEndToEnd, SigtermFinishesAndExitsZero) {
+  EXPECT_EQ(webhook(fixture("ghl/contact_create.json")).status, 200);
+  EXPECT_EQ(server_->terminate_and_wait(), 0);
+  std::string log = read_file(server_->log_path());
+  EXPECT_NE(log.find("stopped cleanly"), std::string::npos) << log;
+}
+
+TEST_P(WebhookEndToEnd, LogsNeverContainPhonesEmailsOrMessageText) {
+  webhook(fixture("ghl/contact_create.json"));
+  webhook(fixture("ghl/inbound_message_sms.json"));
+  std::string bad = R"({"type":"ContactCreate","locationId":"l","email":"leak@example.com")";
+  post("/webhooks/ghl", bad, {{"x-wh-signature", sign_rsa(bad)}});
+  get("/api/v1/leads?source=ghl");
+  server_->terminate_and_wait();
+  std::string log = read_file(server_->log_path());
+  for (std::string secret : {"5125550123", "555-0123", "maria.delgado", "@example.com", "pre-approved", "Avenue C"})
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into the log";
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, WebhookEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+
+// When the database cannot commit, GoHighLevel must get 429 (its only retry signal), never 5xx.
+TEST(WebhookWhenDatabaseIsDown, AnswersTooManyRequestsSoGoHighLevelRetries) {
+  TempDir dir;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = "sqlite://" + dir.file("jorge.db");
+  ServerProcess server(write_server_config(config));
+  ASSERT_TRUE(server.started());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("jorge.db").c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  crm::HttpClient client;
+  std::string body = fixture("ghl/contact_create.json");
+  auto refused = post_signed(client, server.url(), body);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  auto retried = post_signed(client, server.url(), body);
+  EXPECT_EQ(retried->status, 200) << retried->body;
+  EXPECT_NE(retried->body.find("accepted"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jorge::testing
