@@ -16,5 +16,7 @@ struct DemoOptions {
   int lead_count = 36;
 };
 int load_demo(const DemoOptions& options);
+// Prints row counts of a database as one JSON line (benchmarks, operators).
+int print_stats(const std::string& database);
 
 }  // namespace jorge::cli

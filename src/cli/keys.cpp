@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "ingest/signing.hpp"
+#include "store/store.hpp"
 
 namespace jorge::cli {
 namespace {
@@ -58,6 +59,25 @@ int sign(const std::string& private_key_file, const std::string& body_file) {
     return 1;
   }
   std::printf("%s\n", signature->c_str());
+  return 0;
+}
+
+int print_stats(const std::string& database) {
+  SystemClock clock;
+  auto store = store::open_store(database, clock);
+  if (!store.ok()) {
+    std::fprintf(stderr, "jorge stats: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  auto counts = (*store)->counts();
+  if (!counts.ok()) {
+    std::fprintf(stderr, "jorge stats: %s\n", counts.error().message.c_str());
+    return 1;
+  }
+  std::printf("{\"events\":%lld,\"contacts\":%lld,\"leads\":%lld,\"interactions\":%lld,\"jobs\":%lld}\n",
+              static_cast<long long>(counts->events), static_cast<long long>(counts->contacts),
+              static_cast<long long>(counts->leads), static_cast<long long>(counts->interactions),
+              static_cast<long long>(counts->jobs));
   return 0;
 }
 

@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
   demo->add_option("--key", demo_options.private_key_file, "private key matching ghl.webhook_public_key_file")->required();
   demo->add_option("--count", demo_options.lead_count, "number of demo leads")->check(CLI::Range(1, 1000));
 
+  auto* stats = app.add_subcommand("stats", "print row counts of a database as JSON");
+  std::string stats_database;
+  stats->add_option("--database", stats_database, "sqlite://PATH or postgresql://...")->required();
+
   CLI11_PARSE(app, argc, argv);
   // Logs go to stderr: stdout carries only what scripts read (the "listening on" line).
   spdlog::set_default_logger(spdlog::stderr_color_mt("jorge"));
@@ -78,5 +82,6 @@ int main(int argc, char** argv) {
   if (*keygen) return jorge::cli::keygen(key_directory);
   if (*sign) return jorge::cli::sign(private_key, body_file);
   if (*demo) return jorge::cli::load_demo(demo_options);
+  if (*stats) return jorge::cli::print_stats(stats_database);
   return 2;
 }
