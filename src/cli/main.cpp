@@ -1,6 +1,5 @@
 // `jorge`: the one binary. Parses the command line, builds the configuration, runs a command.
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -8,6 +7,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/logging.hpp"
 
 extern char** environ;
 
@@ -65,8 +65,7 @@ int main(int argc, char** argv) {
   stats->add_option("--database", stats_database, "sqlite://PATH or postgresql://...")->required();
 
   CLI11_PARSE(app, argc, argv);
-  // Logs go to stderr: stdout carries only what scripts read (the "listening on" line).
-  spdlog::set_default_logger(spdlog::stderr_color_mt("jorge"));
+  jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
 
   if (*serve) {

@@ -84,6 +84,7 @@ int serve(const Config& config) {
   server.run(/*handle_signals=*/true);
   (*store)->close();  // every accepted write is committed and answered before we exit
   spdlog::info("stopped cleanly");
+  spdlog::default_logger()->flush();
   return 0;
 }
 

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace jorge {
 
@@ -34,7 +35,29 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+namespace {
+// Printable ASCII is already NFC: trimming and collapsing spaces is all it needs.
+std::optional<std::string> ascii_fast_path(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool pending_space = false;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+      return std::nullopt;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      pending_space = !out.empty();
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+}  // namespace
+
 Result<std::string> normalise_name(std::string_view text) {
+  if (auto fast = ascii_fast_path(text)) return std::move(*fast);
   if (!is_valid_utf8(text)) return Error{ErrorCode::kInvalidArgument, "name: invalid UTF-8"};
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);

@@ -4,6 +4,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include <array>
+#include <cstdint>
 
 #include <fstream>
 #include <sstream>
@@ -38,16 +42,51 @@ Result<PublicKey> PublicKey::from_pem_file(const std::string& path) {
 bool PublicKey::is_ed25519() const { return key_ && EVP_PKEY_get_base_id(key_.get()) == EVP_PKEY_ED25519; }
 bool PublicKey::is_rsa() const { return key_ && EVP_PKEY_get_base_id(key_.get()) == EVP_PKEY_RSA; }
 
+namespace {
+
+// A verification context per thread and key, set up once: EVP_DigestVerifyInit per call costs
+// a context allocation and parameter setup on every delivery. Contexts never cross threads.
+EVP_PKEY_CTX* rsa_context_for(EVP_PKEY* key) {
+  struct Cached {
+    EVP_PKEY* key = nullptr;
+    EVP_PKEY_CTX* context = nullptr;
+    ~Cached() { EVP_PKEY_CTX_free(context); }
+  };
+  thread_local Cached cached;
+  if (cached.key == key && cached.context) return cached.context;
+  EVP_PKEY_CTX_free(cached.context);
+  cached.context = EVP_PKEY_CTX_new(key, nullptr);
+  cached.key = key;
+  if (!cached.context || EVP_PKEY_verify_init(cached.context) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(cached.context, RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_CTX_set_signature_md(cached.context, EVP_sha256()) != 1) {
+    EVP_PKEY_CTX_free(cached.context);
+    cached.context = nullptr;
+  }
+  return cached.context;
+}
+
+}  // namespace
+
 bool verify_signature(const PublicKey& key, std::string_view message, std::string_view signature_base64) {
   std::string signature;
   if (!key.get() || !base64_decode(signature_base64, signature) || signature.empty()) return false;
+  const auto* signature_bytes = reinterpret_cast<const unsigned char*>(signature.data());
+  const auto* message_bytes = reinterpret_cast<const unsigned char*>(message.data());
+  if (key.is_rsa()) {
+    // RSA PKCS#1 v1.5 over the SHA-256 digest of the exact bytes.
+    EVP_PKEY_CTX* context = rsa_context_for(key.get());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_length = 0;
+    if (!context || EVP_Digest(message.data(), message.size(), digest, &digest_length, EVP_sha256(), nullptr) != 1)
+      return false;
+    return EVP_PKEY_verify(context, signature_bytes, signature.size(), digest, digest_length) == 1;
+  }
+  // Ed25519 signs the message itself, so it goes through the one-shot DigestVerify.
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   if (!context) return false;
-  // Ed25519 signs the message itself (no separate digest); RSA uses SHA-256 + PKCS#1 v1.5.
-  const EVP_MD* digest = key.is_ed25519() ? nullptr : EVP_sha256();
-  bool valid = EVP_DigestVerifyInit(context, nullptr, digest, nullptr, key.get()) == 1 &&
-               EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                                reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1;
+  bool valid = EVP_DigestVerifyInit(context, nullptr, nullptr, nullptr, key.get()) == 1 &&
+               EVP_DigestVerify(context, signature_bytes, signature.size(), message_bytes, message.size()) == 1;
   EVP_MD_CTX_free(context);
   return valid;
 }
@@ -64,20 +103,29 @@ bool base64_decode(std::string_view text, std::string& out) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
   while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  if (text.size() > 8192) return false;
-  std::string padded(text);
-  while (padded.size() % 4 != 0) padded.push_back('=');
-  for (char c : padded)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/' || c == '=')) return false;
-  out.assign(padded.size() / 4 * 3 + 1, '\0');
-  int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(padded.data()), static_cast<int>(padded.size()));
-  if (written < 0) return false;
-  // EVP_DecodeBlock counts padding bytes as data; drop one output byte per '='.
-  size_t padding = 0;
-  for (size_t i = padded.size(); i > 0 && padded[i - 1] == '='; --i) ++padding;
-  if (padding > 2) return false;
-  out.resize(static_cast<size_t>(written) - padding);
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() > 8192 || text.size() % 4 == 1) return false;
+  static const auto kValues = [] {
+    std::array<int8_t, 256> values{};
+    values.fill(-1);
+    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int i = 0; i < 64; ++i) values[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
+    return values;
+  }();
+  out.clear();
+  out.reserve(text.size() * 3 / 4);
+  uint32_t bits = 0;
+  int bit_count = 0;
+  for (char c : text) {
+    int8_t value = kValues[static_cast<unsigned char>(c)];
+    if (value < 0) return false;
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    bit_count += 6;
+    if (bit_count >= 8) {
+      bit_count -= 8;
+      out.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
+    }
+  }
   return true;
 }
 

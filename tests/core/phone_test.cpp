@@ -25,3 +25,14 @@ TEST(Phone, RejectsTextThatIsNoNumber) {
 TEST(Phone, RejectsTooShortNumber) { EXPECT_FALSE(Phone::parse("555-01").ok()); }
 
 }  // namespace jorge
+
+namespace jorge {
+
+TEST(Phone, FastPathAgreesWithLibphonenumberOnNorthAmericanForms) {
+  for (std::string text : {"+1 (512) 555-0199", "+15125550142", "1-512-555-0100", "512 555 0100"})
+    EXPECT_EQ(Phone::parse(text)->e164().substr(0, 2), "+1") << text;
+  EXPECT_EQ(Phone::parse("+1 (512) 555-0199")->e164(), "+15125550199");
+  EXPECT_EQ(Phone::parse("5125550100", "US")->e164(), "+15125550100");
+}
+
+}  // namespace jorge

@@ -96,15 +96,12 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, Contac
   return ok_status();
 }
 
-Result<Stage> current_stage(SqlSession& session, ContactId contact) {
-  JORGE_TRY(SqlRows rows, session.exec("SELECT stage FROM contacts WHERE id = $1", {contact}));
-  if (rows.rows.empty() || !rows.rows[0][0]) return Error{ErrorCode::kInternal, "store: contact vanished"};
-  return parse_stage(*rows.rows[0][0]).value_or(Stage::kNew);
-}
-
-Status set_stage(SqlSession& session, ContactId contact, Stage stage, int64_t now) {
-  auto run = session.exec("UPDATE contacts SET stage = $2, updated_at = $3 WHERE id = $1",
-                          {contact, std::string(stage_name(stage)), now});
+// Moves the contact to `stage` only from one of `from` (a comma-separated list of quoted
+// stage names), in one statement.
+Status advance_stage(SqlSession& session, ContactId contact, Stage stage, const char* from, int64_t now) {
+  std::string sql = std::string("UPDATE contacts SET stage = $2, updated_at = $3 WHERE id = $1 AND stage IN (") +
+                    from + ")";
+  auto run = session.exec(sql, {contact, std::string(stage_name(stage)), now});
   if (!run.ok()) return run.take_error();
   return ok_status();
 }
@@ -121,8 +118,7 @@ Status save_interaction(SqlSession& session, const InboundEvent& event, ContactI
                          {contact, event.source, external_id, std::string(direction_name(message.direction)),
                           message.channel, message.body, occurred, raw_event}));
   if (inserted.affected == 0 || message.direction != Direction::kInbound) return ok_status();
-  JORGE_TRY(Stage stage, current_stage(session, contact));
-  return stage == Stage::kNew ? set_stage(session, contact, Stage::kEngaged, now) : ok_status();
+  return advance_stage(session, contact, Stage::kEngaged, "'new'", now);
 }
 
 Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
@@ -137,11 +133,12 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
        opportunity.name, opportunity.pipeline_id, opportunity.pipeline_stage_id,
        std::string(outcome_name(opportunity.outcome)), opportunity.value.cents, now});
   if (!run.ok()) return run.take_error();
-  JORGE_TRY(Stage stage, current_stage(session, contact));
+  // An open opportunity moves a new or engaged contact forward, never a closed one back; a
+  // closed one sets the outcome whatever came before (a lost deal can be revived and won).
   Stage next = stage_for_outcome(opportunity.outcome);
-  // An open opportunity moves a new or engaged contact forward, never a closed one back.
-  bool moves = opportunity.outcome != Outcome::kOpen || stage == Stage::kNew || stage == Stage::kEngaged;
-  return moves && next != stage ? set_stage(session, contact, next, now) : ok_status();
+  return opportunity.outcome == Outcome::kOpen
+             ? advance_stage(session, contact, next, "'new', 'engaged'", now)
+             : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'", now);
 }
 
 }  // namespace

@@ -34,6 +34,9 @@ class SqlSession {
   // Serialises concurrent transactions touching the same identity (PostgreSQL advisory lock;
   // a no-op where one writer holds the database).
   virtual Status lock_key(std::string_view key) = 0;
+  // Background upkeep, run about once a second on a session of its own (SQLite: checkpoint
+  // the WAL into the database file, so the writer never pauses for it).
+  virtual Status maintain() { return ok_status(); }
 };
 
 using SessionFactory = std::function<Result<std::unique_ptr<SqlSession>>()>;

@@ -73,6 +73,8 @@ class SqlStore final : public Store {
     }
     for (auto& writer_session : sessions)
       writers_.emplace_back([this, s = std::move(writer_session)]() mutable { write_loop(std::move(s)); });
+    JORGE_TRY(std::unique_ptr<SqlSession> upkeep, factory_());
+    maintainer_ = std::thread([this, s = std::move(upkeep)]() mutable { maintain_loop(std::move(s)); });
     return ok_status();
   }
 
@@ -214,9 +216,11 @@ class SqlStore final : public Store {
       if (closing_) return;
       closing_ = true;
       wake_.notify_all();
+      wake_maintainer_.notify_all();
     }
     for (auto& writer : writers_) writer.join();
     writers_.clear();
+    if (maintainer_.joinable()) maintainer_.join();
   }
 
  private:
@@ -244,6 +248,20 @@ class SqlStore final : public Store {
       if (at < leads.size() && leads[at].id == contact) leads[at].sources.push_back(to_text(row[1]));
     }
     return ok_status();
+  }
+
+  void maintain_loop(std::unique_ptr<SqlSession> session) {
+    std::unique_lock lock(mutex_);
+    while (!closing_) {
+      wake_maintainer_.wait_for(lock, std::chrono::milliseconds(500));
+      if (closing_) break;
+      lock.unlock();
+      Status done = session->maintain();
+      (void)done;  // a busy database simply waits for the next round
+      lock.lock();
+    }
+    lock.unlock();
+    (void)session->maintain();  // leave a checkpointed database behind
   }
 
   void write_loop(std::unique_ptr<SqlSession> session) {
@@ -310,6 +328,8 @@ class SqlStore final : public Store {
   SessionPool readers_;
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::condition_variable wake_maintainer_;
+  std::thread maintainer_;
   std::deque<PendingWrite> queue_;
   bool closing_ = false;
   std::vector<std::thread> writers_;

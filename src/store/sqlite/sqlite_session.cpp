@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <unordered_map>
+#include <vector>
 
 namespace jorge::store::internal {
 namespace {
@@ -30,15 +31,15 @@ class SqliteSession final : public SqlSession {
  public:
   explicit SqliteSession(sqlite3* db) : db_(db) {}
   ~SqliteSession() override {
-    for (auto& [sql, statement] : statements_) sqlite3_finalize(statement);
+    for (auto& [sql, prepared] : statements_) sqlite3_finalize(prepared.statement);
     sqlite3_close_v2(db_);
   }
 
   Result<SqlRows> exec(std::string_view sql, const std::vector<SqlValue>& params) override {
-    JORGE_TRY(sqlite3_stmt* statement, prepared(sql));
+    JORGE_TRY(Prepared* found, prepared(sql));
+    sqlite3_stmt* statement = found->statement;
     for (size_t i = 0; i < params.size(); ++i) {
-      std::string name = "$" + std::to_string(i + 1);
-      int index = sqlite3_bind_parameter_index(statement, name.c_str());
+      int index = found->index_of(i);
       if (index == 0) continue;  // parameter not used by this statement
       int rc = SQLITE_OK;
       if (auto* integer = std::get_if<int64_t>(&params[i])) rc = sqlite3_bind_int64(statement, index, *integer);
@@ -85,21 +86,37 @@ class SqliteSession final : public SqlSession {
     if (!sqlite3_get_autocommit(db_)) (void)exec_script("ROLLBACK");
   }
   Status lock_key(std::string_view) override { return ok_status(); }
+  // PASSIVE copies what it can without waiting for, or blocking, the writer, so the
+  // automatic checkpoint a commit triggers (every 1000 WAL pages) finds little left to copy.
+  Status maintain() override { return exec_script("PRAGMA wal_checkpoint(PASSIVE)"); }
 
  private:
-  Result<sqlite3_stmt*> prepared(std::string_view sql) {
-    auto found = statements_.find(std::string(sql));
-    if (found != statements_.end()) return found->second;
+  // A prepared statement and where each $N sits among SQLite's parameter slots, found once.
+  struct Prepared {
     sqlite3_stmt* statement = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement,
-                                nullptr);
+    std::vector<int> slots;  // slots[N-1] = index of "$N", 0 when unused
+    int index_of(size_t param) const { return param < slots.size() ? slots[param] : 0; }
+  };
+
+  struct TransparentHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+
+  Result<Prepared*> prepared(std::string_view sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return &found->second;
+    Prepared entry;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                &entry.statement, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db_, rc, "prepare");
-    statements_.emplace(std::string(sql), statement);
-    return statement;
+    for (int n = 1; n <= sqlite3_bind_parameter_count(entry.statement); ++n)
+      entry.slots.push_back(sqlite3_bind_parameter_index(entry.statement, ("$" + std::to_string(n)).c_str()));
+    return &statements_.emplace(std::string(sql), entry).first->second;
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, Prepared, TransparentHash, std::equal_to<>> statements_;
 };
 
 }  // namespace
