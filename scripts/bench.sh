@@ -86,8 +86,10 @@ if [ -z "${SKIP_POSTGRES:-}" ]; then
   echo "== Jorge on PostgreSQL"
   pg_dir="$(mktemp -d /tmp/jorge-bench-pg-XXXXXX)"
   trap 'scripts/postgres.sh stop "$pg_dir"' EXIT
-  pg_url="$(scripts/postgres.sh "$pg_dir" 55439)"
-  run_jorge postgres "$pg_url"
+  scripts/postgres.sh "$pg_dir" 55439 >/dev/null
+  # Over the Unix socket, as a PostgreSQL on the same host would be reached.
+  run_jorge postgres "postgresql://postgres@/postgres?host=/tmp&port=55439"
+  scripts/postgres.sh stop "$pg_dir"  # idle or not, it would share the cores with the peer's run
 fi
 
 if [ -z "${SKIP_PEER:-}" ] && [ -n "$peer_dir" ]; then

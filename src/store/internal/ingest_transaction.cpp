@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace jorge::store::internal {
 namespace {
 
@@ -165,8 +167,6 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   if (!event.recognised || !event.contact) return outcome;
 
   const ContactFacts& facts = *event.contact;
-  if (!facts.external_id.empty()) JORGE_TRY_STATUS(session.lock_key(event.source + "/" + facts.external_id));
-  if (facts.phone) JORGE_TRY_STATUS(session.lock_key(facts.phone->e164()));
   JORGE_TRY(std::optional<ContactId> found, find_contact(session, event));
   ContactId contact;
   if (found) {
@@ -186,6 +186,22 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
                                       {contact, outcome.event_id, now}));
   (void)job;
   return outcome;
+}
+
+Status lock_identities(SqlSession& session, const std::vector<const InboundEvent*>& events) {
+  std::vector<std::string> keys;
+  for (const InboundEvent* event : events) {
+    if (!event->contact) continue;
+    const ContactFacts& facts = *event->contact;
+    if (!facts.external_id.empty()) keys.push_back("id:" + event->source + "/" + facts.external_id);
+    if (facts.phone) keys.push_back("phone:" + facts.phone->e164());
+    if (!facts.email.empty()) keys.push_back("email:" + facts.email);
+  }
+  // One global order: two transactions wanting the same people queue behind each other
+  // instead of deadlocking (PostgreSQL only finds a deadlock after deadlock_timeout, 1 s).
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return session.lock_keys(keys);
 }
 
 std::string encode_field_value(const FieldValue& value) {

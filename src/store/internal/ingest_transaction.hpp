@@ -9,6 +9,10 @@ namespace jorge::store::internal {
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
                                   int64_t now_millis);
 
+// Takes, in one sorted order, the identity locks (source id, phone, e-mail) of every event
+// of a batch, before any row is touched. REQUIRES: inside a transaction, before apply_event.
+Status lock_identities(SqlSession& session, const std::vector<const InboundEvent*>& events);
+
 // Custom field values as stored: lists as a JSON array, numbers in shortest form.
 std::string encode_field_value(const FieldValue& value);
 FieldValue decode_field_value(std::string_view type, const std::string& text);

@@ -31,9 +31,10 @@ class SqlSession {
   virtual Status begin() = 0;  // SQLite: BEGIN IMMEDIATE (take the write lock up front)
   virtual Status commit() = 0;
   virtual void rollback() = 0;  // never fails from the caller's view; a broken session reconnects
-  // Serialises concurrent transactions touching the same identity (PostgreSQL advisory lock;
-  // a no-op where one writer holds the database).
-  virtual Status lock_key(std::string_view key) = 0;
+  // Serialises concurrent transactions touching the same identities (PostgreSQL advisory
+  // locks, taken in the given order; a no-op where one writer holds the database).
+  // REQUIRES: inside a transaction; `keys` sorted and unique.
+  virtual Status lock_keys(const std::vector<std::string>& keys) = 0;
   // Background upkeep, run about once a second on a session of its own (SQLite: checkpoint
   // the WAL into the database file, so the writer never pauses for it).
   virtual Status maintain() { return ok_status(); }

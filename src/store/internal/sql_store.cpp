@@ -281,13 +281,41 @@ class SqlStore final : public Store {
     }
   }
 
-  // One transaction for the whole batch (one fsync). If any event fails, the batch is rolled
+  // One transaction for the whole batch (one fsync). If one event fails, the batch is rolled
   // back and each event retried in its own transaction, so one bad event cannot sink the rest.
   void commit_batch(SqlSession& session, std::vector<PendingWrite>& batch) {
+    constexpr int kAttempts = 3;  // a serialization failure or deadlock: rerun the transaction
+    for (int attempt = 1;; ++attempt) {
+      Status status = try_commit_batch(session, batch);
+      if (status.ok()) return;
+      if (status.error().code == ErrorCode::kAborted && attempt < kAttempts) continue;
+      if (batch.size() == 1 || status.error().code == ErrorCode::kUnavailable ||
+          status.error().code == ErrorCode::kAborted) {
+        // The database itself is failing: nobody is acknowledged, senders retry.
+        for (PendingWrite& write : batch) write.done(unavailable(status.error()));
+        return;
+      }
+      // One event is bad: commit the others without it.
+      for (PendingWrite& write : batch) {
+        std::vector<PendingWrite> one;
+        one.push_back(std::move(write));
+        commit_batch(session, one);
+      }
+      return;
+    }
+  }
+
+  // On success runs every callback; on failure rolls back and runs none.
+  Status try_commit_batch(SqlSession& session, std::vector<PendingWrite>& batch) {
     int64_t now = to_unix_millis(clock_.now());
     std::vector<Result<IngestOutcome>> outcomes;
     outcomes.reserve(batch.size());
     Status status = session.begin();
+    if (status.ok()) {
+      std::vector<const InboundEvent*> events;
+      for (const PendingWrite& write : batch) events.push_back(&write.event);
+      status = lock_identities(session, events);
+    }
     if (status.ok()) {
       for (PendingWrite& write : batch) {
         outcomes.push_back(apply_event(session, write.event, write.raw_body, now));
@@ -300,19 +328,10 @@ class SqlStore final : public Store {
     if (status.ok()) status = session.commit();
     if (status.ok()) {
       for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
-      return;
+      return ok_status();
     }
     session.rollback();
-    if (batch.size() == 1 || status.error().code == ErrorCode::kUnavailable) {
-      // The database itself is failing: nobody is acknowledged, senders retry.
-      for (PendingWrite& write : batch) write.done(unavailable(status.error()));
-      return;
-    }
-    for (PendingWrite& write : batch) {
-      std::vector<PendingWrite> one;
-      one.push_back(std::move(write));
-      commit_batch(session, one);
-    }
+    return status;
   }
 
   static Error unavailable(const Error& cause) {

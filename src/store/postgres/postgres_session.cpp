@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include <optional>
+#include <unordered_map>
 
 namespace jorge::store::internal {
 namespace {
@@ -33,6 +34,7 @@ class PostgresSession final : public SqlSession {
     try {
       transaction_.reset();
       connection_ = std::make_unique<pqxx::connection>(url_);
+      statements_.clear();  // prepared statements belong to the old connection
       return ok_status();
     } catch (const std::exception& thrown) {
       connection_.reset();
@@ -52,12 +54,12 @@ class PostgresSession final : public SqlSession {
     }
     try {
       pqxx::result result;
-      std::string query(sql);
+      const std::string& statement = prepared(sql);
       if (transaction_) {
-        result = transaction_->exec_params(query, pqxx::prepare::make_dynamic_params(pointers));
+        result = transaction_->exec_prepared(statement, pqxx::prepare::make_dynamic_params(pointers));
       } else {
         pqxx::nontransaction once(*connection_);
-        result = once.exec_params(query, pqxx::prepare::make_dynamic_params(pointers));
+        result = once.exec_prepared(statement, pqxx::prepare::make_dynamic_params(pointers));
       }
       SqlRows out;
       out.affected = static_cast<int64_t>(result.affected_rows());
@@ -117,14 +119,39 @@ class PostgresSession final : public SqlSession {
     transaction_.reset();
   }
 
-  Status lock_key(std::string_view key) override {
-    auto locked = exec("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", {std::string(key)});
+  Status lock_keys(const std::vector<std::string>& keys) override {
+    if (keys.empty()) return ok_status();
+    // One round trip for the whole batch; rows are locked in the order given.
+    std::string sql = "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (VALUES ";
+    std::vector<SqlValue> params;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      sql += (i ? ", ($" : "($") + std::to_string(i + 1) + "::text, " + std::to_string(i) + ")";
+      params.emplace_back(keys[i]);
+    }
+    sql += ") AS wanted (k, position) ORDER BY position";
+    auto locked = exec(sql, params);
     if (!locked.ok()) return locked.take_error();
     return ok_status();
   }
 
  private:
   bool connected() const { return connection_ && connection_->is_open(); }
+
+  // Each distinct SQL text is prepared once per connection: the server parses and plans it
+  // once instead of on every event.
+  const std::string& prepared(std::string_view sql) {
+    auto found = statements_.find(sql);
+    if (found != statements_.end()) return found->second;
+    std::string name = "jorge_" + std::to_string(statements_.size() + 1);
+    connection_->prepare(name, std::string(sql));
+    return statements_.emplace(std::string(sql), std::move(name)).first->second;
+  }
+
+  struct TransparentHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> statements_;
 
   std::string url_;
   std::unique_ptr<pqxx::connection> connection_;

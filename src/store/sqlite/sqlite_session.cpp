@@ -85,7 +85,7 @@ class SqliteSession final : public SqlSession {
   void rollback() override {
     if (!sqlite3_get_autocommit(db_)) (void)exec_script("ROLLBACK");
   }
-  Status lock_key(std::string_view) override { return ok_status(); }
+  Status lock_keys(const std::vector<std::string>&) override { return ok_status(); }
   // PASSIVE copies what it can without waiting for, or blocking, the writer, so the
   // automatic checkpoint a commit triggers (every 1000 WAL pages) finds little left to copy.
   Status maintain() override { return exec_script("PRAGMA wal_checkpoint(PASSIVE)"); }
