@@ -95,6 +95,7 @@ fi
 if [ -z "${SKIP_PEER:-}" ] && [ -n "$peer_dir" ]; then
   for mode in 0 1; do
     echo "== peer (FastAPI + SQLite), PEER_GROUP_COMMIT=$mode"
+    rm -rf "$out/peer-gc$mode"
     OUT_DIR="$out/peer-gc$mode" PEER_GROUP_COMMIT=$mode DURATION="$DURATION" WARMUP="$WARMUP" CONNS="$CONNS" \
       "$peer_dir/run_peer_bench.sh" ingest > "$out/peer-gc$mode.log" 2>&1 || { echo "peer failed: $out/peer-gc$mode.log"; continue; }
     grep -E "^(RESULT|INGEST)" "$out/peer-gc$mode/summary.txt" | sed "s/^/peer_gc$mode /" | tee -a "$summary"
