@@ -7,7 +7,7 @@ build_packages=(build-essential cmake ninja-build pkg-config ccache clang libcla
   libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_packages=(postgresql curl)
-bench_packages=(wrk python3-fastapi python3-uvicorn python3-ujson)
+bench_packages=(wrk python3-fastapi python3-uvicorn python3-ujson python3-httptools python3-uvloop)
 wanted=("${build_packages[@]}")
 case "${1:-build}" in
   test) wanted+=("${test_packages[@]}") ;;
