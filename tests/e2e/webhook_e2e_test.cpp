@@ -1,6 +1,7 @@
 // The real binary over HTTP, on both backends: what a new user tries first.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
 #include <sqlite3.h>
 
 #include "support/server_process.hpp"
@@ -185,6 +186,42 @@ TEST(WebhookWhenDatabaseIsDown, AnswersTooManyRequestsSoGoHighLevelRetries) {
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
   auto retried = post_signed(client, server.url(), body);
+  EXPECT_EQ(retried->status, 200) << retried->body;
+  EXPECT_NE(retried->body.find("accepted"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace jorge::testing
+
+namespace jorge::testing {
+namespace {
+
+// PostgreSQL going away must look like SQLite being locked: 429 (retry), never 5xx, and
+// service resumes by itself once the database is back.
+TEST(WebhookWhenPostgresIsDown, AnswersTooManyRequestsThenRecovers) {
+  if (postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
+  TempDir dir;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = fresh_postgres_database();
+  std::string name = config.database.substr(config.database.rfind('/') + 1);
+  ServerProcess server(write_server_config(config));
+  ASSERT_TRUE(server.started()) << read_file(server.log_path());
+  crm::HttpClient client;
+  ASSERT_EQ(post_signed(client, server.url(), fixture("ghl/contact_create.json"))->status, 200);
+
+  pqxx::connection admin(postgres_admin_url());
+  pqxx::nontransaction sql(admin);
+  sql.exec("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS false");
+  sql.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+  auto refused = post_signed(client, server.url(), fixture("ghl/inbound_message_sms.json"));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 429) << refused->body;
+  EXPECT_EQ(client.request("GET", server.url() + "/readyz", {})->status, 503);
+
+  sql.exec("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS true");
+  auto retried = post_signed(client, server.url(), fixture("ghl/inbound_message_sms.json"));
+  ASSERT_TRUE(retried.ok());
   EXPECT_EQ(retried->status, 200) << retried->body;
   EXPECT_NE(retried->body.find("accepted"), std::string::npos);
 }

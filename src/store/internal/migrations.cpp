@@ -26,7 +26,7 @@ CREATE INDEX contacts_email ON contacts (email);
 CREATE INDEX contacts_updated ON contacts (updated_at);
 CREATE TABLE leads (
   id {id}, contact_id BIGINT NOT NULL REFERENCES contacts (id), source TEXT NOT NULL,
-  external_id TEXT NOT NULL, received_at BIGINT NOT NULL, raw_event_id BIGINT NOT NULL, payload TEXT NOT NULL,
+  external_id TEXT NOT NULL, received_at BIGINT NOT NULL, raw_event_id BIGINT NOT NULL,
   UNIQUE (source, external_id));
 CREATE INDEX leads_contact ON leads (contact_id);
 CREATE TABLE custom_fields (

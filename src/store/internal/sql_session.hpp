@@ -38,6 +38,9 @@ class SqlSession {
   // Background upkeep, run about once a second on a session of its own (SQLite: checkpoint
   // the WAL into the database file, so the writer never pauses for it).
   virtual Status maintain() { return ok_status(); }
+  // True when a failed session opens a fresh connection on its next call (client/server
+  // databases), so retrying at once can succeed where the last try met a dropped connection.
+  virtual bool reconnects() const { return false; }
 };
 
 using SessionFactory = std::function<Result<std::unique_ptr<SqlSession>>()>;

@@ -151,8 +151,9 @@ class SqlStore final : public Store {
       std::vector<LeadSummary> one{detail.summary};
       JORGE_TRY_STATUS(attach_sources(session, one));
       detail.summary.sources = one[0].sources;
-      JORGE_TRY(SqlRows records, session.exec("SELECT source, external_id, received_at, payload FROM leads "
-                                              "WHERE contact_id = $1 ORDER BY id",
+      JORGE_TRY(SqlRows records, session.exec("SELECT l.source, l.external_id, l.received_at, r.body FROM leads l "
+                                              "JOIN raw_events r ON r.id = l.raw_event_id "
+                                              "WHERE l.contact_id = $1 ORDER BY l.id",
                                               {id}));
       for (const SqlRow& r : records.rows)
         detail.records.push_back({to_text(r[0]), to_text(r[1]), from_unix_millis(to_int(r[2])), to_text(r[3])});
@@ -289,6 +290,10 @@ class SqlStore final : public Store {
       Status status = try_commit_batch(session, batch);
       if (status.ok()) return;
       if (status.error().code == ErrorCode::kAborted && attempt < kAttempts) continue;
+      // A connection the server dropped while it sat idle shows up on first use: retry once on
+      // a fresh one before telling senders to come back (if the server is really down, the
+      // reconnect fails at once).
+      if (status.error().code == ErrorCode::kUnavailable && attempt == 1 && session.reconnects()) continue;
       if (batch.size() == 1 || status.error().code == ErrorCode::kUnavailable ||
           status.error().code == ErrorCode::kAborted) {
         // The database itself is failing: nobody is acknowledged, senders retry.

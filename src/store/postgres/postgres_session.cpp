@@ -34,6 +34,7 @@ class PostgresSession final : public SqlSession {
     try {
       transaction_.reset();
       connection_ = std::make_unique<pqxx::connection>(url_);
+      broken_ = false;
       statements_.clear();  // prepared statements belong to the old connection
       return ok_status();
     } catch (const std::exception& thrown) {
@@ -43,6 +44,7 @@ class PostgresSession final : public SqlSession {
   }
 
   Result<SqlRows> exec(std::string_view sql, const std::vector<SqlValue>& params) override {
+    if (transaction_ && broken_) return Error{ErrorCode::kUnavailable, "postgresql: connection lost; retry"};
     if (!transaction_ && !connected()) JORGE_TRY_STATUS(connect());
     std::vector<std::string> texts(params.size());
     std::vector<const char*> pointers(params.size(), nullptr);
@@ -72,7 +74,7 @@ class PostgresSession final : public SqlSession {
       }
       return out;
     } catch (const std::exception& thrown) {
-      return postgres_error(thrown);
+      return fail(thrown);
     }
   }
 
@@ -83,18 +85,20 @@ class PostgresSession final : public SqlSession {
       once.exec(std::string(sql));
       return ok_status();
     } catch (const std::exception& thrown) {
-      return postgres_error(thrown);
+      return fail(thrown);
     }
   }
 
   Status begin() override {
+    if (broken_) rollback();
     if (!connected()) JORGE_TRY_STATUS(connect());
     try {
       transaction_.emplace(*connection_);
       return ok_status();
     } catch (const std::exception& thrown) {
-      transaction_.reset();
-      return postgres_error(thrown);
+      Error error = fail(thrown);
+      rollback();
+      return error;
     }
   }
 
@@ -105,19 +109,26 @@ class PostgresSession final : public SqlSession {
       transaction_.reset();
       return ok_status();
     } catch (const std::exception& thrown) {
-      transaction_.reset();
-      return postgres_error(thrown);
+      Error error = fail(thrown);
+      rollback();
+      return error;
     }
   }
 
   void rollback() override {
     try {
-      if (transaction_) transaction_->abort();
+      if (transaction_ && !broken_) transaction_->abort();
     } catch (const std::exception&) {
-      connection_.reset();  // the connection is in an unknown state: start afresh next time
+      broken_ = true;
     }
     transaction_.reset();
+    if (broken_) {  // the connection is in an unknown state: start afresh next time
+      connection_.reset();
+      broken_ = false;
+    }
   }
+
+  bool reconnects() const override { return true; }
 
   Status lock_keys(const std::vector<std::string>& keys) override {
     if (keys.empty()) return ok_status();
@@ -135,7 +146,18 @@ class PostgresSession final : public SqlSession {
   }
 
  private:
-  bool connected() const { return connection_ && connection_->is_open(); }
+  bool connected() const { return connection_ && connection_->is_open() && !broken_; }
+
+  // Maps the exception; a lost connection is dropped at the next rollback (or call) and
+  // reopened, so service resumes by itself once the server is back.
+  Error fail(const std::exception& thrown) {
+    Error error = postgres_error(thrown);
+    if (error.code == ErrorCode::kUnavailable) {
+      broken_ = true;
+      if (!transaction_) connection_.reset();
+    }
+    return error;
+  }
 
   // Each distinct SQL text is prepared once per connection: the server parses and plans it
   // once instead of on every event.
@@ -156,6 +178,7 @@ class PostgresSession final : public SqlSession {
   std::string url_;
   std::unique_ptr<pqxx::connection> connection_;
   std::optional<pqxx::work> transaction_;
+  bool broken_ = false;
 };
 
 }  // namespace
