@@ -14,24 +14,43 @@ std::optional<int64_t> first_id(const SqlRows& rows) {
 
 SqlValue text_or_null(const std::string& text) { return text.empty() ? SqlValue{} : SqlValue{text}; }
 
+struct KnownContact {
+  ContactId id = 0;
+  Stage stage = Stage::kNew;
+  bool has_source_record = false;  // this source already has its record of the person
+};
+
+Result<std::optional<KnownContact>> known_contact(SqlSession& session, const char* sql, std::vector<SqlValue> params,
+                                                  bool by_source_record) {
+  JORGE_TRY(SqlRows rows, session.exec(sql, params));
+  if (rows.rows.empty() || !rows.rows[0][0]) return std::optional<KnownContact>();
+  return std::optional<KnownContact>(KnownContact{std::stoll(*rows.rows[0][0]),
+                                                  parse_stage(rows.rows[0][1].value_or("")).value_or(Stage::kNew),
+                                                  by_source_record});
+}
+
 // The contact this event is about: by the source's contact id, then phone, then e-mail.
-Result<std::optional<ContactId>> find_contact(SqlSession& session, const InboundEvent& event) {
+Result<std::optional<KnownContact>> find_contact(SqlSession& session, const InboundEvent& event) {
   const ContactFacts& facts = *event.contact;
   if (!facts.external_id.empty()) {
-    JORGE_TRY(SqlRows rows, session.exec("SELECT contact_id FROM leads WHERE source = $1 AND external_id = $2",
-                                         {event.source, facts.external_id}));
-    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+    JORGE_TRY(std::optional<KnownContact> found,
+              known_contact(session,
+                            "SELECT c.id, c.stage FROM leads l JOIN contacts c ON c.id = l.contact_id "
+                            "WHERE l.source = $1 AND l.external_id = $2",
+                            {event.source, facts.external_id}, true));
+    if (found) return found;
   }
   if (facts.phone) {
-    JORGE_TRY(SqlRows rows, session.exec("SELECT id FROM contacts WHERE phone = $1 ORDER BY id LIMIT 1",
-                                         {facts.phone->e164()}));
-    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+    JORGE_TRY(std::optional<KnownContact> found,
+              known_contact(session, "SELECT id, stage FROM contacts WHERE phone = $1 ORDER BY id LIMIT 1",
+                            {facts.phone->e164()}, false));
+    if (found) return found;
   }
   if (!facts.email.empty()) {
-    JORGE_TRY(SqlRows rows, session.exec("SELECT id FROM contacts WHERE email = $1 ORDER BY id LIMIT 1", {facts.email}));
-    if (auto id = first_id(rows)) return std::optional<ContactId>(*id);
+    return known_contact(session, "SELECT id, stage FROM contacts WHERE email = $1 ORDER BY id LIMIT 1",
+                         {facts.email}, false);
   }
-  return std::optional<ContactId>();
+  return std::optional<KnownContact>();
 }
 
 Result<ContactId> insert_contact(SqlSession& session, const ContactFacts& facts, int64_t now) {
@@ -79,29 +98,30 @@ Status update_contact(SqlSession& session, ContactId id, const ContactFacts& fac
   return ok_status();
 }
 
-Status save_source_record(SqlSession& session, const InboundEvent& event, ContactId contact, EventId raw_event,
-                          int64_t now) {
+Status save_source_record(SqlSession& session, const InboundEvent& event, const KnownContact& contact,
+                          EventId raw_event, int64_t now) {
   // A person without a source id (a manual entry) is recorded under the delivery's key.
   std::string external_id = event.contact->external_id.empty() ? event.idempotency_key : event.contact->external_id;
   // The record points at the delivery that describes the person: the newest contact event
   // replaces it; a message or opportunity about a known person leaves it alone. The body itself
   // is kept once, in raw_events.
   bool describes_person = !event.interaction && !event.opportunity;
+  if (contact.has_source_record && !describes_person && event.contact->custom_fields.empty()) return ok_status();
   const char* sql = describes_person
                         ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
                           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, external_id) DO UPDATE SET "
                           "raw_event_id = excluded.raw_event_id"
                         : "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
                           "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, external_id) DO NOTHING";
-  auto run = session.exec(sql, {contact, event.source, external_id, now, raw_event});
+  auto run = session.exec(sql, {contact.id, event.source, external_id, now, raw_event});
   if (!run.ok()) return run.take_error();
   for (const CustomField& field : event.contact->custom_fields) {
     auto saved = session.exec(
         "INSERT INTO custom_fields (contact_id, source, field_key, value_type, value, updated_at) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contact_id, source, field_key) DO UPDATE SET "
         "value_type = excluded.value_type, value = excluded.value, updated_at = excluded.updated_at",
-        {contact, event.source, field.key, std::string(field_type_name(field.value)), encode_field_value(field.value),
-         now});
+        {contact.id, event.source, field.key, std::string(field_type_name(field.value)),
+         encode_field_value(field.value), now});
     if (!saved.ok()) return saved.take_error();
   }
   return ok_status();
@@ -117,8 +137,8 @@ Status advance_stage(SqlSession& session, ContactId contact, Stage stage, const 
   return ok_status();
 }
 
-Status save_interaction(SqlSession& session, const InboundEvent& event, ContactId contact, EventId raw_event,
-                        int64_t now) {
+Status save_interaction(SqlSession& session, const InboundEvent& event, const KnownContact& contact,
+                        EventId raw_event, int64_t now) {
   const InteractionRecord& message = *event.interaction;
   std::string external_id = message.external_id.empty() ? event.idempotency_key : message.external_id;
   int64_t occurred = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
@@ -126,10 +146,11 @@ Status save_interaction(SqlSession& session, const InboundEvent& event, ContactI
             session.exec("INSERT INTO interactions (contact_id, source, external_id, direction, channel, body, "
                          "occurred_at, raw_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                          "ON CONFLICT (source, external_id) DO NOTHING",
-                         {contact, event.source, external_id, std::string(direction_name(message.direction)),
+                         {contact.id, event.source, external_id, std::string(direction_name(message.direction)),
                           message.channel, message.body, occurred, raw_event}));
-  if (inserted.affected == 0 || message.direction != Direction::kInbound) return ok_status();
-  return advance_stage(session, contact, Stage::kEngaged, "'new'", now);
+  if (inserted.affected == 0 || message.direction != Direction::kInbound || contact.stage != Stage::kNew)
+    return ok_status();
+  return advance_stage(session, contact.id, Stage::kEngaged, "'new'", now);
 }
 
 Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
@@ -176,23 +197,23 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   if (!event.recognised || !event.contact) return outcome;
 
   const ContactFacts& facts = *event.contact;
-  JORGE_TRY(std::optional<ContactId> found, find_contact(session, event));
-  ContactId contact;
+  JORGE_TRY(std::optional<KnownContact> found, find_contact(session, event));
+  KnownContact contact;
   if (found) {
     contact = *found;
-    JORGE_TRY_STATUS(update_contact(session, contact, facts, now));
+    JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
   } else {
-    JORGE_TRY(contact, insert_contact(session, facts, now));
+    JORGE_TRY(contact.id, insert_contact(session, facts, now));
   }
-  outcome.contact_id = contact;
+  outcome.contact_id = contact.id;
   JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, now));
   if (event.interaction) JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
-  if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact, now));
-  JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact}));
+  if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
+  JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;
   JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, run_at, created_at) "
                                       "VALUES ('process_event', $1, $2, $3, $3)",
-                                      {contact, outcome.event_id, now}));
+                                      {contact.id, outcome.event_id, now}));
   (void)job;
   return outcome;
 }
