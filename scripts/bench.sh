@@ -20,6 +20,8 @@ echo "# $(date -u +%FT%TZ) duration=$DURATION conns=$CONNS $(nproc) cores" | tee
 
 echo "== per-delivery CPU costs (Google Benchmark)"
 "$build_dir/bench/ingest_bench" --benchmark_min_time=0.5 2>&1 | grep -E "^(BM_|-|Benchmark)" | tee -a "$summary"
+echo "== store alone: events committed per second on SQLite, 1 and 32 in flight"
+"$build_dir/bench/store_bench" 2>&1 | grep -E "^BM_" | tee -a "$summary"
 
 if [ "$(cat "$cache/count" 2>/dev/null)" != "$total" ]; then
   echo "== signing $total unique deliveries once (cached in $cache)"
