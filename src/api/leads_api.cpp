@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstdio>
+#include <random>
 
 #include "api/leads_json.hpp"
 #include "ingest/manual/manual_lead.hpp"
@@ -11,6 +13,15 @@ namespace jorge::api {
 namespace {
 
 constexpr int kMaxPageSize = 500;
+
+// 128 random bits as hex: a key no retry will ever repeat.
+std::string random_token() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  char text[40];
+  std::snprintf(text, sizeof text, "%016llx%016llx", static_cast<unsigned long long>(generator()),
+                static_cast<unsigned long long>(generator()));
+  return text;
+}
 
 bool parse_int(std::string_view text, int64_t& out) {
   if (text.empty() || text.size() > 18) return false;
@@ -89,8 +100,7 @@ void LeadsApi::create(http::Request& request, http::Respond respond) {
   if (key.size() > 200)
     return respond(http::json_error(400, "invalid_argument", "Idempotency-Key: at most 200 characters"));
   // Without a key every POST is a new delivery; with one, a retry finds the first.
-  event->idempotency_key = key.empty() ? "request:" + request.request_id + ":" + std::to_string(std::rand())
-                                       : "key:" + std::string(key);
+  event->idempotency_key = key.empty() ? "once:" + random_token() : "key:" + std::string(key);
   store_.ingest_async(std::move(event).value(), request.body, [respond](Result<store::IngestOutcome> stored) {
     if (!stored.ok()) {
       http::Response busy = http::error_response(stored.error());
