@@ -1,5 +1,7 @@
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "api/health.hpp"
@@ -38,6 +40,12 @@ Result<ingest::GhlWebhookKeys> load_ghl_keys(const Config::Ghl& ghl) {
 }  // namespace
 
 int serve(const Config& config) {
+  // Every connection is a file descriptor: use all the process may have (soft limit up to hard).
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   auto keys = load_ghl_keys(config.ghl);
   if (!keys.ok()) {
     std::fprintf(stderr, "jorge: %s\n", keys.error().message.c_str());

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -51,6 +52,7 @@ struct Server::Impl {
   Metrics& metrics;
   asio::io_context io;
   tcp::acceptor acceptor{asio::make_strand(io)};  // a strand: accept and close never overlap
+  asio::steady_timer accept_pause{acceptor.get_executor()};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;  // held while run() runs
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
@@ -198,9 +200,13 @@ void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error, tcp::socket socket) {
     if (error) {
       if (!acceptor.is_open()) return;  // stopped
-      if (error == asio::error::no_descriptors || error == asio::error::no_buffer_space)
-        spdlog::warn("accept failed: {}; retrying", error.message());
-      return accept();
+      if (error != asio::error::no_descriptors && error != asio::error::no_buffer_space) return accept();
+      // Out of file descriptors or memory: retrying at once would spin. Pause, then go on;
+      // open connections keep being served meanwhile.
+      spdlog::warn("accept failed: {}; pausing new connections for 100 ms", error.message());
+      accept_pause.expires_after(std::chrono::milliseconds(100));
+      accept_pause.async_wait([this](beast::error_code) { accept(); });
+      return;
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
