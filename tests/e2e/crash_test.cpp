@@ -45,9 +45,14 @@ TEST_P(CrashTest, EveryAcknowledgedDeliverySurvivesKillDashNine) {
     std::mutex mutex;
     std::atomic<int> acks{0};
     std::atomic<bool> stop{false};
+    std::atomic<int> active{kSenders};
     std::vector<std::thread> senders;
     for (int sender = 0; sender < kSenders; ++sender)
       senders.emplace_back([&, sender] {
+        struct Leaving {
+          std::atomic<int>& active;
+          ~Leaving() { --active; }
+        } leaving{active};
         crm::HttpClient client;
         for (int number = 0; !stop; ++number) {
           std::string body = delivery(round, sender, number);
@@ -61,10 +66,11 @@ TEST_P(CrashTest, EveryAcknowledgedDeliverySurvivesKillDashNine) {
           }
         }
       });
-    while (acks < kill_after) std::this_thread::yield();
+    while (acks < kill_after && active > 0) std::this_thread::yield();
     server.kill_hard();  // mid-burst: requests are in flight, some batches uncommitted
     stop = true;
     for (auto& thread : senders) thread.join();
+    ASSERT_GE(acks, kill_after) << "the server stopped answering before the kill: " << read_file(server.log_path());
   }
   SystemClock clock;
   auto store = store::open_store(config.database, clock);
