@@ -2,13 +2,15 @@
 // REST under /api/v1/leads: list with filters and a cursor, one lead in full, manual entry.
 #include "api/auth.hpp"
 #include "http/router.hpp"
+#include "queue/job_queue.hpp"
 #include "store/store.hpp"
 
 namespace jorge::api {
 
 class LeadsApi {
  public:
-  LeadsApi(store::Store& store, const BearerAuth& auth) : store_(store), auth_(auth) {}
+  LeadsApi(store::Store& store, const queue::JobQueue& jobs, const BearerAuth& auth)
+      : store_(store), jobs_(jobs), auth_(auth) {}
   void add_routes(http::Router& router);
 
  private:
@@ -17,6 +19,7 @@ class LeadsApi {
   void create(http::Request& request, http::Respond respond);
 
   store::Store& store_;
+  const queue::JobQueue& jobs_;
   const BearerAuth& auth_;
 };
 

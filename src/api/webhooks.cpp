@@ -8,8 +8,8 @@
 namespace jorge::api {
 
 Webhooks::Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
-                   http::Metrics& metrics)
-    : adapters_(std::move(adapters)), store_(store), metrics_(metrics) {}
+                   const queue::JobQueue& jobs, http::Metrics& metrics)
+    : adapters_(std::move(adapters)), store_(store), jobs_(jobs), metrics_(metrics) {}
 
 void Webhooks::add_routes(http::Router& router) {
   router.add("POST", "/webhooks/{source}", [this](http::Request& request, http::Respond respond) {
@@ -68,8 +68,10 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
   std::string request_id = request.request_id;
   for (InboundEvent& event : events) {
     bool recognised = event.recognised;
+    // The quick pre-score decides how soon the pipeline takes the lead up (hot first).
+    store::JobPlan plan = jobs_.plan(scoring::pre_score(event).tier);
     std::string event_type = event.event_type.substr(0, 64);
-    store_.ingest_async(std::move(event), *body,
+    store_.ingest_async(std::move(event), *body, plan,
                         [this, outcome, respond, source, request_id, recognised,
                          event_type](Result<store::IngestOutcome> stored) {
       std::lock_guard lock(outcome->mutex);

@@ -8,13 +8,15 @@
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "ingest/source_adapter.hpp"
+#include "queue/job_queue.hpp"
 #include "store/store.hpp"
 
 namespace jorge::api {
 
 class Webhooks {
  public:
-  Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store, http::Metrics& metrics);
+  Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
+           const queue::JobQueue& jobs, http::Metrics& metrics);
   void add_routes(http::Router& router);
 
  private:
@@ -23,6 +25,7 @@ class Webhooks {
 
   std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters_;
   store::Store& store_;
+  const queue::JobQueue& jobs_;
   http::Metrics& metrics_;
 };
 

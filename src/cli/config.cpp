@@ -17,7 +17,9 @@ const std::set<std::string>& known_keys() {
       "http.max_body_bytes", "http.idle_timeout", "http.header_timeout", "http.threads", "http.access_log",
       "ghl.webhook_public_key_file", "ghl.webhook_ed25519_public_key_file", "ghl.verify_signatures",
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
-      "store.writer_threads", "store.max_batch", "store.max_pending"};
+      "store.writer_threads", "store.max_batch", "store.max_pending",
+      "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
+      "queue.max_workers", "queue.target_latency_ms"};
   return keys;
 }
 
@@ -165,6 +167,21 @@ Result<Config> build_config(const Settings& settings) {
   config.store.max_batch = static_cast<int>(batch);
   JORGE_TRY(int64_t pending, integer(settings, "store.max_pending", 20000, 1, 10000000));
   config.store.max_pending = static_cast<int>(pending);
+
+  auto small_int = [&](const char* key, int& field, int64_t low, int64_t high) -> Status {
+    JORGE_TRY(int64_t value, integer(settings, key, field, low, high));
+    field = static_cast<int>(value);
+    return ok_status();
+  };
+  JORGE_TRY_STATUS(small_int("queue.hot_delay", config.queue.hot_delay, 0, 86400));
+  JORGE_TRY_STATUS(small_int("queue.warm_delay", config.queue.warm_delay, 0, 86400));
+  JORGE_TRY_STATUS(small_int("queue.cold_delay", config.queue.cold_delay, 0, 86400));
+  JORGE_TRY_STATUS(small_int("queue.max_attempts", config.queue.max_attempts, 1, 1000));
+  JORGE_TRY_STATUS(small_int("queue.min_workers", config.queue.min_workers, 1, 1024));
+  JORGE_TRY_STATUS(small_int("queue.max_workers", config.queue.max_workers, 1, 1024));
+  JORGE_TRY_STATUS(small_int("queue.target_latency_ms", config.queue.target_latency_ms, 1, 3'600'000));
+  if (config.queue.max_workers < config.queue.min_workers)
+    return bad("queue.max_workers", "must be at least queue.min_workers");
 
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};

@@ -35,6 +35,12 @@ struct Config {
     int max_batch = 512;
     int max_pending = 20000;
   } store;
+  struct Queue {
+    int hot_delay = 0, warm_delay = 60, cold_delay = 300;  // seconds before a job may start
+    int max_attempts = 8;
+    int min_workers = 1, max_workers = 16;
+    int target_latency_ms = 1000;
+  } queue;
   std::string log_level = "info";
 };
 

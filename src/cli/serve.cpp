@@ -3,9 +3,12 @@
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <mutex>
+#include <random>
 
 #include "api/health.hpp"
 #include "api/leads_api.hpp"
+#include "api/queue_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
@@ -62,16 +65,33 @@ int serve(const Config& config) {
     return store.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
 
+  queue::QueueOptions queue_options;
+  queue_options.hot_delay = std::chrono::seconds(config.queue.hot_delay);
+  queue_options.warm_delay = std::chrono::seconds(config.queue.warm_delay);
+  queue_options.cold_delay = std::chrono::seconds(config.queue.cold_delay);
+  queue_options.max_attempts = config.queue.max_attempts;
+  queue_options.min_workers = config.queue.min_workers;
+  queue_options.max_workers = config.queue.max_workers;
+  queue_options.target_latency = std::chrono::milliseconds(config.queue.target_latency_ms);
+  std::mt19937_64 random{std::random_device{}()};
+  std::mutex random_mutex;
+  queue::JobQueue jobs(**store, clock, queue_options, [&] {
+    std::lock_guard lock(random_mutex);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+  });
+
   http::Metrics metrics;
   http::Router router;
   api::add_health_routes(router, **store, metrics);
   std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
   adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
-  api::Webhooks webhooks(std::move(adapters), **store, metrics);
+  api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics);
   webhooks.add_routes(router);
   api::BearerAuth auth(config.api_token);
-  api::LeadsApi leads(**store, auth);
+  api::LeadsApi leads(**store, jobs, auth);
   leads.add_routes(router);
+  api::QueueApi queue_api(jobs, **store, clock, auth);
+  queue_api.add_routes(router);
 
   http::ServerOptions server_options{config.listen_host,         config.listen_port,
                                      config.http.max_body_bytes, config.http.idle_timeout,

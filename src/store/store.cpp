@@ -8,10 +8,10 @@
 
 namespace jorge::store {
 
-Result<IngestOutcome> Store::ingest(InboundEvent event, std::string raw_body) {
+Result<IngestOutcome> Store::ingest(InboundEvent event, std::string raw_body, JobPlan plan) {
   std::promise<Result<IngestOutcome>> promise;
   auto future = promise.get_future();
-  ingest_async(std::move(event), std::move(raw_body),
+  ingest_async(std::move(event), std::move(raw_body), plan,
                [&promise](Result<IngestOutcome> outcome) { promise.set_value(std::move(outcome)); });
   return future.get();
 }

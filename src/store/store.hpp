@@ -23,6 +23,38 @@ struct IngestOutcome {
 // Called exactly once, on a store thread, after the outcome is durable (or known to have failed).
 using IngestCallback = std::function<void(Result<IngestOutcome>)>;
 
+// When and how urgently the job an event creates runs. Priority 0 is hot, 1 warm, 2 cold:
+// lower runs first.
+struct JobPlan {
+  int priority = 2;
+  SystemTime run_at{};  // epoch: as soon as possible
+};
+
+enum class JobState { kReady, kRunning, kDone, kDead };
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;
+  std::optional<ContactId> contact_id;
+  EventId raw_event_id = 0;
+  int priority = 2;
+  int attempts = 0;  // claims so far, this one included
+  SystemTime created_at{}, run_at{};
+  std::string last_error;
+};
+
+struct TierCounts {
+  int64_t depth = 0;               // ready or running
+  std::optional<SystemTime> oldest;  // creation time of the oldest of them
+};
+
+struct QueueCounts {
+  TierCounts by_priority[3];
+  int64_t completed_in_window = 0;
+  double mean_service_seconds = 0;  // claim to completion, over the window
+  int64_t dead = 0;
+};
+
 struct LeadFilter {
   std::string source;                       // only contacts with a record from this source
   std::optional<Stage> stage;
@@ -87,9 +119,25 @@ class Store {
   // idempotency_key) changes nothing and reports duplicate. kUnavailable when the database
   // cannot commit, kResourceExhausted when too many writes are already waiting: both mean
   // "nothing stored, ask the sender to retry".
-  virtual void ingest_async(InboundEvent event, std::string raw_body, IngestCallback done) = 0;
+  virtual void ingest_async(InboundEvent event, std::string raw_body, JobPlan plan, IngestCallback done) = 0;
   // The same, waiting for the outcome.
-  Result<IngestOutcome> ingest(InboundEvent event, std::string raw_body);
+  Result<IngestOutcome> ingest(InboundEvent event, std::string raw_body, JobPlan plan = {});
+
+  // Jobs: a durable priority queue with leases. Claims take due ready jobs, lowest priority
+  // value first, then oldest run_at; a claim is a lease that expires at `lease_until`, after
+  // which the job is claimed again (its worker is presumed dead). Several processes may claim
+  // at once (PostgreSQL: FOR UPDATE SKIP LOCKED): no job is handed to two live leases.
+  virtual Result<std::vector<Job>> claim_jobs(const std::string& owner, SystemTime now, SystemTime lease_until,
+                                              int max_jobs) = 0;
+  // kAborted when `owner` no longer holds the lease (it expired and someone else took it).
+  virtual Status complete_job(int64_t id, const std::string& owner, SystemTime now) = 0;
+  virtual Status retry_job(int64_t id, const std::string& owner, SystemTime run_at, const std::string& error) = 0;
+  virtual Status bury_job(int64_t id, const std::string& owner, SystemTime now, const std::string& error) = 0;
+  virtual Result<std::vector<Job>> dead_jobs(int limit) = 0;
+  // Back to ready with its attempts reset; kNotFound when no dead job has this id.
+  virtual Status revive_job(int64_t id, SystemTime now) = 0;
+  // Depth and oldest per priority; completions and mean service time since `window_start`.
+  virtual Result<QueueCounts> queue_counts(SystemTime window_start) = 0;
 
   virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
   // kNotFound when there is no such contact.

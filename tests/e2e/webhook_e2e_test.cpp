@@ -164,6 +164,20 @@ TEST_P(WebhookEndToEnd, LogsNeverContainPhonesEmailsOrMessageText) {
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into the log";
 }
 
+TEST_P(WebhookEndToEnd, QueueStatusShowsEachLeadInItsTier) {
+  EXPECT_EQ(webhook(fixture("ghl/contact_create.json")).status, 200);  // budget + near timeline: warm
+  auto status = nlohmann::json::parse(get("/api/v1/queue/status").body);
+  EXPECT_EQ(status["tiers"]["warm"]["depth"], 1) << status.dump();
+  EXPECT_EQ(status["tiers"]["hot"]["depth"], 0);
+  EXPECT_EQ(status["depth"], 1);
+  EXPECT_GE(status["recommended_workers"].get<int>(), 1);
+  EXPECT_TRUE(status["jobs_per_second"].is_number());
+  EXPECT_TRUE(status["mean_service_seconds"].is_number());
+  expect_json_error(get("/api/v1/queue/status", /*with_token=*/false), 401);
+  EXPECT_EQ(nlohmann::json::parse(get("/api/v1/queue/dead").body)["jobs"].size(), 0u);
+  expect_json_error(post("/api/v1/queue/dead/424242/retry", "", {{"Authorization", "Bearer " + token_}}), 404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, WebhookEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
 

@@ -176,7 +176,7 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
 }  // namespace
 
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
-                                  int64_t now) {
+                                  const JobPlan& plan, int64_t now) {
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body) "
                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
@@ -211,9 +211,10 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;
-  JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, run_at, created_at) "
-                                      "VALUES ('process_event', $1, $2, $3, $3)",
-                                      {contact.id, outcome.event_id, now}));
+  int64_t run_at = plan.run_at == SystemTime{} ? now : std::max(now, to_unix_millis(plan.run_at));
+  JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, priority, run_at, created_at) "
+                                      "VALUES ('process_event', $1, $2, $3, $4, $5)",
+                                      {contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now}));
   (void)job;
   return outcome;
 }

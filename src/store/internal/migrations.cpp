@@ -49,6 +49,15 @@ CREATE TABLE jobs (
   attempts BIGINT NOT NULL DEFAULT 0, created_at BIGINT NOT NULL);
 CREATE INDEX jobs_ready ON jobs (state, priority, run_at);
 )sql",
+    // 2: job leases, timings and errors for the durable queue (priority: 0 hot, 1 warm, 2 cold).
+    R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+ALTER TABLE jobs ADD COLUMN started_at BIGINT;
+ALTER TABLE jobs ADD COLUMN completed_at BIGINT;
+ALTER TABLE jobs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_completed ON jobs (completed_at);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

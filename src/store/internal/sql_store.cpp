@@ -4,6 +4,8 @@
 #include <deque>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <algorithm>
 
 #include "store/internal/ingest_transaction.hpp"
 #include "store/internal/migrations.hpp"
@@ -14,6 +16,7 @@ namespace {
 struct PendingWrite {
   InboundEvent event;
   std::string raw_body;
+  JobPlan plan;
   IngestCallback done;
 };
 
@@ -78,13 +81,13 @@ class SqlStore final : public Store {
     return ok_status();
   }
 
-  void ingest_async(InboundEvent event, std::string raw_body, IngestCallback done) override {
+  void ingest_async(InboundEvent event, std::string raw_body, JobPlan plan, IngestCallback done) override {
     bool closing;
     {
       std::lock_guard lock(mutex_);
       closing = closing_;
       if (!closing && static_cast<int>(queue_.size()) < options_.max_pending) {
-        queue_.push_back({std::move(event), std::move(raw_body), std::move(done)});
+        queue_.push_back({std::move(event), std::move(raw_body), plan, std::move(done)});
         wake_.notify_one();
         return;
       }
@@ -211,6 +214,89 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<std::vector<Job>> claim_jobs(const std::string& owner, SystemTime now, SystemTime lease_until,
+                                      int max_jobs) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<Job>> {
+      int64_t now_ms = to_unix_millis(now);
+      // Leases that ran out belong to workers presumed dead: their jobs are ready again.
+      JORGE_TRY(SqlRows expired, session.exec("UPDATE jobs SET state = 'ready', lease_owner = NULL "
+                                              "WHERE state = 'running' AND lease_until < $1",
+                                              {now_ms}));
+      (void)expired;
+      // SKIP LOCKED: concurrent claimers on PostgreSQL pass over rows another claim holds.
+      std::string sql = std::string(
+                            "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, started_at = $3, "
+                            "attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE state = 'ready' AND "
+                            "run_at <= $3 ORDER BY priority, run_at, id LIMIT $4") +
+                        (backend_ == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "") +
+                        ") RETURNING " + kJobColumns;
+      JORGE_TRY(SqlRows rows, session.exec(sql, {owner, to_unix_millis(lease_until), now_ms, int64_t{max_jobs}}));
+      std::vector<Job> jobs = jobs_from(rows);
+      std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+        return std::tie(a.priority, a.run_at, a.id) < std::tie(b.priority, b.run_at, b.id);
+      });
+      return jobs;
+    });
+  }
+
+  Status complete_job(int64_t id, const std::string& owner, SystemTime now) override {
+    return leased_update("UPDATE jobs SET state = 'done', lease_owner = NULL, completed_at = $3 "
+                         "WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(now)});
+  }
+
+  Status retry_job(int64_t id, const std::string& owner, SystemTime run_at, const std::string& error) override {
+    return leased_update("UPDATE jobs SET state = 'ready', lease_owner = NULL, run_at = $3, last_error = $4 "
+                         "WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(run_at), error});
+  }
+
+  Status bury_job(int64_t id, const std::string& owner, SystemTime now, const std::string& error) override {
+    return leased_update("UPDATE jobs SET state = 'dead', lease_owner = NULL, completed_at = $3, last_error = $4 "
+                         "WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(now), error});
+  }
+
+  Result<std::vector<Job>> dead_jobs(int limit) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<Job>> {
+      JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kJobColumns +
+                                               " FROM jobs WHERE state = 'dead' ORDER BY id LIMIT $1",
+                                           {int64_t{limit}}));
+      return jobs_from(rows);
+    });
+  }
+
+  Status revive_job(int64_t id, SystemTime now) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows rows, session.exec("UPDATE jobs SET state = 'ready', attempts = 0, run_at = $2, "
+                                           "completed_at = NULL WHERE id = $1 AND state = 'dead'",
+                                           {id, to_unix_millis(now)}));
+      if (rows.affected == 0) return Error{ErrorCode::kNotFound, "no dead job " + std::to_string(id)};
+      return ok_status();
+    });
+  }
+
+  Result<QueueCounts> queue_counts(SystemTime window_start) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<QueueCounts> {
+      QueueCounts counts;
+      JORGE_TRY(SqlRows tiers, session.exec("SELECT priority, COUNT(*), MIN(created_at) FROM jobs "
+                                            "WHERE state IN ('ready', 'running') GROUP BY priority"));
+      for (const SqlRow& row : tiers.rows) {
+        int64_t priority = std::clamp<int64_t>(to_int(row[0]), 0, 2);
+        counts.by_priority[priority].depth += to_int(row[1]);
+        if (row[2]) counts.by_priority[priority].oldest = from_unix_millis(to_int(row[2]));
+      }
+      JORGE_TRY(SqlRows done, session.exec("SELECT COUNT(*), AVG(completed_at - started_at) FROM jobs "
+                                           "WHERE completed_at >= $1 AND state = 'done'",
+                                           {to_unix_millis(window_start)}));
+      counts.completed_in_window = to_int(done.rows.at(0)[0]);
+      if (done.rows[0][1]) counts.mean_service_seconds = std::strtod(done.rows[0][1]->c_str(), nullptr) / 1000.0;
+      JORGE_TRY(SqlRows dead, session.exec("SELECT COUNT(*) FROM jobs WHERE state = 'dead'"));
+      counts.dead = to_int(dead.rows.at(0)[0]);
+      return counts;
+    });
+  }
+
   void close() override {
     {
       std::lock_guard lock(mutex_);
@@ -225,6 +311,37 @@ class SqlStore final : public Store {
   }
 
  private:
+  static constexpr const char* kJobColumns =
+      "id, kind, contact_id, raw_event_id, priority, attempts, created_at, run_at, last_error";
+
+  static std::vector<Job> jobs_from(const SqlRows& rows) {
+    std::vector<Job> jobs;
+    for (const SqlRow& row : rows.rows) {
+      Job job;
+      job.id = to_int(row[0]);
+      job.kind = to_text(row[1]);
+      if (row[2]) job.contact_id = to_int(row[2]);
+      job.raw_event_id = to_int(row[3]);
+      job.priority = static_cast<int>(to_int(row[4]));
+      job.attempts = static_cast<int>(to_int(row[5]));
+      job.created_at = from_unix_millis(to_int(row[6]));
+      job.run_at = from_unix_millis(to_int(row[7]));
+      job.last_error = to_text(row[8]);
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  }
+
+  // An update allowed only while `owner` holds the job's lease.
+  Status leased_update(const char* sql, std::vector<SqlValue> params) {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows rows, session.exec(sql, params));
+      if (rows.affected == 0)
+        return Error{ErrorCode::kAborted, "job lease lost: it expired and the job went to another worker"};
+      return ok_status();
+    });
+  }
+
   static LeadSummary summary_from(const SqlRow& row) {
     LeadSummary summary;
     summary.id = to_int(row[0]);
@@ -323,7 +440,7 @@ class SqlStore final : public Store {
     }
     if (status.ok()) {
       for (PendingWrite& write : batch) {
-        outcomes.push_back(apply_event(session, write.event, write.raw_body, now));
+        outcomes.push_back(apply_event(session, write.event, write.raw_body, write.plan, now));
         if (!outcomes.back().ok()) {
           status = outcomes.back().error();
           break;

@@ -1,0 +1,65 @@
+#include "api/queue_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace jorge::api {
+namespace {
+
+nlohmann::json job_json(const store::Job& job) {
+  return {{"id", job.id},
+          {"kind", job.kind},
+          {"lead_id", job.contact_id ? nlohmann::json(*job.contact_id) : nlohmann::json()},
+          {"tier", scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2)))},
+          {"attempts", job.attempts},
+          {"created_at", format_iso8601(job.created_at)},
+          {"last_error", job.last_error}};
+}
+
+}  // namespace
+
+void QueueApi::add_routes(http::Router& router) {
+  auto guarded = [this](http::Handler handler) {
+    return [this, handler](http::Request& request, http::Respond respond) {
+      if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
+      handler(request, std::move(respond));
+    };
+  };
+  router.add("GET", "/api/v1/queue/status", guarded([this](http::Request&, http::Respond respond) {
+    auto status = jobs_.status();
+    if (!status.ok()) return respond(http::error_response(status.error()));
+    nlohmann::json tiers = nlohmann::json::object();
+    int64_t depth = 0;
+    for (const auto& tier : status->tiers) {
+      tiers[tier.tier] = {{"depth", tier.depth}, {"oldest_age_seconds", tier.oldest_age_seconds}};
+      depth += tier.depth;
+    }
+    nlohmann::json body = {{"tiers", tiers},
+                           {"depth", depth},
+                           {"jobs_per_second", status->jobs_per_second},
+                           {"mean_service_seconds", status->mean_service_seconds},
+                           {"recommended_workers", status->recommended_workers},
+                           {"dead", status->dead}};
+    respond(http::json_response(200, body.dump()));
+  }));
+  router.add("GET", "/api/v1/queue/dead", guarded([this](http::Request&, http::Respond respond) {
+    auto dead = store_.dead_jobs(500);
+    if (!dead.ok()) return respond(http::error_response(dead.error()));
+    nlohmann::json jobs = nlohmann::json::array();
+    for (const auto& job : *dead) jobs.push_back(job_json(job));
+    respond(http::json_response(200, nlohmann::json{{"jobs", jobs}}.dump()));
+  }));
+  router.add("POST", "/api/v1/queue/dead/{id}/retry", guarded([this](http::Request& request, http::Respond respond) {
+    std::string_view text = request.path_param("id");
+    int64_t id = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc() || end != text.data() + text.size())
+      return respond(http::json_error(400, "invalid_argument", "job id must be a number"));
+    Status revived = store_.revive_job(id, clock_.now());
+    if (!revived.ok()) return respond(http::error_response(revived.error()));
+    respond(http::json_response(200, nlohmann::json{{"id", id}, {"state", "ready"}}.dump()));
+  }));
+}
+
+}  // namespace jorge::api

@@ -1,0 +1,75 @@
+#include "queue/job_queue.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace jorge::queue {
+
+int recommended_workers(int64_t depth, double service_seconds, double target_latency_seconds, int min_workers,
+                        int max_workers) {
+  double needed = target_latency_seconds > 0 ? std::ceil(static_cast<double>(depth) * service_seconds /
+                                                         target_latency_seconds)
+                                             : max_workers;
+  return static_cast<int>(std::clamp<double>(needed, min_workers, max_workers));
+}
+
+JobQueue::JobQueue(store::Store& store, Clock& clock, QueueOptions options, std::function<double()> random01)
+    : store_(store), clock_(clock), options_(options), random01_(std::move(random01)) {}
+
+store::JobPlan JobQueue::plan(scoring::Tier tier) const {
+  switch (tier) {
+    case scoring::Tier::kHot: return {0, clock_.now() + options_.hot_delay};
+    case scoring::Tier::kWarm: return {1, clock_.now() + options_.warm_delay};
+    case scoring::Tier::kCold: return {2, clock_.now() + options_.cold_delay};
+  }
+  return {2, clock_.now() + options_.cold_delay};
+}
+
+Result<std::vector<store::Job>> JobQueue::claim(const std::string& worker, int max_jobs) {
+  SystemTime now = clock_.now();
+  return store_.claim_jobs(worker, now, now + options_.lease, max_jobs);
+}
+
+Status JobQueue::complete(const store::Job& job, const std::string& worker) {
+  return store_.complete_job(job.id, worker, clock_.now());
+}
+
+std::chrono::milliseconds JobQueue::backoff(int attempts) const {
+  // Exponential, capped, with "equal jitter": half fixed, half random, so retries of many
+  // jobs that failed together spread out instead of returning as one wave.
+  double exponential = static_cast<double>(options_.backoff_base.count()) * std::pow(2.0, std::max(0, attempts - 1));
+  double capped = std::min(exponential, static_cast<double>(options_.backoff_max.count()));
+  return std::chrono::milliseconds(static_cast<int64_t>(capped / 2 + capped / 2 * random01_()));
+}
+
+Status JobQueue::fail(const store::Job& job, const std::string& worker, const Error& error) {
+  std::string reason = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 500);
+  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kFailedPrecondition;
+  if (hopeless || job.attempts >= options_.max_attempts)
+    return store_.bury_job(job.id, worker, clock_.now(), reason);
+  return store_.retry_job(job.id, worker, clock_.now() + backoff(job.attempts), reason);
+}
+
+Result<QueueStatus> JobQueue::status() {
+  SystemTime now = clock_.now();
+  JORGE_TRY(store::QueueCounts counts, store_.queue_counts(now - options_.rate_window));
+  QueueStatus status;
+  int64_t depth = 0;
+  for (int priority = 0; priority < 3; ++priority) {
+    const store::TierCounts& tier = counts.by_priority[priority];
+    double age = tier.oldest ? std::max(0.0, std::chrono::duration<double>(now - *tier.oldest).count()) : 0.0;
+    status.tiers.push_back({std::string(scoring::tier_name(static_cast<scoring::Tier>(priority))), tier.depth, age});
+    depth += tier.depth;
+  }
+  status.jobs_per_second =
+      static_cast<double>(counts.completed_in_window) / std::chrono::duration<double>(options_.rate_window).count();
+  status.mean_service_seconds = counts.mean_service_seconds;
+  status.recommended_workers =
+      recommended_workers(depth, counts.mean_service_seconds,
+                          std::chrono::duration<double>(options_.target_latency).count(), options_.min_workers,
+                          options_.max_workers);
+  status.dead = counts.dead;
+  return status;
+}
+
+}  // namespace jorge::queue

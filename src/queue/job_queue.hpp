@@ -1,0 +1,66 @@
+#pragma once
+// The durable priority queue's policy over the Store: tier delays (hot before warm before
+// cold), leases, retries with exponential backoff and jitter, dead letters after
+// max_attempts, and the status that tells how many workers are needed.
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "scoring/pre_score.hpp"
+#include "store/store.hpp"
+
+namespace jorge::queue {
+
+struct QueueOptions {
+  std::chrono::seconds hot_delay{0}, warm_delay{60}, cold_delay{300};  // queue.hot_delay, ...
+  int max_attempts = 8;
+  std::chrono::milliseconds lease{30'000};
+  std::chrono::milliseconds backoff_base{1'000}, backoff_max{600'000};
+  std::chrono::milliseconds target_latency{1'000};  // how fast a due job should start
+  int min_workers = 1, max_workers = 16;
+  std::chrono::seconds rate_window{60};  // jobs/s and service time are measured over this
+};
+
+struct TierStatus {
+  std::string tier;  // "hot", "warm", "cold"
+  int64_t depth = 0;
+  double oldest_age_seconds = 0;
+};
+
+struct QueueStatus {
+  std::vector<TierStatus> tiers;
+  double jobs_per_second = 0;
+  double mean_service_seconds = 0;
+  int recommended_workers = 1;
+  int64_t dead = 0;
+};
+
+// ceil(depth × service_time / target_latency), clamped to [min, max].
+int recommended_workers(int64_t depth, double service_seconds, double target_latency_seconds, int min_workers,
+                        int max_workers);
+
+class JobQueue {
+ public:
+  // `random01` returns a uniform number in [0, 1): injected so backoff jitter is testable.
+  JobQueue(store::Store& store, Clock& clock, QueueOptions options, std::function<double()> random01);
+
+  // The plan for the job of a lead with this pre-score: priority and start delay by tier.
+  store::JobPlan plan(scoring::Tier tier) const;
+  Result<std::vector<store::Job>> claim(const std::string& worker, int max_jobs);
+  Status complete(const store::Job& job, const std::string& worker);
+  // Retries later with backoff, or buries the job once it has had max_attempts. Errors whose
+  // code says retrying cannot help (kInvalidArgument, kFailedPrecondition) bury it at once.
+  Status fail(const store::Job& job, const std::string& worker, const Error& error);
+  std::chrono::milliseconds backoff(int attempts) const;
+  Result<QueueStatus> status();
+
+ private:
+  store::Store& store_;
+  Clock& clock_;
+  QueueOptions options_;
+  std::function<double()> random01_;
+};
+
+}  // namespace jorge::queue
