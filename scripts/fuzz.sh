@@ -29,3 +29,10 @@ run() {  # target seed_dir...
 }
 run ghl_webhook_fuzz "$fixtures"/ghl/*.json
 run manual_lead_fuzz tests/ingest/manual/*.json
+mkdir -p "$fuzz_dir/seeds"
+python3 - "$fixtures/sms/inbound_keyword_cases.json" "$fuzz_dir/seeds" <<'PY' 2>/dev/null || true
+import json, sys
+for i, case in enumerate(json.load(open(sys.argv[1]))["cases"]):
+    open(f"{sys.argv[2]}/keyword_{i}", "w").write(case["body"])
+PY
+run inbound_keyword_fuzz "$fuzz_dir"/seeds/keyword_*
