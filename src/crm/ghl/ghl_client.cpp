@@ -1,0 +1,128 @@
+#include "crm/ghl/ghl_client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+
+namespace jorge::crm {
+namespace {
+
+// Version header per API family (specs §2.1).
+constexpr const char* kContactsVersion = "2021-07-28";
+constexpr const char* kConversationsVersion = "2021-04-15";
+
+std::optional<int64_t> header_number(const HttpReply& reply, const char* name) {
+  std::string text = reply.header(name);
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// GHL's error bodies: {"statusCode":422,"message":["..."]} or "message": "..." (specs §2.6).
+std::string error_text(const HttpReply& reply) {
+  auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  std::string text;
+  if (body.is_object() && body.contains("message")) {
+    const auto& message = body["message"];
+    if (message.is_string()) text = message.get<std::string>();
+    else if (message.is_array())
+      for (const auto& part : message)
+        if (part.is_string()) text += (text.empty() ? "" : "; ") + part.get<std::string>();
+  }
+  return text.substr(0, 300);
+}
+
+Error status_error(const HttpReply& reply, const std::string& what) {
+  std::string message = "ghl " + what + ": HTTP " + std::to_string(reply.status);
+  std::string detail = error_text(reply);
+  if (!detail.empty()) message += " (" + detail + ")";
+  if (reply.status == 429) return Error{ErrorCode::kResourceExhausted, message};
+  if (reply.status == 401 || reply.status == 403) return Error{ErrorCode::kUnauthenticated, message};
+  if (reply.status >= 500) return Error{ErrorCode::kUnavailable, message};
+  return Error{ErrorCode::kInvalidArgument, message};
+}
+
+}  // namespace
+
+GhlClient::GhlClient(GhlClientOptions options) : options_(std::move(options)) {
+  while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+}
+
+Result<HttpReply> GhlClient::call(const std::string& method, const std::string& path, const char* version,
+                                  const std::string& body) {
+  rate_limit_ = {};
+  auto reply = http_.request(method, options_.base_url + path,
+                             {{"Authorization", "Bearer " + options_.token},
+                              {"Version", version},
+                              {"Accept", "application/json"},
+                              {"Content-Type", "application/json"}},
+                             body, options_.timeout_ms);
+  if (!reply.ok()) return reply;
+  if (auto remaining = header_number(*reply, "x-ratelimit-remaining")) rate_limit_.remaining = static_cast<int>(*remaining);
+  if (auto interval = header_number(*reply, "x-ratelimit-interval-milliseconds"))
+    rate_limit_.interval = std::chrono::milliseconds(*interval);
+  if (auto daily = header_number(*reply, "x-ratelimit-daily-remaining")) rate_limit_.daily_remaining = static_cast<int>(*daily);
+  if (auto seconds = header_number(*reply, "retry-after")) rate_limit_.retry_after = std::chrono::seconds(*seconds);
+  return reply;
+}
+
+Result<SentMessage> GhlClient::send_sms(const std::string& contact_id, const std::string& message) {
+  nlohmann::json body = {{"type", "SMS"}, {"contactId", contact_id}, {"message", message}};
+  JORGE_TRY(HttpReply reply, call("POST", "/conversations/messages", kConversationsVersion, body.dump()));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "send SMS");
+  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("messageId") || !parsed["messageId"].is_string())
+    return Error{ErrorCode::kUnavailable, "ghl send SMS: 2xx without a messageId; outcome unknown"};
+  SentMessage sent;
+  sent.message_id = parsed["messageId"].get<std::string>();
+  if (parsed.contains("conversationId") && parsed["conversationId"].is_string())
+    sent.conversation_id = parsed["conversationId"].get<std::string>();
+  return sent;
+}
+
+Status GhlClient::add_tags(const std::string& contact_id, const std::vector<std::string>& tags) {
+  JORGE_TRY(HttpReply reply, call("POST", "/contacts/" + contact_id + "/tags", kContactsVersion,
+                                  nlohmann::json{{"tags", tags}}.dump()));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "add tags");
+  return ok_status();
+}
+
+Status GhlClient::update_custom_fields(const std::string& contact_id,
+                                       const std::vector<std::pair<std::string, std::string>>& fields) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [id, value] : fields) {
+    auto parsed = nlohmann::json::parse(value, nullptr, false);
+    list.push_back({{"id", id}, {"field_value", parsed.is_discarded() ? nlohmann::json(value) : parsed}});
+  }
+  JORGE_TRY(HttpReply reply, call("PUT", "/contacts/" + contact_id, kContactsVersion,
+                                  nlohmann::json{{"customFields", list}}.dump()));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "update contact");
+  return ok_status();
+}
+
+Result<std::vector<ConversationMessage>> GhlClient::recent_messages(const std::string& conversation_id) {
+  JORGE_TRY(HttpReply reply, call("GET", "/conversations/" + conversation_id + "/messages", kConversationsVersion, ""));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "list messages");
+  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  // {"messages": {"messages": [...], "nextPage": ..., "lastMessageId": ...}}
+  const nlohmann::json* list = nullptr;
+  if (parsed.is_object() && parsed.contains("messages")) {
+    const auto& outer = parsed["messages"];
+    if (outer.is_array()) list = &outer;
+    else if (outer.is_object() && outer.contains("messages") && outer["messages"].is_array()) list = &outer["messages"];
+  }
+  if (!list) return Error{ErrorCode::kUnavailable, "ghl list messages: unexpected body"};
+  std::vector<ConversationMessage> messages;
+  for (const auto& item : *list) {
+    if (!item.is_object()) continue;
+    ConversationMessage message;
+    if (item.contains("id") && item["id"].is_string()) message.id = item["id"].get<std::string>();
+    if (item.contains("body") && item["body"].is_string()) message.body = item["body"].get<std::string>();
+    if (item.contains("direction") && item["direction"].is_string()) message.direction = item["direction"].get<std::string>();
+    messages.push_back(std::move(message));
+  }
+  return messages;
+}
+
+}  // namespace jorge::crm

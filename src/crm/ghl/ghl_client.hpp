@@ -1,0 +1,60 @@
+#pragma once
+// GoHighLevel API v2 over HTTP (specs/integrations.md §2): send an SMS, add tags, update
+// custom fields, read a conversation's recent messages. One client per thread (it reuses one
+// connection). Errors carry the caller's next move: kResourceExhausted = throttled (see
+// last_rate_limit().retry_after), kUnavailable = 5xx/timeout/unreachable (retry with backoff),
+// kInvalidArgument = 400/404/422 (retrying cannot help), kUnauthenticated = 401.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+#include "crm/http_client.hpp"
+
+namespace jorge::crm {
+
+struct GhlClientOptions {
+  std::string base_url = "https://services.leadconnectorhq.com";
+  std::string token;  // location access token or private integration token
+  std::string location_id;
+  long timeout_ms = 10'000;
+};
+
+struct RateLimitInfo {
+  std::optional<int> remaining;                           // X-RateLimit-Remaining
+  std::optional<std::chrono::milliseconds> interval;      // X-RateLimit-Interval-Milliseconds
+  std::optional<int> daily_remaining;                     // X-RateLimit-Daily-Remaining
+  std::optional<std::chrono::milliseconds> retry_after;   // Retry-After, on 429
+};
+
+struct SentMessage {
+  std::string message_id, conversation_id;
+};
+
+struct ConversationMessage {
+  std::string id, body, direction;
+};
+
+class GhlClient {
+ public:
+  explicit GhlClient(GhlClientOptions options);
+  Result<SentMessage> send_sms(const std::string& contact_id, const std::string& message);
+  Status add_tags(const std::string& contact_id, const std::vector<std::string>& tags);
+  // (field id, value as JSON text) pairs, e.g. {"cF3jorgeScore0000003", "87"}.
+  Status update_custom_fields(const std::string& contact_id,
+                              const std::vector<std::pair<std::string, std::string>>& fields);
+  Result<std::vector<ConversationMessage>> recent_messages(const std::string& conversation_id);
+  const RateLimitInfo& last_rate_limit() const { return rate_limit_; }
+
+ private:
+  Result<HttpReply> call(const std::string& method, const std::string& path, const char* version,
+                         const std::string& body);
+
+  GhlClientOptions options_;
+  HttpClient http_;
+  RateLimitInfo rate_limit_;
+};
+
+}  // namespace jorge::crm

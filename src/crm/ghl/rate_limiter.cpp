@@ -1,0 +1,43 @@
+#include "crm/ghl/rate_limiter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace jorge::crm {
+
+RateLimiter::RateLimiter(Clock& clock, int requests_per_window, std::chrono::milliseconds window, int hot_reserve)
+    : clock_(clock),
+      capacity_(requests_per_window),
+      per_ms_(static_cast<double>(requests_per_window) / static_cast<double>(window.count())),
+      hot_reserve_(std::min(hot_reserve, requests_per_window - 1)) {}
+
+std::chrono::milliseconds RateLimiter::try_acquire(const std::string& location, bool hot) {
+  std::lock_guard lock(mutex_);
+  MonotonicTime now = clock_.monotonic_now();
+  auto [found, inserted] = buckets_.try_emplace(location, Bucket{capacity_, now});
+  Bucket& bucket = found->second;
+  if (now < bucket.paused_until)
+    return std::chrono::ceil<std::chrono::milliseconds>(bucket.paused_until - now);
+  double elapsed_ms = std::max(0.0, std::chrono::duration<double, std::milli>(now - bucket.refilled).count());
+  bucket.tokens = std::min(capacity_, bucket.tokens + elapsed_ms * per_ms_);
+  bucket.refilled = now;
+  double floor = hot ? 0.0 : hot_reserve_;  // non-hot traffic leaves the reserve alone
+  if (bucket.tokens >= floor + 1.0) {
+    bucket.tokens -= 1.0;
+    return std::chrono::milliseconds(0);
+  }
+  double missing = floor + 1.0 - bucket.tokens;
+  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(missing / per_ms_)));
+}
+
+void RateLimiter::pause(const std::string& location, std::chrono::milliseconds pause) {
+  std::lock_guard lock(mutex_);
+  MonotonicTime now = clock_.monotonic_now();
+  auto [found, inserted] = buckets_.try_emplace(location, Bucket{capacity_, now});
+  Bucket& bucket = found->second;
+  bucket.paused_until = std::max(bucket.paused_until, now + pause);
+  bucket.tokens = 0;  // the window is used up: refill only from the end of the pause
+  bucket.refilled = bucket.paused_until;
+}
+
+}  // namespace jorge::crm

@@ -1,0 +1,37 @@
+#pragma once
+// GoHighLevel allows 100 requests per 10 s per location (specs §2.5): a token bucket per
+// location, refilled continuously, that also obeys a server-side pause (Retry-After or the
+// rest of the window after a 429). Hot messages may use the whole bucket; others leave a
+// reserve so hot ones never wait behind a backlog. Thread-safe.
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "core/clock.hpp"
+
+namespace jorge::crm {
+
+class RateLimiter {
+ public:
+  RateLimiter(Clock& clock, int requests_per_window, std::chrono::milliseconds window, int hot_reserve);
+  // Takes a token if one is free; otherwise how long to wait before asking again.
+  std::chrono::milliseconds try_acquire(const std::string& location, bool hot);
+  // The server said stop (429): no request for this location before `now + pause`.
+  void pause(const std::string& location, std::chrono::milliseconds pause);
+
+ private:
+  struct Bucket {
+    double tokens;
+    MonotonicTime refilled;
+    MonotonicTime paused_until{};
+  };
+  Clock& clock_;
+  double capacity_;
+  double per_ms_;
+  double hot_reserve_;
+  std::mutex mutex_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+}  // namespace jorge::crm

@@ -1,0 +1,113 @@
+// The GoHighLevel client against a local server that speaks GoHighLevel's contract.
+#include "crm/ghl/ghl_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include "crm/ghl/rate_limiter.hpp"
+#include "support/fake_ghl.hpp"
+
+namespace jorge::crm {
+namespace {
+
+GhlClientOptions options_for(const testing::FakeGhl& fake) {
+  GhlClientOptions options;
+  options.base_url = fake.url();
+  options.token = "test-location-token";
+  options.location_id = "loc1";
+  options.timeout_ms = 2000;
+  return options;
+}
+
+}  // namespace
+
+TEST(GhlClient, SendsSmsWithTheDocumentedHeadersAndReadsTheMessageId) {
+  testing::FakeGhl fake;
+  GhlClient client(options_for(fake));
+  auto sent = client.send_sms("Hq7RtY2uIo9PaS4dF6gJ", "Hi Maria, this is Jorge with the Rivera Team.");
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  EXPECT_FALSE(sent->message_id.empty());
+  EXPECT_FALSE(sent->conversation_id.empty());
+  auto requests = fake.requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/conversations/messages");
+  EXPECT_EQ(requests[0].authorization, "Bearer test-location-token");
+  EXPECT_EQ(requests[0].version, "2021-04-15");
+  EXPECT_EQ(fake.sent_sms_messages().at(0), "Hi Maria, this is Jorge with the Rivera Team.");
+}
+
+TEST(GhlClient, MapsThrottlingAndServerErrorsToRetryableCodes) {
+  testing::FakeGhl fake;
+  GhlClient client(options_for(fake));
+  fake.fail_next(1, 429, 7);
+  auto throttled = client.send_sms("c1", "x");
+  ASSERT_FALSE(throttled.ok());
+  EXPECT_EQ(throttled.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(client.last_rate_limit().retry_after, std::chrono::milliseconds(7000));
+  fake.fail_next(1, 503);
+  EXPECT_EQ(client.send_sms("c1", "x").error().code, ErrorCode::kUnavailable);
+  fake.fail_next(1, 422);
+  EXPECT_EQ(client.send_sms("c1", "x").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(fake.sent_sms_messages().empty());
+}
+
+TEST(GhlClient, TimesOutAsUnavailable) {
+  testing::FakeGhl fake;
+  GhlClientOptions options = options_for(fake);
+  options.timeout_ms = 200;
+  GhlClient client(options);
+  fake.delay_next(1, std::chrono::milliseconds(800));
+  EXPECT_EQ(client.send_sms("c1", "x").error().code, ErrorCode::kUnavailable);
+}
+
+TEST(GhlClient, AddsTagsUpdatesFieldsAndListsMessages) {
+  testing::FakeGhl fake;
+  GhlClient client(options_for(fake));
+  EXPECT_TRUE(client.add_tags("c1", {"hot-lead", "jorge-scored"}).ok());
+  EXPECT_TRUE(client.update_custom_fields("c1", {{"cF3jorgeScore0000003", "87"}, {"cF5lead", "\"hot\""}}).ok());
+  ASSERT_TRUE(client.send_sms("c1", "first touch").ok());
+  auto messages = client.recent_messages("fakeConvc1");
+  ASSERT_TRUE(messages.ok()) << messages.error().message;
+  ASSERT_EQ(messages->size(), 1u);
+  EXPECT_EQ(messages->at(0).body, "first touch");
+  auto requests = fake.requests();
+  EXPECT_EQ(requests[0].path, "/contacts/c1/tags");
+  EXPECT_EQ(requests[0].version, "2021-07-28");
+  EXPECT_EQ(requests[1].method, "PUT");
+  EXPECT_NE(requests[1].body.find("\"field_value\":87"), std::string::npos) << requests[1].body;
+}
+
+TEST(RateLimiter, AllowsTheWindowThenSpacesRequests) {
+  ManualClock clock(from_unix_millis(0));
+  RateLimiter limiter(clock, 100, std::chrono::seconds(10), 10);
+  int granted = 0;
+  while (limiter.try_acquire("loc1", /*hot=*/true) == std::chrono::milliseconds(0)) ++granted;
+  EXPECT_EQ(granted, 100);
+  EXPECT_EQ(limiter.try_acquire("loc1", true), std::chrono::milliseconds(100));  // one token per 100 ms
+  EXPECT_EQ(limiter.try_acquire("loc2", true), std::chrono::milliseconds(0));   // locations are separate
+  clock.advance(std::chrono::milliseconds(100));
+  EXPECT_EQ(limiter.try_acquire("loc1", true), std::chrono::milliseconds(0));
+}
+
+TEST(RateLimiter, KeepsAReserveForHotMessages) {
+  ManualClock clock(from_unix_millis(0));
+  RateLimiter limiter(clock, 100, std::chrono::seconds(10), 10);
+  int cold = 0;
+  while (limiter.try_acquire("loc1", /*hot=*/false) == std::chrono::milliseconds(0)) ++cold;
+  EXPECT_EQ(cold, 90);
+  int hot = 0;
+  while (limiter.try_acquire("loc1", /*hot=*/true) == std::chrono::milliseconds(0)) ++hot;
+  EXPECT_EQ(hot, 10);
+}
+
+TEST(RateLimiter, ObeysAServerPause) {
+  ManualClock clock(from_unix_millis(0));
+  RateLimiter limiter(clock, 100, std::chrono::seconds(10), 10);
+  limiter.pause("loc1", std::chrono::seconds(7));
+  EXPECT_EQ(limiter.try_acquire("loc1", true), std::chrono::milliseconds(7000));
+  clock.advance(std::chrono::seconds(7));
+  EXPECT_GT(limiter.try_acquire("loc1", true), std::chrono::milliseconds(0));  // bucket emptied by the 429
+  clock.advance(std::chrono::milliseconds(100));
+  EXPECT_EQ(limiter.try_acquire("loc1", true), std::chrono::milliseconds(0));
+}
+
+}  // namespace jorge::crm

@@ -1,0 +1,129 @@
+#include "support/fake_ghl.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace jorge::testing {
+
+FakeGhl::FakeGhl() {
+  for (const char* method : {"GET", "POST", "PUT", "DELETE"})
+    for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}",
+                                "/conversations/{id}/messages"})
+      router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
+  http::ServerOptions options;
+  options.port = 0;
+  options.threads = 2;
+  options.access_log = false;
+  server_ = std::make_unique<http::Server>(options, router_, metrics_);
+  port_ = *server_->listen();
+  thread_ = std::thread([this] { server_->run(/*handle_signals=*/false); });
+}
+
+FakeGhl::~FakeGhl() {
+  server_->stop();
+  thread_.join();
+}
+
+std::vector<RecordedRequest> FakeGhl::requests() const {
+  std::lock_guard lock(mutex_);
+  return requests_;
+}
+
+std::vector<std::string> FakeGhl::sent_sms_messages() const {
+  std::lock_guard lock(mutex_);
+  return sent_;
+}
+
+void FakeGhl::fail_next(int count, int status, int retry_after_seconds) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < count; ++i) faults_.push_back({status, retry_after_seconds, {}});
+}
+
+void FakeGhl::delay_next(int count, std::chrono::milliseconds delay) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < count; ++i) faults_.push_back({0, 1, delay});
+}
+
+void FakeGhl::enforce_rate_limit(int requests, std::chrono::milliseconds window) {
+  std::lock_guard lock(mutex_);
+  limit_ = requests;
+  window_ = window;
+}
+
+int FakeGhl::throttled() const {
+  std::lock_guard lock(mutex_);
+  return throttled_;
+}
+
+void FakeGhl::handle(http::Request& request, http::Respond respond) {
+  Fault fault;
+  http::Response response;
+  {
+    std::lock_guard lock(mutex_);
+    requests_.push_back({request.method, request.path, request.body, std::string(request.header("authorization")),
+                         std::string(request.header("version"))});
+    if (!faults_.empty()) {
+      fault = faults_.front();
+      faults_.erase(faults_.begin());
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (limit_ > 0) {
+      std::erase_if(recent_, [&](auto at) { return now - at >= window_; });
+      if (static_cast<int>(recent_.size()) >= limit_ && fault.status == 0) {
+        fault.status = 429;
+        fault.retry_after = 0;
+        ++throttled_;
+      }
+      recent_.push_back(now);
+    }
+    if (request.header("authorization").rfind("Bearer ", 0) != 0) {
+      response = http::json_response(401, R"({"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized"})");
+    } else if (request.header("version").empty()) {
+      response = http::json_response(400, R"({"statusCode":400,"message":"Version header is required"})");
+    } else if (fault.status != 0) {
+      response = http::json_response(fault.status, nlohmann::json{{"statusCode", fault.status}, {"message", "injected"}}.dump());
+      if (fault.status == 429) {
+        response.headers.emplace_back("X-RateLimit-Remaining", "0");
+        response.headers.emplace_back("X-RateLimit-Interval-Milliseconds", std::to_string(window_.count()));
+        if (fault.retry_after > 0) response.headers.emplace_back("Retry-After", std::to_string(fault.retry_after));
+      }
+    } else if (request.method == "POST" && request.path == "/conversations/messages") {
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      if (!body.is_object() || body.value("type", "") != "SMS" || !body.contains("contactId")) {
+        response = http::json_response(422, R"({"statusCode":422,"message":["type and contactId are required"],"error":"Unprocessable Entity"})");
+      } else {
+        sent_.push_back(body.value("message", ""));
+        std::string id = "fakeMsg" + std::to_string(++next_id_);
+        response = http::json_response(200, nlohmann::json{{"conversationId", "fakeConv" + body["contactId"].get<std::string>()},
+                                                           {"messageId", id},
+                                                           {"msg", "Message queued successfully."},
+                                                           {"status", "pending"}}
+                                                .dump());
+      }
+    } else if (request.method == "POST" && request.path.find("/tags") != std::string::npos) {
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      response = http::json_response(201, nlohmann::json{{"tags", body.is_object() ? body.value("tags", nlohmann::json::array()) : nlohmann::json::array()}}.dump());
+    } else if (request.method == "PUT") {
+      response = http::json_response(200, R"({"succeded":true,"contact":{}})");
+    } else if (request.method == "GET" && request.path.find("/conversations/") == 0) {
+      nlohmann::json messages = nlohmann::json::array();
+      for (size_t i = 0; i < sent_.size(); ++i)
+        messages.push_back({{"id", "fakeMsg" + std::to_string(i + 1)}, {"body", sent_[i]}, {"direction", "outbound"}});
+      response = http::json_response(200, nlohmann::json{{"messages", {{"messages", messages}, {"nextPage", false}}}}.dump());
+    } else {
+      response = http::json_response(404, R"({"statusCode":404,"message":"Not Found"})");
+    }
+    if (fault.status == 0 && limit_ > 0)
+      response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(std::max(0, limit_ - static_cast<int>(recent_.size()))));
+  }
+  if (fault.delay.count() > 0) {
+    // Answer later without holding a server thread.
+    std::thread([respond, response, delay = fault.delay] {
+      std::this_thread::sleep_for(delay);
+      respond(response);
+    }).detach();
+    return;
+  }
+  respond(std::move(response));
+}
+
+}  // namespace jorge::testing

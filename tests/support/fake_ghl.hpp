@@ -1,0 +1,64 @@
+#pragma once
+// A local GoHighLevel API v2 for tests: a real HTTP server on 127.0.0.1 speaking the
+// documented endpoints (specs/integrations.md §2), recording every request, and injecting
+// faults on command: 429 with Retry-After, 5xx, slow answers. It can enforce GoHighLevel's
+// 100 requests per 10 s.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+
+namespace jorge::testing {
+
+struct RecordedRequest {
+  std::string method, path, body, authorization, version;
+};
+
+class FakeGhl {
+ public:
+  FakeGhl();
+  ~FakeGhl();
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::vector<RecordedRequest> requests() const;
+  // Bodies of accepted SMS sends (POST /conversations/messages answered 2xx).
+  std::vector<std::string> sent_sms_messages() const;
+
+  // The next `count` requests get `status` (429 carries Retry-After: retry_after_seconds).
+  void fail_next(int count, int status, int retry_after_seconds = 1);
+  // The next `count` requests wait this long before answering.
+  void delay_next(int count, std::chrono::milliseconds delay);
+  // 0 disables; otherwise at most this many requests per `window`, else 429.
+  void enforce_rate_limit(int requests, std::chrono::milliseconds window);
+  int throttled() const;
+
+ private:
+  struct Fault {
+    int status = 0;
+    int retry_after = 1;
+    std::chrono::milliseconds delay{0};
+  };
+  void handle(http::Request& request, http::Respond respond);
+
+  mutable std::mutex mutex_;
+  std::vector<RecordedRequest> requests_;
+  std::vector<std::string> sent_;
+  std::vector<Fault> faults_;
+  int limit_ = 0;
+  std::chrono::milliseconds window_{10'000};
+  std::vector<std::chrono::steady_clock::time_point> recent_;
+  int throttled_ = 0;
+  int next_id_ = 0;
+  http::Router router_;
+  http::Metrics metrics_;
+  std::unique_ptr<http::Server> server_;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace jorge::testing
