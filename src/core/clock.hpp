@@ -32,6 +32,8 @@ class ManualClock final : public Clock {
     return MonotonicTime{} + (now_.time_since_epoch());
   }
   void advance(std::chrono::milliseconds by) { std::lock_guard lock(mutex_); now_ += by; }
+  // REQUIRES: not earlier than now (monotonic time follows the wall clock here).
+  void set(SystemTime to) { std::lock_guard lock(mutex_); now_ = to; }
 
  private:
   std::mutex mutex_;

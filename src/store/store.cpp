@@ -8,6 +8,8 @@
 
 namespace jorge::store {
 
+std::string_view outbox_kind_name(OutboxKind kind) { return kind == OutboxKind::kSms ? "sms" : "tags"; }
+
 Result<IngestOutcome> Store::ingest(InboundEvent event, std::string raw_body, JobPlan plan) {
   std::promise<Result<IngestOutcome>> promise;
   auto future = promise.get_future();

@@ -43,6 +43,30 @@ struct Job {
   std::string last_error;
 };
 
+// A message or CRM update waiting to go out (the transactional outbox).
+enum class OutboxKind { kSms, kTags };
+struct OutboxMessage {
+  int64_t id = 0;
+  OutboxKind kind = OutboxKind::kSms;
+  ContactId contact_id = 0;
+  std::string external_contact_id;  // the CRM's contact id
+  int priority = 2;                 // 0 hot .. 2 cold
+  std::string payload;              // SMS text, or tags one per line
+  SystemTime due_at{};
+  int attempts = 0;                 // claims so far, this one included
+  bool attempted_before = false;    // an earlier claim may have sent it (crash mid-send)
+  std::string conversation_id;
+  std::string state;  // pending, sending, sent, dead, blocked
+};
+std::string_view outbox_kind_name(OutboxKind kind);
+
+// What finishing a job changes, in the same transaction as the job's completion.
+struct JobEffects {
+  std::vector<OutboxMessage> messages;  // id, attempts ignored
+  ContactId contact = 0;                // whose opt-out changes
+  std::optional<bool> sms_opt_out;      // set or clear the contact's opt-out
+};
+
 struct TierCounts {
   int64_t depth = 0;               // ready or running
   std::optional<SystemTime> oldest;  // creation time of the oldest of them
@@ -98,6 +122,7 @@ struct LeadDetail {
   std::string first_name, last_name, address, city, state, postal_code, country, lead_source;
   std::vector<std::string> tags;
   bool do_not_disturb = false;
+  bool sms_opt_out = false;  // the person texted STOP (or similar) to Jorge
   std::vector<CustomField> custom_fields;
   std::vector<SourceRecord> records;
   std::vector<StoredInteraction> interactions;
@@ -138,6 +163,30 @@ class Store {
   virtual Status revive_job(int64_t id, SystemTime now) = 0;
   // Depth and oldest per priority; completions and mean service time since `window_start`.
   virtual Result<QueueCounts> queue_counts(SystemTime window_start) = 0;
+  // Marks the job done and applies `effects` (outbox rows, opt-out) in ONE transaction; a
+  // crash leaves either both or neither. An opt-out also blocks the contact's pending SMS.
+  // kAborted when the lease was lost.
+  virtual Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now,
+                                   const JobEffects& effects) = 0;
+  // Whether Jorge has already queued or sent an SMS to this contact.
+  virtual Result<bool> has_outbox_sms(ContactId contact) = 0;
+
+  // Outbox: claims due messages (lowest priority value first), each claim marking an attempt
+  // durably before anything is sent. A claim whose lease ran out comes back with
+  // attempted_before = true: the sender must check the CRM before sending again.
+  virtual Result<std::vector<OutboxMessage>> claim_outbox(const std::string& owner, SystemTime now,
+                                                          SystemTime lease_until, int max_messages) = 0;
+  enum class OutboxOutcome { kSent, kDead, kBlocked };
+  // Final: sent (with the CRM's ids), dead (gave up) or blocked (compliance). kAborted when the
+  // lease was lost.
+  virtual Status finish_outbox(int64_t id, const std::string& owner, OutboxOutcome outcome, SystemTime now,
+                               const std::string& remote_id, const std::string& conversation_id,
+                               const std::string& note) = 0;
+  // Back to pending until `due_at` (quiet hours, rate limit, retry). `counts_as_attempt` false
+  // undoes this claim's attempt (nothing was sent).
+  virtual Status postpone_outbox(int64_t id, const std::string& owner, SystemTime due_at, bool counts_as_attempt,
+                                 const std::string& note) = 0;
+  virtual Result<std::vector<OutboxMessage>> outbox_for_contact(ContactId contact) = 0;
 
   virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
   // kNotFound when there is no such contact.

@@ -58,6 +58,19 @@ ALTER TABLE jobs ADD COLUMN completed_at BIGINT;
 ALTER TABLE jobs ADD COLUMN last_error TEXT NOT NULL DEFAULT '';
 CREATE INDEX jobs_completed ON jobs (completed_at);
 )sql",
+    // 3: the outbox (every message or CRM update, written with the state change that caused
+    // it) and Jorge's own record of SMS opt-outs.
+    R"sql(
+CREATE TABLE outbox (
+  id {id}, job_id BIGINT, contact_id BIGINT NOT NULL REFERENCES contacts (id), kind TEXT NOT NULL,
+  external_contact_id TEXT NOT NULL, priority BIGINT NOT NULL, payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending', due_at BIGINT NOT NULL, attempts BIGINT NOT NULL DEFAULT 0,
+  lease_owner TEXT, lease_until BIGINT, attempted_at BIGINT, sent_at BIGINT, remote_id TEXT,
+  conversation_id TEXT, last_error TEXT NOT NULL DEFAULT '', created_at BIGINT NOT NULL);
+CREATE INDEX outbox_due ON outbox (state, priority, due_at);
+CREATE INDEX outbox_contact ON outbox (contact_id);
+ALTER TABLE contacts ADD COLUMN sms_opt_out BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

@@ -135,7 +135,7 @@ class SqlStore final : public Store {
       JORGE_TRY(SqlRows rows,
                 session.exec("SELECT id, full_name, phone, email, stage, created_at, updated_at, first_name, "
                              "last_name, address, city, state, postal_code, country, lead_source, tags, "
-                             "do_not_disturb FROM contacts WHERE id = $1",
+                             "do_not_disturb, sms_opt_out FROM contacts WHERE id = $1",
                              {id}));
       if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(id)};
       const SqlRow& row = rows.rows[0];
@@ -151,6 +151,7 @@ class SqlStore final : public Store {
       detail.lead_source = to_text(row[14]);
       detail.tags = split_tags(to_text(row[15]));
       detail.do_not_disturb = to_int(row[16]) != 0;
+      detail.sms_opt_out = to_int(row[17]) != 0;
       std::vector<LeadSummary> one{detail.summary};
       JORGE_TRY_STATUS(attach_sources(session, one));
       detail.summary.sources = one[0].sources;
@@ -297,6 +298,82 @@ class SqlStore final : public Store {
     });
   }
 
+  Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now,
+                           const JobEffects& effects) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY_STATUS(session.begin());
+      Status done = apply_job_effects(session, job_id, owner, to_unix_millis(now), effects);
+      if (!done.ok()) {
+        session.rollback();
+        return done;
+      }
+      return session.commit();
+    });
+  }
+
+  Result<bool> has_outbox_sms(ContactId contact) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<bool> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT 1 FROM outbox WHERE contact_id = $1 AND kind = 'sms' LIMIT 1",
+                                           {contact}));
+      return !rows.rows.empty();
+    });
+  }
+
+  Result<std::vector<OutboxMessage>> claim_outbox(const std::string& owner, SystemTime now, SystemTime lease_until,
+                                                  int max_messages) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<OutboxMessage>> {
+      int64_t now_ms = to_unix_millis(now);
+      // A lease that ran out mid-send: the message goes back to pending, still marked as
+      // attempted (attempted_at stays), so its next sender reconciles before sending.
+      JORGE_TRY(SqlRows expired, session.exec("UPDATE outbox SET state = 'pending', lease_owner = NULL "
+                                              "WHERE state = 'sending' AND lease_until < $1",
+                                              {now_ms}));
+      (void)expired;
+      std::string sql =
+          std::string("UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, "
+                      "attempted_at = COALESCE(attempted_at, $3) WHERE id IN (SELECT id FROM outbox WHERE state = "
+                      "'pending' AND due_at <= $3 ORDER BY priority, due_at, id LIMIT $4") +
+          (backend_ == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + kOutboxColumns +
+          ", CASE WHEN attempted_at < $3 THEN 1 ELSE 0 END";
+      JORGE_TRY(SqlRows rows, session.exec(sql, {owner, to_unix_millis(lease_until), now_ms, int64_t{max_messages}}));
+      std::vector<OutboxMessage> messages = outbox_from(rows);
+      std::sort(messages.begin(), messages.end(), [](const OutboxMessage& a, const OutboxMessage& b) {
+        return std::tie(a.priority, a.due_at, a.id) < std::tie(b.priority, b.due_at, b.id);
+      });
+      return messages;
+    });
+  }
+
+  Status finish_outbox(int64_t id, const std::string& owner, OutboxOutcome outcome, SystemTime now,
+                       const std::string& remote_id, const std::string& conversation_id,
+                       const std::string& note) override {
+    const char* state = outcome == OutboxOutcome::kSent ? "sent" : (outcome == OutboxOutcome::kDead ? "dead" : "blocked");
+    return leased_update("UPDATE outbox SET state = $3, lease_owner = NULL, sent_at = $4, remote_id = $5, "
+                         "conversation_id = COALESCE(CAST($6 AS TEXT), conversation_id), last_error = $7 "
+                         "WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
+                         {id, owner, std::string(state), to_unix_millis(now), remote_id,
+                          conversation_id.empty() ? SqlValue{} : SqlValue{conversation_id}, note});
+  }
+
+  Status postpone_outbox(int64_t id, const std::string& owner, SystemTime due_at, bool counts_as_attempt,
+                         const std::string& note) override {
+    return leased_update(counts_as_attempt
+                             ? "UPDATE outbox SET state = 'pending', lease_owner = NULL, due_at = $3, last_error = $4 "
+                               "WHERE id = $1 AND state = 'sending' AND lease_owner = $2"
+                             : "UPDATE outbox SET state = 'pending', lease_owner = NULL, due_at = $3, last_error = $4, "
+                               "attempts = attempts - 1 WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(due_at), note});
+  }
+
+  Result<std::vector<OutboxMessage>> outbox_for_contact(ContactId contact) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<OutboxMessage>> {
+      JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kOutboxColumns +
+                                               ", 0 FROM outbox WHERE contact_id = $1 ORDER BY id",
+                                           {contact}));
+      return outbox_from(rows);
+    });
+  }
+
   void close() override {
     {
       std::lock_guard lock(mutex_);
@@ -311,6 +388,61 @@ class SqlStore final : public Store {
   }
 
  private:
+  static constexpr const char* kOutboxColumns =
+      "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state";
+
+  static std::vector<OutboxMessage> outbox_from(const SqlRows& rows) {
+    std::vector<OutboxMessage> messages;
+    for (const SqlRow& row : rows.rows) {
+      OutboxMessage message;
+      message.id = to_int(row[0]);
+      message.kind = to_text(row[1]) == "tags" ? OutboxKind::kTags : OutboxKind::kSms;
+      message.contact_id = to_int(row[2]);
+      message.external_contact_id = to_text(row[3]);
+      message.priority = static_cast<int>(to_int(row[4]));
+      message.payload = to_text(row[5]);
+      message.due_at = from_unix_millis(to_int(row[6]));
+      message.attempts = static_cast<int>(to_int(row[7]));
+      message.conversation_id = to_text(row[8]);
+      message.state = to_text(row[9]);
+      message.attempted_before = to_int(row[10]) != 0;
+      messages.push_back(std::move(message));
+    }
+    return messages;
+  }
+
+  // REQUIRES: inside a transaction on `session`.
+  static Status apply_job_effects(SqlSession& session, int64_t job_id, const std::string& owner, int64_t now,
+                                  const JobEffects& effects) {
+    JORGE_TRY(SqlRows done, session.exec("UPDATE jobs SET state = 'done', lease_owner = NULL, completed_at = $3 "
+                                         "WHERE id = $1 AND state = 'running' AND lease_owner = $2",
+                                         {job_id, owner, now}));
+    if (done.affected == 0)
+      return Error{ErrorCode::kAborted, "job lease lost: it expired and the job went to another worker"};
+    for (const OutboxMessage& message : effects.messages) {
+      JORGE_TRY(SqlRows inserted,
+                session.exec("INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, "
+                             "due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                             {job_id, message.contact_id, std::string(outbox_kind_name(message.kind)),
+                              message.external_contact_id, int64_t{message.priority}, message.payload,
+                              std::max(now, to_unix_millis(message.due_at)), now}));
+      (void)inserted;
+    }
+    if (effects.sms_opt_out && effects.contact != 0) {
+      JORGE_TRY(SqlRows flagged, session.exec("UPDATE contacts SET sms_opt_out = $2, updated_at = $3 WHERE id = $1",
+                                              {effects.contact, int64_t{*effects.sms_opt_out}, now}));
+      (void)flagged;
+      if (*effects.sms_opt_out) {
+        // Nothing queued for this person goes out any more.
+        JORGE_TRY(SqlRows blocked, session.exec("UPDATE outbox SET state = 'blocked', last_error = 'opted out' "
+                                                "WHERE contact_id = $1 AND kind = 'sms' AND state = 'pending'",
+                                                {effects.contact}));
+        (void)blocked;
+      }
+    }
+    return ok_status();
+  }
+
   static constexpr const char* kJobColumns =
       "id, kind, contact_id, raw_event_id, priority, attempts, created_at, run_at, last_error";
 

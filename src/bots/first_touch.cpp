@@ -1,0 +1,21 @@
+#include "bots/first_touch.hpp"
+
+namespace jorge::bots {
+namespace {
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+}
+}  // namespace
+
+std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
+                             const std::string& source) {
+  std::string text = tier <= 0 ? templates.hot : (tier == 1 ? templates.warm : templates.cold);
+  replace_all(text, "{name}", first_name.empty() ? "" : first_name + ", ");
+  replace_all(text, "{team}", templates.team);
+  replace_all(text, "{source}", source.empty() ? "home" : source);
+  if (text.size() > 320) text.resize(320);  // the hard limit of every text (persona check 1)
+  return text;
+}
+
+}  // namespace jorge::bots

@@ -1,0 +1,21 @@
+#pragma once
+// The first text a new lead gets, in Jorge's voice (specs/bots.md §12-13): names Jorge and
+// the team, at most one question, no emojis, ≤ 160 characters. A template per tier; the
+// conversation engine (bots issue) takes over from the lead's first reply.
+#include <string>
+
+namespace jorge::bots {
+
+struct FirstTouchTemplates {
+  std::string team = "the Rivera Team";
+  // {name} (first name, may be empty), {team}, {source} are filled in.
+  std::string hot = "{name}Jorge here with {team}. You look ready to move. When can you talk today?";
+  std::string warm = "{name}Jorge here with {team}. Got your {source} request. When do you need to be in the new place?";
+  std::string cold = "Jorge here with {team}. Looking to buy or just browsing?";
+};
+
+// tier: 0 hot, 1 warm, 2 cold. `source` is where the lead came from ("zillow"); empty is fine.
+std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
+                             const std::string& source);
+
+}  // namespace jorge::bots

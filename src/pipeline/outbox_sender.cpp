@@ -1,0 +1,93 @@
+#include "pipeline/outbox_sender.hpp"
+
+#include "bots/compliance/quiet_hours.hpp"
+
+namespace jorge::pipeline {
+
+OutboxSender::OutboxSender(store::Store& store, Clock& clock, crm::GhlClient& ghl, crm::RateLimiter& limiter,
+                           const queue::JobQueue& backoff, SenderOptions options)
+    : store_(store), clock_(clock), ghl_(ghl), limiter_(limiter), backoff_(backoff), options_(std::move(options)) {}
+
+Result<int> OutboxSender::run_once(const std::string& sender_id, int max_messages) {
+  SystemTime now = clock_.now();
+  JORGE_TRY(std::vector<store::OutboxMessage> claimed,
+            store_.claim_outbox(sender_id, now, now + options_.lease, max_messages));
+  for (const store::OutboxMessage& message : claimed) {
+    Status handled = handle(message, sender_id);
+    (void)handled;  // a lost lease means another sender owns the message now
+  }
+  return static_cast<int>(claimed.size());
+}
+
+Status OutboxSender::handle(const store::OutboxMessage& message, const std::string& sender_id) {
+  using Outcome = store::Store::OutboxOutcome;
+  SystemTime now = clock_.now();
+  if (message.kind == store::OutboxKind::kSms) {
+    JORGE_TRY(store::LeadDetail lead, store_.get_lead(message.contact_id));
+    if (lead.sms_opt_out || lead.do_not_disturb)
+      return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
+                                  lead.sms_opt_out ? "opted out" : "do not disturb");
+    if (options_.quiet_hours == QuietHours::kUsStateRules) {
+      bots::Recipient recipient{lead.state, std::nullopt};
+      if (auto phone = Phone::parse(lead.summary.phone); phone.ok()) recipient.phone = *phone;
+      SystemTime allowed = bots::next_allowed_send(now, bots::rules_for(recipient));
+      if (allowed > now)
+        return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");
+    }
+    if (message.attempted_before && !message.conversation_id.empty()) {
+      // An earlier attempt's outcome is unknown: look before sending twice.
+      auto recent = ghl_.recent_messages(message.conversation_id);
+      if (recent.ok())
+        for (const auto& sent : *recent)
+          if (sent.direction == "outbound" && sent.body == message.payload)
+            return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, "",
+                                        "found in the conversation after an interrupted attempt");
+    }
+  }
+  std::chrono::milliseconds wait = limiter_.try_acquire(options_.location_id, message.priority == 0);
+  if (wait.count() > 0)
+    return store_.postpone_outbox(message.id, sender_id, now + wait, /*counts_as_attempt=*/false, "rate limit");
+  return deliver(message, sender_id);
+}
+
+Status OutboxSender::deliver(const store::OutboxMessage& message, const std::string& sender_id) {
+  using Outcome = store::Store::OutboxOutcome;
+  std::string remote_id, conversation_id;
+  Status sent;
+  if (message.kind == store::OutboxKind::kSms) {
+    auto reply = ghl_.send_sms(message.external_contact_id, message.payload);
+    if (reply.ok()) {
+      remote_id = reply->message_id;
+      conversation_id = reply->conversation_id;
+    } else {
+      sent = reply.error();
+    }
+  } else {
+    std::vector<std::string> tags;
+    for (size_t start = 0; start <= message.payload.size();) {
+      size_t end = message.payload.find('\n', start);
+      if (end == std::string::npos) end = message.payload.size();
+      if (end > start) tags.push_back(message.payload.substr(start, end - start));
+      start = end + 1;
+    }
+    sent = ghl_.add_tags(message.external_contact_id, tags);
+  }
+  SystemTime now = clock_.now();
+  if (sent.ok()) return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, remote_id, conversation_id, "");
+  const Error& error = sent.error();
+  std::string note = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 300);
+  if (error.code == ErrorCode::kResourceExhausted) {
+    // Throttled: nothing was sent. Wait what GoHighLevel says, else the rest of its window.
+    auto pause = ghl_.last_rate_limit().retry_after.value_or(
+        ghl_.last_rate_limit().interval.value_or(options_.throttle_pause));
+    limiter_.pause(options_.location_id, pause);
+    return store_.postpone_outbox(message.id, sender_id, now + pause, /*counts_as_attempt=*/false, note);
+  }
+  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated;
+  if (hopeless || message.attempts >= options_.max_attempts)
+    return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "", note);
+  return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
+                                /*counts_as_attempt=*/true, note);
+}
+
+}  // namespace jorge::pipeline

@@ -1,0 +1,48 @@
+#pragma once
+// Sends the outbox to GoHighLevel, at least once with the smallest window for a duplicate:
+// the claim marks the attempt durably before the call, the 2xx marks it sent; a message whose
+// earlier attempt's outcome is unknown (crash mid-call) is first looked up in the
+// conversation and only sent if it is not there. Compliance is checked on the way out, every
+// time: opted-out or DND contacts get nothing; texts due outside the recipient's allowed hours
+// wait for the next allowed minute. GoHighLevel's rate limit is kept per location with hot
+// messages first; 429 pauses the location, 5xx and timeouts retry with backoff.
+#include <functional>
+#include <string>
+
+#include "crm/ghl/ghl_client.hpp"
+#include "crm/ghl/rate_limiter.hpp"
+#include "queue/job_queue.hpp"
+#include "store/store.hpp"
+
+namespace jorge::pipeline {
+
+enum class QuietHours { kUsStateRules, kOff };
+
+struct SenderOptions {
+  std::string location_id;
+  QuietHours quiet_hours = QuietHours::kUsStateRules;
+  int max_attempts = 8;
+  std::chrono::milliseconds lease{30'000};
+  std::chrono::milliseconds throttle_pause{10'000};  // after a 429 without Retry-After
+};
+
+class OutboxSender {
+ public:
+  OutboxSender(store::Store& store, Clock& clock, crm::GhlClient& ghl, crm::RateLimiter& limiter,
+               const queue::JobQueue& backoff, SenderOptions options);
+  // Claims and handles up to `max_messages`; returns how many it handled.
+  Result<int> run_once(const std::string& sender_id, int max_messages);
+
+ private:
+  Status handle(const store::OutboxMessage& message, const std::string& sender_id);
+  Status deliver(const store::OutboxMessage& message, const std::string& sender_id);
+
+  store::Store& store_;
+  Clock& clock_;
+  crm::GhlClient& ghl_;
+  crm::RateLimiter& limiter_;
+  const queue::JobQueue& backoff_;
+  SenderOptions options_;
+};
+
+}  // namespace jorge::pipeline

@@ -1,0 +1,62 @@
+#include "pipeline/worker.hpp"
+
+#include "bots/compliance/opt_out.hpp"
+
+#include <algorithm>
+
+namespace jorge::pipeline {
+
+Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates)
+    : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)) {}
+
+Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
+  store::JobEffects effects;
+  if (!job.contact_id) return effects;
+  JORGE_TRY(store::LeadDetail lead, store_.get_lead(*job.contact_id));
+  effects.contact = lead.summary.id;
+  // What the person just said to us about texting comes first.
+  if (!lead.interactions.empty()) {
+    const auto& last = lead.interactions.back().record;
+    if (last.direction == Direction::kInbound) {
+      bots::InboundKeyword keyword = bots::classify_inbound(last.body);
+      if (keyword == bots::InboundKeyword::kOptOut) effects.sms_opt_out = true;
+      else if (keyword == bots::InboundKeyword::kOptIn) effects.sms_opt_out = false;
+    }
+  }
+  bool opted_out = effects.sms_opt_out.value_or(lead.sms_opt_out);
+  // The CRM's id for the person: texts go out through GoHighLevel.
+  std::string ghl_id;
+  for (const auto& record : lead.records)
+    if (record.source == "ghl") ghl_id = record.external_id;
+  if (opted_out || lead.do_not_disturb || ghl_id.empty() || lead.summary.phone.empty()) return effects;
+  JORGE_TRY(bool already_texted, store_.has_outbox_sms(lead.summary.id));
+  if (already_texted) return effects;  // first touch happens once per person
+  store::OutboxMessage sms;
+  sms.kind = store::OutboxKind::kSms;
+  sms.contact_id = lead.summary.id;
+  sms.external_contact_id = ghl_id;
+  sms.priority = job.priority;
+  sms.payload = bots::first_touch_text(templates_, job.priority, lead.first_name, lead.lead_source);
+  effects.messages.push_back(sms);
+  store::OutboxMessage tags = sms;
+  tags.kind = store::OutboxKind::kTags;
+  tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2))));
+  effects.messages.push_back(tags);
+  return effects;
+}
+
+Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
+  JORGE_TRY(std::vector<store::Job> claimed, jobs_.claim(worker_id, max_jobs));
+  for (const store::Job& job : claimed) {
+    auto effects = effects_of(job);
+    Status finished = effects.ok() ? store_.complete_job_with(job.id, worker_id, clock_.now(), *effects)
+                                   : Status(effects.error());
+    if (!finished.ok() && finished.error().code != ErrorCode::kAborted) {
+      Status failed = jobs_.fail(job, worker_id, finished.error());
+      (void)failed;  // a lost lease: the job is someone else's now
+    }
+  }
+  return static_cast<int>(claimed.size());
+}
+
+}  // namespace jorge::pipeline

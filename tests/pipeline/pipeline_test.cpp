@@ -1,0 +1,141 @@
+// Webhook event -> job -> worker -> outbox -> sender -> a local GoHighLevel server, with a
+// real SQLite store and a manual clock.
+#include <gtest/gtest.h>
+
+#include "ingest/ghl/ghl_adapter.hpp"
+#include "pipeline/outbox_sender.hpp"
+#include "pipeline/worker.hpp"
+#include "support/fake_ghl.hpp"
+#include "support/test_env.hpp"
+
+namespace jorge::pipeline {
+namespace {
+
+SystemTime at(const char* iso) {
+  SystemTime time;
+  EXPECT_TRUE(parse_iso8601(iso, time));
+  return time;
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(store::open_store("sqlite://" + dir_.file("jorge.db"), clock_)).value();
+    crm::GhlClientOptions options;
+    options.base_url = fake_.url();
+    options.token = "test-token";
+    options.timeout_ms = 2000;
+    ghl_ = std::make_unique<crm::GhlClient>(options);
+    queue::QueueOptions queue_options;
+    queue_options.warm_delay = queue_options.cold_delay = std::chrono::seconds(0);
+    jobs_ = std::make_unique<queue::JobQueue>(*store_, clock_, queue_options, [] { return 0.0; });
+    worker_ = std::make_unique<Worker>(*store_, *jobs_, clock_, bots::FirstTouchTemplates{});
+    SenderOptions sender_options;
+    sender_options.location_id = "kX3pLm9QaR2sT5vW8yZ1";
+    sender_options.max_attempts = 3;
+    sender_ = std::make_unique<OutboxSender>(*store_, clock_, *ghl_, limiter_, *jobs_, sender_options);
+  }
+
+  void deliver(const std::string& fixture_name) {
+    auto events = adapter_->parse(testing::fixture("ghl/" + fixture_name));
+    ASSERT_TRUE(events.ok());
+    ASSERT_TRUE(store_->ingest(events->front(), "{}", jobs_->plan(scoring::Tier::kHot)).ok());
+  }
+
+  void drain() {
+    for (int round = 0; round < 5; ++round) {
+      ASSERT_TRUE(worker_->run_once("worker", 50).ok());
+      ASSERT_TRUE(sender_->run_once("sender", 50).ok());
+    }
+  }
+
+  testing::TempDir dir_;
+  ManualClock clock_{at("2026-11-25T16:00:00Z")};  // Wednesday 10:00 in Austin
+  testing::FakeGhl fake_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<crm::GhlClient> ghl_;
+  crm::RateLimiter limiter_{clock_, 100, std::chrono::seconds(10), 10};
+  std::unique_ptr<queue::JobQueue> jobs_;
+  std::unique_ptr<Worker> worker_;
+  std::unique_ptr<OutboxSender> sender_;
+  std::unique_ptr<ingest::SourceAdapter> adapter_ = ingest::make_ghl_adapter({});
+};
+
+}  // namespace
+
+TEST_F(PipelineTest, NewLeadGetsExactlyOneFirstTouchText) {
+  deliver("contact_create.json");
+  drain();
+  deliver("contact_tag_update.json");  // more news about the same person: no second first touch
+  drain();
+  auto texts = fake_.sent_sms_messages();
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_NE(texts[0].find("Jorge here with the Rivera Team"), std::string::npos) << texts[0];
+  EXPECT_LE(texts[0].size(), 160u);
+  auto outbox = store_->outbox_for_contact(1);
+  ASSERT_EQ(outbox->size(), 2u);  // the SMS and the tier tag
+  for (const auto& message : *outbox) EXPECT_EQ(message.state, "sent");
+}
+
+TEST_F(PipelineTest, TexasLeadAtElevenSaturdayNightIsTextedSundayNoon) {
+  clock_.set(at("2026-11-29T05:00:00Z"));  // Saturday 23:00 in Austin
+  deliver("contact_create.json");
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  clock_.advance(std::chrono::hours(12));  // Sunday 11:00: still too early on a Sunday
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  clock_.advance(std::chrono::hours(1));  // Sunday noon
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
+}
+
+TEST_F(PipelineTest, OptedOutContactGetsNothingEver) {
+  clock_.set(at("2026-11-29T05:00:00Z"));  // the first touch waits for the morning...
+  deliver("contact_create.json");
+  drain();
+  deliver("inbound_message_stop.json");  // ...and the person texts STOP before it goes out
+  drain();
+  clock_.advance(std::chrono::hours(24));
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  EXPECT_TRUE(store_->get_lead(1)->sms_opt_out);
+  bool blocked = false;
+  for (const auto& message : *store_->outbox_for_contact(1)) blocked = blocked || message.state == "blocked";
+  EXPECT_TRUE(blocked);
+}
+
+TEST_F(PipelineTest, ThrottledAndFailingGoHighLevelStillGetsTheTextOnce) {
+  fake_.fail_next(1, 429, 2);
+  fake_.fail_next(1, 500);
+  deliver("contact_create.json");
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  clock_.advance(std::chrono::seconds(2));  // Retry-After
+  drain();
+  clock_.advance(std::chrono::seconds(2));  // backoff after the 500
+  drain();
+  clock_.advance(std::chrono::seconds(10));
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
+}
+
+TEST_F(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
+  fake_.fail_next(2, 422);
+  deliver("contact_create.json");
+  drain();
+  clock_.advance(std::chrono::minutes(10));
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  bool dead = false;
+  for (const auto& message : *store_->outbox_for_contact(1)) dead = dead || message.state == "dead";
+  EXPECT_TRUE(dead);
+}
+
+TEST_F(PipelineTest, LeadWithoutPhoneGetsNoText) {
+  deliver("contact_create_no_phone.json");
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+}
+
+}  // namespace jorge::pipeline
