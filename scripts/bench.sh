@@ -46,6 +46,8 @@ run_jorge() {  # BACKEND DATABASE_URL
 listen = "127.0.0.1:$port"
 database = "$database"
 api_token = "bench-token-0123456789abcdef"
+# Ingest alone (issue 2's measure): no pipeline workers claiming jobs beside the writer.
+workers = 0
 [ghl]
 webhook_public_key_file = "$cache/bench-rsa.pub"
 TOML

@@ -19,7 +19,8 @@ const std::set<std::string>& known_keys() {
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
-      "queue.max_workers", "queue.target_latency_ms"};
+      "queue.max_workers", "queue.target_latency_ms", "workers", "compliance.quiet_hours",
+      "ghl.requests_per_10s", "first_touch.team"};
   return keys;
 }
 
@@ -182,6 +183,16 @@ Result<Config> build_config(const Settings& settings) {
   JORGE_TRY_STATUS(small_int("queue.target_latency_ms", config.queue.target_latency_ms, 1, 3'600'000));
   if (config.queue.max_workers < config.queue.min_workers)
     return bad("queue.max_workers", "must be at least queue.min_workers");
+
+  JORGE_TRY_STATUS(small_int("workers", config.workers, 0, 256));
+  JORGE_TRY_STATUS(small_int("ghl.requests_per_10s", config.ghl_requests_per_10s, 1, 10000));
+  std::string quiet = text(settings, "compliance.quiet_hours", "us-state-rules");
+  if (quiet != "us-state-rules" && quiet != "off")
+    return bad("compliance.quiet_hours", "expected \"us-state-rules\" or \"off\"");
+  config.quiet_hours = quiet == "us-state-rules";
+  config.first_touch_team = text(settings, "first_touch.team", config.first_touch_team);
+  if (config.first_touch_team.empty() || config.first_touch_team.size() > 60)
+    return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};

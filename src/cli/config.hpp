@@ -41,6 +41,10 @@ struct Config {
     int min_workers = 1, max_workers = 16;
     int target_latency_ms = 1000;
   } queue;
+  int workers = 2;
+  bool quiet_hours = true;  // compliance.quiet_hours: "us-state-rules" (true) or "off"
+  int ghl_requests_per_10s = 100;
+  std::string first_touch_team = "the Rivera Team";
   std::string log_level = "info";
 };
 

@@ -1,6 +1,7 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <mutex>
@@ -13,6 +14,7 @@
 #include "cli/commands.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "http/server.hpp"
+#include "pipeline/pipeline.hpp"
 #include "store/store.hpp"
 
 namespace jorge::cli {
@@ -97,10 +99,28 @@ int serve(const Config& config) {
                                      config.http.max_body_bytes, config.http.idle_timeout,
                                      config.http.header_timeout, config.http.threads,
                                      config.http.access_log};
+  pipeline::PipelineOptions pipeline_options;
+  pipeline_options.workers = config.workers;
+  char host[64] = "jorge";
+  gethostname(host, sizeof host - 1);
+  pipeline_options.instance_id = std::string(host) + "-" + std::to_string(getpid());
+  pipeline_options.send = !config.ghl.api_token.empty();
+  pipeline_options.ghl = {config.ghl.api_base_url, config.ghl.api_token, config.ghl.location_id, 10'000};
+  pipeline_options.sender.location_id = config.ghl.location_id;
+  pipeline_options.sender.quiet_hours = config.quiet_hours ? pipeline::QuietHours::kUsStateRules : pipeline::QuietHours::kOff;
+  pipeline_options.sender.max_attempts = config.queue.max_attempts;
+  pipeline_options.requests_per_10s = config.ghl_requests_per_10s;
+  pipeline_options.first_touch.team = config.first_touch_team;
+  if (!config.quiet_hours)
+    spdlog::warn("compliance.quiet_hours is off: texts may go out at any hour (use only for tests)");
+  pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);
+  pipeline.start();
+
   http::Server server(server_options, router, metrics);
   auto port = server.listen();
   if (!port.ok()) {
     std::fprintf(stderr, "jorge: listen: %s\n", port.error().message.c_str());
+    pipeline.stop();
     return 1;
   }
   // Tests and scripts read this line to find an ephemeral port.
@@ -110,6 +130,7 @@ int serve(const Config& config) {
   spdlog::info("serving on {}:{} with a {} database", config.listen_host, *port,
                config.database.substr(0, config.database.find("://")));
   server.run(/*handle_signals=*/true);
+  pipeline.stop();    // workers and the sender finish what they hold
   (*store)->close();  // every accepted write is committed and answered before we exit
   spdlog::info("stopped cleanly");
   spdlog::default_logger()->flush();

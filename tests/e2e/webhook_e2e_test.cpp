@@ -4,7 +4,10 @@
 #include <pqxx/pqxx>
 #include <sqlite3.h>
 
+#include "support/fake_ghl.hpp"
 #include "support/server_process.hpp"
+
+#include <thread>
 #include "support/test_env.hpp"
 
 namespace jorge::testing {
@@ -176,6 +179,28 @@ TEST_P(WebhookEndToEnd, QueueStatusShowsEachLeadInItsTier) {
   expect_json_error(get("/api/v1/queue/status", /*with_token=*/false), 401);
   EXPECT_EQ(nlohmann::json::parse(get("/api/v1/queue/dead").body)["jobs"].size(), 0u);
   expect_json_error(post("/api/v1/queue/dead/424242/retry", "", {{"Authorization", "Bearer " + token_}}), 404);
+}
+
+TEST_P(WebhookEndToEnd, FirstTouchTextReachesGoHighLevelExactlyOnce) {
+  FakeGhl ghl;
+  server_->terminate_and_wait();
+  // Same database, now with a GoHighLevel account: the pipeline runs and the sender sends.
+  ServerProcess texting(dir_.file("jorge.toml"), {{"JORGE_GHL_API_TOKEN", "test-location-token"},
+                                                  {"JORGE_GHL_API_BASE_URL", ghl.url()},
+                                                  {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
+                                                  {"JORGE_QUEUE_WARM_DELAY", "0"},
+                                                  {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}});
+  ASSERT_TRUE(texting.started()) << read_file(texting.log_path());
+  std::string body = fixture("ghl/contact_create.json");
+  ASSERT_EQ(post_signed(client_, texting.url(), body)->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), body)->status, 200);  // GoHighLevel resends: still one text
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (ghl.sent_sms_messages().empty() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(ghl.sent_sms_messages().size(), 1u) << read_file(texting.log_path());
+  EXPECT_NE(ghl.sent_sms_messages()[0].find("Maria"), std::string::npos);
+  EXPECT_EQ(texting.terminate_and_wait(), 0);
+  EXPECT_EQ(ghl.sent_sms_messages().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebhookEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -1,0 +1,53 @@
+#include "pipeline/pipeline.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace jorge::pipeline {
+namespace {
+constexpr auto kIdlePoll = std::chrono::milliseconds(25);
+constexpr int kClaimBatch = 16;
+}  // namespace
+
+Pipeline::Pipeline(store::Store& store, queue::JobQueue& jobs, Clock& clock, PipelineOptions options)
+    : store_(store),
+      jobs_(jobs),
+      clock_(clock),
+      options_(std::move(options)),
+      limiter_(clock, options_.requests_per_10s, std::chrono::seconds(10), std::max(1, options_.requests_per_10s / 10)) {}
+
+Pipeline::~Pipeline() { stop(); }
+
+void Pipeline::start() {
+  for (int i = 0; i < options_.workers; ++i)
+    threads_.emplace_back([this, i] {
+      Worker worker(store_, jobs_, clock_, options_.first_touch);
+      std::string id = options_.instance_id + "-worker-" + std::to_string(i);
+      while (!stopping_) {
+        auto done = worker.run_once(id, kClaimBatch);
+        if (!done.ok()) spdlog::warn("worker {}: {}", id, done.error().message);
+        if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
+      }
+    });
+  if (!options_.send) {
+    spdlog::warn("ghl.api_token is not set: texts wait in the outbox until it is");
+    return;
+  }
+  threads_.emplace_back([this] {
+    crm::GhlClient ghl(options_.ghl);  // one connection, reused
+    OutboxSender sender(store_, clock_, ghl, limiter_, jobs_, options_.sender);
+    std::string id = options_.instance_id + "-sender";
+    while (!stopping_) {
+      auto done = sender.run_once(id, kClaimBatch);
+      if (!done.ok()) spdlog::warn("outbox sender: {}", done.error().message);
+      if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
+    }
+  });
+}
+
+void Pipeline::stop() {
+  stopping_ = true;
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+}  // namespace jorge::pipeline
