@@ -34,14 +34,28 @@ Status OutboxSender::handle(const store::OutboxMessage& message, const std::stri
       if (allowed > now)
         return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");
     }
-    if (message.attempted_before && !message.conversation_id.empty()) {
-      // An earlier attempt's outcome is unknown: look before sending twice.
-      auto recent = ghl_.recent_messages(message.conversation_id);
-      if (recent.ok())
+    if (message.attempted_before) {
+      // An earlier attempt's outcome is unknown (a crash or timeout mid-call): look in the
+      // person's conversation before sending twice. If GoHighLevel cannot say, wait and ask
+      // again rather than risk a duplicate.
+      std::string conversation = message.conversation_id;
+      if (conversation.empty()) {
+        auto found = ghl_.find_conversation(message.external_contact_id);
+        if (!found.ok())
+          return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
+                                        /*counts_as_attempt=*/false, "reconcile: " + found.error().message);
+        conversation = *found;
+      }
+      if (!conversation.empty()) {
+        auto recent = ghl_.recent_messages(conversation);
+        if (!recent.ok())
+          return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
+                                        /*counts_as_attempt=*/false, "reconcile: " + recent.error().message);
         for (const auto& sent : *recent)
           if (sent.direction == "outbound" && sent.body == message.payload)
-            return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, "",
+            return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, conversation,
                                         "found in the conversation after an interrupted attempt");
+      }
     }
   }
   std::chrono::milliseconds wait = limiter_.try_acquire(options_.location_id, message.priority == 0);

@@ -132,6 +132,22 @@ TEST_F(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
   EXPECT_TRUE(dead);
 }
 
+TEST_F(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
+  deliver("contact_create.json");
+  ASSERT_TRUE(worker_->run_once("worker", 10).ok());
+  // A sender claims the text, GoHighLevel accepts it, and the sender dies before recording it.
+  auto claimed = store_->claim_outbox("crashed", clock_.now(), clock_.now() + std::chrono::seconds(1), 10);
+  ASSERT_TRUE(claimed.ok());
+  for (const auto& message : *claimed)
+    if (message.kind == store::OutboxKind::kSms)
+      ASSERT_TRUE(ghl_->send_sms(message.external_contact_id, message.payload).ok());
+  ASSERT_EQ(fake_.sent_sms_messages().size(), 1u);
+  clock_.advance(std::chrono::seconds(2));  // its lease runs out; another sender takes over
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
+  for (const auto& message : *store_->outbox_for_contact(1)) EXPECT_EQ(message.state, "sent");
+}
+
 TEST_F(PipelineTest, LeadWithoutPhoneGetsNoText) {
   deliver("contact_create_no_phone.json");
   drain();

@@ -2,12 +2,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace jorge::testing {
 
 FakeGhl::FakeGhl() {
   for (const char* method : {"GET", "POST", "PUT", "DELETE"})
     for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}",
-                                "/conversations/{id}/messages"})
+                                "/conversations/{id}/messages", "/conversations/search"})
       router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
   http::ServerOptions options;
   options.port = 0;
@@ -26,6 +28,11 @@ FakeGhl::~FakeGhl() {
 std::vector<RecordedRequest> FakeGhl::requests() const {
   std::lock_guard lock(mutex_);
   return requests_;
+}
+
+std::vector<std::string> FakeGhl::sent_sms_contacts() const {
+  std::lock_guard lock(mutex_);
+  return sent_contacts_;
 }
 
 std::vector<std::string> FakeGhl::sent_sms_messages() const {
@@ -92,6 +99,7 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
         response = http::json_response(422, R"({"statusCode":422,"message":["type and contactId are required"],"error":"Unprocessable Entity"})");
       } else {
         sent_.push_back(body.value("message", ""));
+        sent_contacts_.push_back(body["contactId"].get<std::string>());
         std::string id = "fakeMsg" + std::to_string(++next_id_);
         response = http::json_response(200, nlohmann::json{{"conversationId", "fakeConv" + body["contactId"].get<std::string>()},
                                                            {"messageId", id},
@@ -104,10 +112,17 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
       response = http::json_response(201, nlohmann::json{{"tags", body.is_object() ? body.value("tags", nlohmann::json::array()) : nlohmann::json::array()}}.dump());
     } else if (request.method == "PUT") {
       response = http::json_response(200, R"({"succeded":true,"contact":{}})");
+    } else if (request.method == "GET" && request.path == "/conversations/search") {
+      std::string contact = request.query_param("contactId");
+      nlohmann::json conversations = nlohmann::json::array();
+      if (std::find(sent_contacts_.begin(), sent_contacts_.end(), contact) != sent_contacts_.end())
+        conversations.push_back({{"id", "fakeConv" + contact}, {"contactId", contact}});
+      response = http::json_response(200, nlohmann::json{{"conversations", conversations}, {"total", conversations.size()}}.dump());
     } else if (request.method == "GET" && request.path.find("/conversations/") == 0) {
       nlohmann::json messages = nlohmann::json::array();
       for (size_t i = 0; i < sent_.size(); ++i)
-        messages.push_back({{"id", "fakeMsg" + std::to_string(i + 1)}, {"body", sent_[i]}, {"direction", "outbound"}});
+        if (request.path == "/conversations/fakeConv" + sent_contacts_[i] + "/messages")
+          messages.push_back({{"id", "fakeMsg" + std::to_string(i + 1)}, {"body", sent_[i]}, {"direction", "outbound"}});
       response = http::json_response(200, nlohmann::json{{"messages", {{"messages", messages}, {"nextPage", false}}}}.dump());
     } else {
       response = http::json_response(404, R"({"statusCode":404,"message":"Not Found"})");

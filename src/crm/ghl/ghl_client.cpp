@@ -101,6 +101,19 @@ Status GhlClient::update_custom_fields(const std::string& contact_id,
   return ok_status();
 }
 
+Result<std::string> GhlClient::find_conversation(const std::string& contact_id) {
+  std::string query = "/conversations/search?locationId=" + options_.location_id + "&contactId=" + contact_id;
+  JORGE_TRY(HttpReply reply, call("GET", query, kConversationsVersion, ""));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "search conversations");
+  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("conversations") || !parsed["conversations"].is_array())
+    return Error{ErrorCode::kUnavailable, "ghl search conversations: unexpected body"};
+  for (const auto& conversation : parsed["conversations"])
+    if (conversation.is_object() && conversation.contains("id") && conversation["id"].is_string())
+      return conversation["id"].get<std::string>();
+  return std::string();
+}
+
 Result<std::vector<ConversationMessage>> GhlClient::recent_messages(const std::string& conversation_id) {
   JORGE_TRY(HttpReply reply, call("GET", "/conversations/" + conversation_id + "/messages", kConversationsVersion, ""));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "list messages");
