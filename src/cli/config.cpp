@@ -19,7 +19,7 @@ const std::set<std::string>& known_keys() {
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
-      "queue.max_workers", "queue.target_latency_ms", "workers", "compliance.quiet_hours",
+      "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "workers", "compliance.quiet_hours",
       "ghl.requests_per_10s", "first_touch.team"};
   return keys;
 }
@@ -181,6 +181,7 @@ Result<Config> build_config(const Settings& settings) {
   JORGE_TRY_STATUS(small_int("queue.min_workers", config.queue.min_workers, 1, 1024));
   JORGE_TRY_STATUS(small_int("queue.max_workers", config.queue.max_workers, 1, 1024));
   JORGE_TRY_STATUS(small_int("queue.target_latency_ms", config.queue.target_latency_ms, 1, 3'600'000));
+  JORGE_TRY_STATUS(small_int("queue.lease_seconds", config.queue.lease_seconds, 1, 3600));
   if (config.queue.max_workers < config.queue.min_workers)
     return bad("queue.max_workers", "must be at least queue.min_workers");
 

@@ -40,6 +40,7 @@ struct Config {
     int max_attempts = 8;
     int min_workers = 1, max_workers = 16;
     int target_latency_ms = 1000;
+    int lease_seconds = 30;  // a claimed job or message returns to the queue after this
   } queue;
   int workers = 2;
   bool quiet_hours = true;  // compliance.quiet_hours: "us-state-rules" (true) or "off"

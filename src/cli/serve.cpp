@@ -75,6 +75,7 @@ int serve(const Config& config) {
   queue_options.min_workers = config.queue.min_workers;
   queue_options.max_workers = config.queue.max_workers;
   queue_options.target_latency = std::chrono::milliseconds(config.queue.target_latency_ms);
+  queue_options.lease = std::chrono::seconds(config.queue.lease_seconds);
   std::mt19937_64 random{std::random_device{}()};
   std::mutex random_mutex;
   queue::JobQueue jobs(**store, clock, queue_options, [&] {
@@ -109,6 +110,7 @@ int serve(const Config& config) {
   pipeline_options.sender.location_id = config.ghl.location_id;
   pipeline_options.sender.quiet_hours = config.quiet_hours ? pipeline::QuietHours::kUsStateRules : pipeline::QuietHours::kOff;
   pipeline_options.sender.max_attempts = config.queue.max_attempts;
+  pipeline_options.sender.lease = std::chrono::seconds(config.queue.lease_seconds);
   pipeline_options.requests_per_10s = config.ghl_requests_per_10s;
   pipeline_options.first_touch.team = config.first_touch_team;
   if (!config.quiet_hours)

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -47,8 +48,9 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
 }  // namespace
 
 ServerProcess::ServerProcess(const std::string& config_path, const std::map<std::string, std::string>& env) {
-  log_path_ = config_path.substr(0, config_path.rfind('/')) + "/serve-" + std::to_string(::time(nullptr)) + "-" +
-              std::to_string(reinterpret_cast<uintptr_t>(this) % 100000) + ".log";
+  static std::atomic<int> started{0};
+  log_path_ = config_path.substr(0, config_path.rfind('/')) + "/serve-" + std::to_string(getpid()) + "-" +
+              std::to_string(++started) + ".log";
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return;
   int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
