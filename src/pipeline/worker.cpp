@@ -40,6 +40,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   effects.messages.push_back(sms);
   store::OutboxMessage tags = sms;
   tags.kind = store::OutboxKind::kTags;
+  tags.priority = 3;  // CRM bookkeeping goes after every waiting text
   tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2))));
   effects.messages.push_back(tags);
   return effects;

@@ -2,6 +2,8 @@
 // real SQLite store and a manual clock.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/worker.hpp"
@@ -40,6 +42,13 @@ class PipelineTest : public ::testing::Test {
     auto events = adapter_->parse(testing::fixture("ghl/" + fixture_name));
     ASSERT_TRUE(events.ok());
     ASSERT_TRUE(store_->ingest(events->front(), "{}", jobs_->plan(scoring::Tier::kHot)).ok());
+  }
+
+  // By value: a range-for over a member of a temporary Result would dangle.
+  std::vector<store::OutboxMessage> outbox() {
+    auto messages = store_->outbox_for_contact(1);
+    EXPECT_TRUE(messages.ok());
+    return messages.ok() ? *messages : std::vector<store::OutboxMessage>{};
   }
 
   void drain() {
@@ -101,7 +110,7 @@ TEST_F(PipelineTest, OptedOutContactGetsNothingEver) {
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
   EXPECT_TRUE(store_->get_lead(1)->sms_opt_out);
   bool blocked = false;
-  for (const auto& message : *store_->outbox_for_contact(1)) blocked = blocked || message.state == "blocked";
+  for (const auto& message : outbox()) blocked = blocked || message.state == "blocked";
   EXPECT_TRUE(blocked);
 }
 
@@ -128,7 +137,7 @@ TEST_F(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
   drain();
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
   bool dead = false;
-  for (const auto& message : *store_->outbox_for_contact(1)) dead = dead || message.state == "dead";
+  for (const auto& message : outbox()) dead = dead || message.state == "dead";
   EXPECT_TRUE(dead);
 }
 
@@ -145,7 +154,25 @@ TEST_F(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   clock_.advance(std::chrono::seconds(2));  // its lease runs out; another sender takes over
   drain();
   EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
-  for (const auto& message : *store_->outbox_for_contact(1)) EXPECT_EQ(message.state, "sent");
+  for (const auto& message : outbox()) EXPECT_EQ(message.state, "sent");
+}
+
+TEST_F(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
+  ghl_ = std::make_unique<crm::GhlClient>(crm::GhlClientOptions{fake_.url(), "test-token", "loc1", 300});
+  SenderOptions options;
+  options.location_id = "loc1";
+  sender_ = std::make_unique<OutboxSender>(*store_, clock_, *ghl_, limiter_, *jobs_, options);
+  fake_.delay_next(1, std::chrono::milliseconds(900));  // GoHighLevel sends, but we time out first
+  deliver("contact_create.json");
+  drain();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the late answer comes and goes
+  clock_.advance(std::chrono::minutes(1));
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
+  bool sent = false;
+  for (const auto& message : outbox())
+    sent = sent || (message.kind == store::OutboxKind::kSms && message.state == "sent");
+  EXPECT_TRUE(sent);
 }
 
 TEST_F(PipelineTest, LeadWithoutPhoneGetsNoText) {

@@ -5,11 +5,15 @@
 
 namespace jorge::crm {
 
+// A bucket of capacity B refilled at r per ms lets B + r·window requests through in any
+// window, so B = N/5 and r = (N - B)/window keep every window, sliding or fixed, at N or
+// fewer: GoHighLevel never has to answer 429.
 RateLimiter::RateLimiter(Clock& clock, int requests_per_window, std::chrono::milliseconds window, int hot_reserve)
     : clock_(clock),
-      capacity_(requests_per_window),
-      per_ms_(static_cast<double>(requests_per_window) / static_cast<double>(window.count())),
-      hot_reserve_(std::min(hot_reserve, requests_per_window - 1)) {}
+      capacity_(std::max(1, requests_per_window / 5)),
+      per_ms_(static_cast<double>(requests_per_window - std::max(1, requests_per_window / 5)) /
+              static_cast<double>(window.count())),
+      hot_reserve_(std::max(0, std::min(hot_reserve, std::max(1, requests_per_window / 5) - 1))) {}
 
 std::chrono::milliseconds RateLimiter::try_acquire(const std::string& location, bool hot) {
   std::lock_guard lock(mutex_);

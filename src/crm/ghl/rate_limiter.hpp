@@ -1,8 +1,8 @@
 #pragma once
 // GoHighLevel allows 100 requests per 10 s per location (specs §2.5): a token bucket per
-// location, refilled continuously, that also obeys a server-side pause (Retry-After or the
-// rest of the window after a 429). Hot messages may use the whole bucket; others leave a
-// reserve so hot ones never wait behind a backlog. Thread-safe.
+// location, sized so no 10-s window ever holds more than that, that also obeys a server-side
+// pause (Retry-After or the rest of the window after a 429). Hot messages may use the whole
+// bucket; others leave a reserve so hot ones never wait behind a backlog. Thread-safe.
 #include <chrono>
 #include <map>
 #include <mutex>
