@@ -30,6 +30,11 @@ std::vector<RecordedRequest> FakeGhl::requests() const {
   return requests_;
 }
 
+std::vector<std::chrono::steady_clock::time_point> FakeGhl::sent_sms_times() const {
+  std::lock_guard lock(mutex_);
+  return sent_times_;
+}
+
 std::vector<std::string> FakeGhl::sent_sms_contacts() const {
   std::lock_guard lock(mutex_);
   return sent_contacts_;
@@ -100,6 +105,7 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
       } else {
         sent_.push_back(body.value("message", ""));
         sent_contacts_.push_back(body["contactId"].get<std::string>());
+        sent_times_.push_back(now);
         std::string id = "fakeMsg" + std::to_string(++next_id_);
         response = http::json_response(200, nlohmann::json{{"conversationId", "fakeConv" + body["contactId"].get<std::string>()},
                                                            {"messageId", id},

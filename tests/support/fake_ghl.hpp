@@ -28,8 +28,9 @@ class FakeGhl {
   std::vector<RecordedRequest> requests() const;
   // Bodies of accepted SMS sends (POST /conversations/messages answered 2xx).
   std::vector<std::string> sent_sms_messages() const;
-  // Contact id of each accepted SMS, in order.
+  // Contact id of each accepted SMS, in order, and when it arrived.
   std::vector<std::string> sent_sms_contacts() const;
+  std::vector<std::chrono::steady_clock::time_point> sent_sms_times() const;
 
   // The next `count` requests get `status` (429 carries Retry-After: retry_after_seconds).
   void fail_next(int count, int status, int retry_after_seconds = 1);
@@ -51,6 +52,7 @@ class FakeGhl {
   std::vector<RecordedRequest> requests_;
   std::vector<std::string> sent_;
   std::vector<std::string> sent_contacts_;
+  std::vector<std::chrono::steady_clock::time_point> sent_times_;
   std::vector<Fault> faults_;
   int limit_ = 0;
   std::chrono::milliseconds window_{10'000};
