@@ -3,8 +3,10 @@
 # with wrk — unique, RSA-4096-signed GoHighLevel deliveries — against Jorge on SQLite and on
 # PostgreSQL, and the same load against the peer (../shared/peer, FastAPI) in both of its
 # durable modes, in one sitting. Prints req/s, p50/p99, RSS, and checks that every 2xx was
-# committed. Knobs: DURATION (10s), WARMUP (3s), CONNS (32), BENCH_DELIVERIES (340000),
-# SKIP_PEER=1, SKIP_POSTGRES=1.
+# committed. Then the pipeline (bench/pipeline_bench.cpp): jobs/s with GoHighLevel's limit
+# lifted, and speed to lead for 1,000 leads in a minute under it (about 5 minutes).
+# Knobs: DURATION (10s), WARMUP (3s), CONNS (32), BENCH_DELIVERIES (340000), LEADS (1000),
+# SPREAD (60), JOBS (20000), SKIP_PEER=1, SKIP_POSTGRES=1, SKIP_PIPELINE=1.
 set -euo pipefail
 build_dir="$(cd "${1:-build}" && pwd)"
 cd "$(dirname "$0")/.."
@@ -94,6 +96,17 @@ if [ -z "${SKIP_POSTGRES:-}" ]; then
   # Over the Unix socket, as a PostgreSQL on the same host would be reached.
   run_jorge postgres "postgresql://postgres@/postgres?host=/tmp&port=55439"
   scripts/postgres.sh stop "$pg_dir"  # idle or not, it would share the cores with the peer's run
+fi
+
+if [ -z "${SKIP_PIPELINE:-}" ]; then
+  echo "== pipeline: throughput with the rate limit lifted, then speed to lead under it (SQLite)"
+  "$build_dir/bench/pipeline_bench" sqlite all 2>&1 | grep -E "^(RESULT|speed)" | tee -a "$summary"
+  if [ -z "${SKIP_POSTGRES:-}" ]; then
+    pg_dir="$(mktemp -d /tmp/jorge-bench-pg-XXXXXX)"
+    export JORGE_TEST_POSTGRES_URL="$(scripts/postgres.sh "$pg_dir" 55441)"
+    "$build_dir/bench/pipeline_bench" postgres throughput 2>&1 | grep -E "^RESULT" | tee -a "$summary"
+    scripts/postgres.sh stop "$pg_dir"
+  fi
 fi
 
 if [ -z "${SKIP_PEER:-}" ] && [ -n "$peer_dir" ]; then

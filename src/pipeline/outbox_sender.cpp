@@ -34,34 +34,45 @@ Status OutboxSender::handle(const store::OutboxMessage& message, const std::stri
       if (allowed > now)
         return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");
     }
-    if (message.attempted_before) {
-      // An earlier attempt's outcome is unknown (a crash or timeout mid-call): look in the
-      // person's conversation before sending twice. If GoHighLevel cannot say, wait and ask
-      // again rather than risk a duplicate.
-      std::string conversation = message.conversation_id;
-      if (conversation.empty()) {
-        auto found = ghl_.find_conversation(message.external_contact_id);
-        if (!found.ok())
-          return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
-                                        /*counts_as_attempt=*/false, "reconcile: " + found.error().message);
-        conversation = *found;
-      }
-      if (!conversation.empty()) {
-        auto recent = ghl_.recent_messages(conversation);
-        if (!recent.ok())
-          return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
-                                        /*counts_as_attempt=*/false, "reconcile: " + recent.error().message);
-        for (const auto& sent : *recent)
-          if (sent.direction == "outbound" && sent.body == message.payload)
-            return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, conversation,
-                                        "found in the conversation after an interrupted attempt");
-      }
+  }
+  // Every call to GoHighLevel, reconciliation included, spends from the location's budget.
+  auto over_budget = [&] { return limiter_.try_acquire(options_.location_id, message.priority == 0); };
+  auto wait = [&](std::chrono::milliseconds delay, const std::string& why) {
+    return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, why);
+  };
+  if (message.kind == store::OutboxKind::kSms && message.attempted_before) {
+    // An earlier attempt's outcome is unknown (a crash or timeout mid-call): look in the
+    // person's conversation before sending twice. If GoHighLevel cannot say, wait and ask
+    // again rather than risk a duplicate.
+    std::string conversation = message.conversation_id;
+    if (conversation.empty()) {
+      if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
+      auto found = ghl_.find_conversation(message.external_contact_id);
+      if (!found.ok()) return wait(retry_delay(found.error(), message.attempts), "reconcile: " + found.error().message);
+      conversation = *found;
+    }
+    if (!conversation.empty()) {
+      if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
+      auto recent = ghl_.recent_messages(conversation);
+      if (!recent.ok()) return wait(retry_delay(recent.error(), message.attempts), "reconcile: " + recent.error().message);
+      for (const auto& sent : *recent)
+        if (sent.direction == "outbound" && sent.body == message.payload)
+          return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, conversation,
+                                      "found in the conversation after an interrupted attempt");
     }
   }
-  std::chrono::milliseconds wait = limiter_.try_acquire(options_.location_id, message.priority == 0);
-  if (wait.count() > 0)
-    return store_.postpone_outbox(message.id, sender_id, now + wait, /*counts_as_attempt=*/false, "rate limit");
+  if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
+  // The durable mark comes first: if we die during the call, the next sender reconciles.
+  JORGE_TRY_STATUS(store_.mark_outbox_attempt(message.id, sender_id, now));
   return deliver(message, sender_id);
+}
+
+std::chrono::milliseconds OutboxSender::retry_delay(const Error& error, int attempts) {
+  if (error.code != ErrorCode::kResourceExhausted) return backoff_.backoff(attempts);
+  // Throttled: wait what GoHighLevel says, else the rest of its window, for the whole location.
+  auto pause = ghl_.last_rate_limit().retry_after.value_or(ghl_.last_rate_limit().interval.value_or(options_.throttle_pause));
+  limiter_.pause(options_.location_id, pause);
+  return pause;
 }
 
 Status OutboxSender::deliver(const store::OutboxMessage& message, const std::string& sender_id) {
@@ -90,13 +101,9 @@ Status OutboxSender::deliver(const store::OutboxMessage& message, const std::str
   if (sent.ok()) return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, remote_id, conversation_id, "");
   const Error& error = sent.error();
   std::string note = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 300);
-  if (error.code == ErrorCode::kResourceExhausted) {
-    // Throttled: nothing was sent. Wait what GoHighLevel says, else the rest of its window.
-    auto pause = ghl_.last_rate_limit().retry_after.value_or(
-        ghl_.last_rate_limit().interval.value_or(options_.throttle_pause));
-    limiter_.pause(options_.location_id, pause);
-    return store_.postpone_outbox(message.id, sender_id, now + pause, /*counts_as_attempt=*/false, note);
-  }
+  if (error.code == ErrorCode::kResourceExhausted)  // throttled: nothing was sent
+    return store_.postpone_outbox(message.id, sender_id, now + retry_delay(error, message.attempts),
+                                  /*counts_as_attempt=*/false, note);
   bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated;
   if (hopeless || message.attempts >= options_.max_attempts)
     return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "", note);

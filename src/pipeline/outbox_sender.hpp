@@ -36,6 +36,8 @@ class OutboxSender {
  private:
   Status handle(const store::OutboxMessage& message, const std::string& sender_id);
   Status deliver(const store::OutboxMessage& message, const std::string& sender_id);
+  // How long to wait after `error`; a 429 also pauses the whole location.
+  std::chrono::milliseconds retry_delay(const Error& error, int attempts);
 
   store::Store& store_;
   Clock& clock_;

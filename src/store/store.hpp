@@ -171,11 +171,13 @@ class Store {
   // Whether Jorge has already queued or sent an SMS to this contact.
   virtual Result<bool> has_outbox_sms(ContactId contact) = 0;
 
-  // Outbox: claims due messages (lowest priority value first), each claim marking an attempt
-  // durably before anything is sent. A claim whose lease ran out comes back with
-  // attempted_before = true: the sender must check the CRM before sending again.
+  // Outbox: claims due messages (lowest priority value first). A message whose earlier claim
+  // marked an attempt (mark_outbox_attempt) comes back with attempted_before = true: its
+  // outcome is unknown, so the sender must check the CRM before sending again.
   virtual Result<std::vector<OutboxMessage>> claim_outbox(const std::string& owner, SystemTime now,
                                                           SystemTime lease_until, int max_messages) = 0;
+  // Records, durably, that the message is about to be sent: called right before the CRM call.
+  virtual Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now) = 0;
   enum class OutboxOutcome { kSent, kDead, kBlocked };
   // Final: sent (with the CRM's ids), dead (gave up) or blocked (compliance). kAborted when the
   // lease was lost.

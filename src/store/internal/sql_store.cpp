@@ -323,18 +323,18 @@ class SqlStore final : public Store {
                                                   int max_messages) override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<OutboxMessage>> {
       int64_t now_ms = to_unix_millis(now);
-      // A lease that ran out mid-send: the message goes back to pending, still marked as
-      // attempted (attempted_at stays), so its next sender reconciles before sending.
+      // A lease that ran out mid-send: the message goes back to pending; if it was marked as
+      // attempted (attempted_at), its next sender reconciles before sending.
       JORGE_TRY(SqlRows expired, session.exec("UPDATE outbox SET state = 'pending', lease_owner = NULL "
                                               "WHERE state = 'sending' AND lease_until < $1",
                                               {now_ms}));
       (void)expired;
       std::string sql =
-          std::string("UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, "
-                      "attempted_at = COALESCE(attempted_at, $3) WHERE id IN (SELECT id FROM outbox WHERE state = "
+          std::string("UPDATE outbox SET state = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1 "
+                      "WHERE id IN (SELECT id FROM outbox WHERE state = "
                       "'pending' AND due_at <= $3 ORDER BY priority, due_at, id LIMIT $4") +
           (backend_ == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "") + ") RETURNING " + kOutboxColumns +
-          ", CASE WHEN attempted_at < $3 THEN 1 ELSE 0 END";
+          ", CASE WHEN attempted_at IS NULL THEN 0 ELSE 1 END";
       JORGE_TRY(SqlRows rows, session.exec(sql, {owner, to_unix_millis(lease_until), now_ms, int64_t{max_messages}}));
       std::vector<OutboxMessage> messages = outbox_from(rows);
       std::sort(messages.begin(), messages.end(), [](const OutboxMessage& a, const OutboxMessage& b) {
@@ -342,6 +342,11 @@ class SqlStore final : public Store {
       });
       return messages;
     });
+  }
+
+  Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now) override {
+    return leased_update("UPDATE outbox SET attempted_at = $3 WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(now)});
   }
 
   Status finish_outbox(int64_t id, const std::string& owner, OutboxOutcome outcome, SystemTime now,
