@@ -340,6 +340,7 @@ TEST(SqliteStore, ReportsUnavailableWhileDatabaseIsLockedThenRecovers) {
   ASSERT_TRUE(store.ok());
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  sqlite3_busy_timeout(other, 10000);  // the server's workers take the write lock briefly too
   ASSERT_EQ(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
   auto event = ingest::parse_manual_lead(R"({"email":"a@example.com"})");
   event->idempotency_key = "locked";
