@@ -8,10 +8,6 @@
 // replaced by a unique id. The key is RSA-4096 with four primes: verifying it costs exactly
 // what a two-prime 4096-bit key costs (same modulus size, e = 65537), while signing runs about
 // four times faster, so a few hundred thousand deliveries are ready in minutes.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
-
 #include <atomic>
 #include <cstdio>
 #include <fstream>
@@ -33,17 +29,6 @@ std::string slurp(const std::string& path) {
   return text;
 }
 
-std::string pem_of(EVP_PKEY* key, bool private_part) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (private_part) PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  else PEM_write_bio_PUBKEY(bio, key);
-  char* data = nullptr;
-  long size = BIO_get_mem_data(bio, &data);
-  std::string out(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,17 +41,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> templates;
   for (int i = 3; i < argc; ++i) templates.push_back(slurp(argv[i]));
 
-  EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr);
-  EVP_PKEY* key = nullptr;
-  if (!context || EVP_PKEY_keygen_init(context) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(context, 4096) <= 0 ||
-      EVP_PKEY_CTX_set_rsa_keygen_primes(context, 4) <= 0 || EVP_PKEY_keygen(context, &key) <= 0) {
+  auto pair = jorge::ingest::generate_key_pair(jorge::ingest::KeyType::kRsa4096FourPrimes);
+  if (!pair.ok()) {
     std::fprintf(stderr, "cannot generate the benchmark key\n");
     return 1;
   }
-  EVP_PKEY_CTX_free(context);
-  std::ofstream(out_dir + "/bench-rsa.pub") << pem_of(key, false);
-  auto signer = jorge::ingest::PrivateKey::from_pem(pem_of(key, true));
-  EVP_PKEY_free(key);
+  std::ofstream(out_dir + "/bench-rsa.pub") << pair->public_pem;
+  auto signer = jorge::ingest::PrivateKey::from_pem(pair->private_pem);
   if (!signer.ok()) return 1;
 
   std::vector<std::string> lines(static_cast<size_t>(count));

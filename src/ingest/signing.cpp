@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 #include <fstream>
 #include <memory>
@@ -27,8 +28,20 @@ EVP_PKEY* raw(const std::shared_ptr<void>& key) { return static_cast<EVP_PKEY*>(
 
 }  // namespace
 
+EVP_PKEY* four_prime_rsa_4096() {
+  EVP_PKEY_CTX* context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr);
+  EVP_PKEY* key = nullptr;
+  if (!context || EVP_PKEY_keygen_init(context) <= 0 || EVP_PKEY_CTX_set_rsa_keygen_bits(context, 4096) <= 0 ||
+      EVP_PKEY_CTX_set_rsa_keygen_primes(context, 4) <= 0 || EVP_PKEY_keygen(context, &key) <= 0)
+    key = nullptr;
+  EVP_PKEY_CTX_free(context);
+  return key;
+}
+
 Result<KeyPairPem> generate_key_pair(KeyType type) {
-  EVP_PKEY* key = type == KeyType::kRsa4096 ? EVP_RSA_gen(4096) : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  EVP_PKEY* key = type == KeyType::kRsa4096              ? EVP_RSA_gen(4096)
+                  : type == KeyType::kRsa4096FourPrimes ? four_prime_rsa_4096()
+                                                        : EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   if (!key) return Error{ErrorCode::kInternal, "key generation failed"};
   KeyPairPem pair{write_pem(key, true), write_pem(key, false)};
   EVP_PKEY_free(key);

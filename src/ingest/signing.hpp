@@ -14,7 +14,9 @@ struct KeyPairPem {
   std::string public_pem;   // SPKI "BEGIN PUBLIC KEY"
 };
 
-enum class KeyType { kRsa4096, kEd25519 };
+// kRsa4096FourPrimes: the same 4096-bit modulus (verification costs the same) with four
+// primes, so signing is about four times faster: for benchmarks that sign many deliveries.
+enum class KeyType { kRsa4096, kRsa4096FourPrimes, kEd25519 };
 Result<KeyPairPem> generate_key_pair(KeyType type);
 
 class PrivateKey {
