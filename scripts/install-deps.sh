@@ -2,7 +2,7 @@
 # Installs the Debian packages Jorge needs, only those that are missing (see ../shared/DEPENDENCIES.md).
 # Never installs npm: the image's Node.js already bundles it and Debian's npm conflicts with it.
 set -euo pipefail
-build_packages=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev
+build_packages=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev curl
   libboost-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpqxx-dev libphonenumber-dev libicu-dev
   libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
