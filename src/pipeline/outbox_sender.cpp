@@ -23,13 +23,13 @@ Status OutboxSender::handle(const store::OutboxMessage& message, const std::stri
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
   if (message.kind == store::OutboxKind::kSms) {
-    JORGE_TRY(store::LeadDetail lead, store_.get_lead(message.contact_id));
+    JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
     if (lead.sms_opt_out || lead.do_not_disturb)
       return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
                                   lead.sms_opt_out ? "opted out" : "do not disturb");
     if (options_.quiet_hours == QuietHours::kUsStateRules) {
       bots::Recipient recipient{lead.state, std::nullopt};
-      if (auto phone = Phone::parse(lead.summary.phone); phone.ok()) recipient.phone = *phone;
+      if (auto phone = Phone::parse(lead.phone); phone.ok()) recipient.phone = *phone;
       SystemTime allowed = bots::next_allowed_send(now, bots::rules_for(recipient));
       if (allowed > now)
         return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");

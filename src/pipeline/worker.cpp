@@ -12,29 +12,21 @@ Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::F
 Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   store::JobEffects effects;
   if (!job.contact_id) return effects;
-  JORGE_TRY(store::LeadDetail lead, store_.get_lead(*job.contact_id));
-  effects.contact = lead.summary.id;
-  // What the person just said to us about texting comes first.
-  if (!lead.interactions.empty()) {
-    const auto& last = lead.interactions.back().record;
-    if (last.direction == Direction::kInbound) {
-      bots::InboundKeyword keyword = bots::classify_inbound(last.body);
-      if (keyword == bots::InboundKeyword::kOptOut) effects.sms_opt_out = true;
-      else if (keyword == bots::InboundKeyword::kOptIn) effects.sms_opt_out = false;
-    }
-  }
+  // Texts go out through GoHighLevel, so the person needs its contact id there.
+  JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(*job.contact_id, "ghl"));
+  effects.contact = lead.id;
+  // What the person last said to us about texting comes first.
+  bots::InboundKeyword keyword = bots::classify_inbound(lead.last_inbound_text);
+  if (keyword == bots::InboundKeyword::kOptOut) effects.sms_opt_out = true;
+  else if (keyword == bots::InboundKeyword::kOptIn) effects.sms_opt_out = false;
   bool opted_out = effects.sms_opt_out.value_or(lead.sms_opt_out);
-  // The CRM's id for the person: texts go out through GoHighLevel.
-  std::string ghl_id;
-  for (const auto& record : lead.records)
-    if (record.source == "ghl") ghl_id = record.external_id;
-  if (opted_out || lead.do_not_disturb || ghl_id.empty() || lead.summary.phone.empty()) return effects;
-  JORGE_TRY(bool already_texted, store_.has_outbox_sms(lead.summary.id));
-  if (already_texted) return effects;  // first touch happens once per person
+  // First touch happens once per person, only to someone who can be texted.
+  if (opted_out || lead.do_not_disturb || lead.crm_contact_id.empty() || lead.phone.empty() || lead.already_texted)
+    return effects;
   store::OutboxMessage sms;
   sms.kind = store::OutboxKind::kSms;
-  sms.contact_id = lead.summary.id;
-  sms.external_contact_id = ghl_id;
+  sms.contact_id = lead.id;
+  sms.external_contact_id = lead.crm_contact_id;
   sms.priority = job.priority;
   sms.payload = bots::first_touch_text(templates_, job.priority, lead.first_name, lead.lead_source);
   effects.messages.push_back(sms);

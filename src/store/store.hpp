@@ -60,6 +60,15 @@ struct OutboxMessage {
 };
 std::string_view outbox_kind_name(OutboxKind kind);
 
+struct OutreachFacts {
+  ContactId id = 0;
+  std::string first_name, phone, state, lead_source;
+  bool do_not_disturb = false, sms_opt_out = false;
+  std::string crm_contact_id;     // the CRM's id for the person, empty when the CRM never sent it
+  std::string last_inbound_text;  // the person's latest message to us
+  bool already_texted = false;    // an SMS to them is queued or sent
+};
+
 // What finishing a job changes, in the same transaction as the job's completion.
 struct JobEffects {
   std::vector<OutboxMessage> messages;  // id, attempts ignored
@@ -168,8 +177,8 @@ class Store {
   // kAborted when the lease was lost.
   virtual Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now,
                                    const JobEffects& effects) = 0;
-  // Whether Jorge has already queued or sent an SMS to this contact.
-  virtual Result<bool> has_outbox_sms(ContactId contact) = 0;
+  // What the pipeline needs to decide and send a text, in one query. kNotFound if no contact.
+  virtual Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) = 0;
 
   // Outbox: claims due messages (lowest priority value first). A message whose earlier claim
   // marked an attempt (mark_outbox_attempt) comes back with attempted_before = true: its

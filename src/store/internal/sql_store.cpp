@@ -311,11 +311,24 @@ class SqlStore final : public Store {
     });
   }
 
-  Result<bool> has_outbox_sms(ContactId contact) override {
-    return readers_.with_session([&](SqlSession& session) -> Result<bool> {
-      JORGE_TRY(SqlRows rows, session.exec("SELECT 1 FROM outbox WHERE contact_id = $1 AND kind = 'sms' LIMIT 1",
-                                           {contact}));
-      return !rows.rows.empty();
+  Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<OutreachFacts> {
+      // Every subquery goes through a contact_id index only: a predicate on source would
+      // tempt PostgreSQL into scanning the (source, external_id) index, which grows with leads.
+      JORGE_TRY(SqlRows rows, session.exec(
+                                  "SELECT c.id, c.first_name, c.phone, c.state, c.lead_source, c.do_not_disturb, "
+                                  "c.sms_opt_out, (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
+                                  "WHERE contact_id = c.id), (SELECT body FROM interactions WHERE "
+                                  "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
+                                  "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
+                                  "THEN 1 ELSE 0 END "
+                                  "FROM contacts c WHERE c.id = $1",
+                                  {contact, crm_source}));
+      if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
+      const SqlRow& row = rows.rows[0];
+      return OutreachFacts{to_int(row[0]),     to_text(row[1]),     to_text(row[2]),     to_text(row[3]),
+                           to_text(row[4]),    to_int(row[5]) != 0, to_int(row[6]) != 0, to_text(row[7]),
+                           to_text(row[8]),    to_int(row[9]) > 0};
     });
   }
 
