@@ -29,12 +29,17 @@ Result<PublicKey> PublicKey::from_pem(std::string_view pem) {
   return out;
 }
 
-Result<PublicKey> PublicKey::from_pem_file(const std::string& path) {
+Result<std::string> read_pem_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) return Error{ErrorCode::kInvalidArgument, "cannot read " + path};
   std::stringstream contents;
   contents << file.rdbuf();
-  auto key = from_pem(contents.str());
+  return contents.str();
+}
+
+Result<PublicKey> PublicKey::from_pem_file(const std::string& path) {
+  JORGE_TRY(std::string pem, read_pem_file(path));
+  auto key = from_pem(pem);
   if (!key.ok()) return Error{key.error().code, path + ": " + key.error().message};
   return key;
 }

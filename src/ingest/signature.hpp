@@ -12,6 +12,9 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace jorge::ingest {
 
+// The text of a key file; kInvalidArgument naming the path when it cannot be read.
+Result<std::string> read_pem_file(const std::string& path);
+
 class PublicKey {
  public:
   // Loads an SPKI PEM ("BEGIN PUBLIC KEY"). kInvalidArgument with the reason when it is not one.

@@ -4,9 +4,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "ingest/signature.hpp"
 
@@ -59,11 +57,10 @@ Result<PrivateKey> PrivateKey::from_pem(std::string_view pem) {
 }
 
 Result<PrivateKey> PrivateKey::from_pem_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{ErrorCode::kInvalidArgument, "cannot read " + path};
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return from_pem(contents.str());
+  JORGE_TRY(std::string pem, read_pem_file(path));
+  auto key = from_pem(pem);
+  if (!key.ok()) return Error{key.error().code, path + ": " + key.error().message};
+  return key;
 }
 
 bool PrivateKey::is_ed25519() const { return EVP_PKEY_get_base_id(raw(key_)) == EVP_PKEY_ED25519; }
