@@ -51,7 +51,7 @@ double percentile(std::vector<double> values, double p) {
 }
 
 std::string fresh_database(const TempDir& dir, const std::string& backend) {
-  return backend == "postgres" ? fresh_postgres_database() : "sqlite://" + dir.file("jorge.db");
+  return testing::fresh_database(backend == "postgres" ? Backend::kPostgres : Backend::kSqlite, dir);
 }
 
 void speed_to_lead(const std::string& backend) {
@@ -65,7 +65,8 @@ void speed_to_lead(const std::string& backend) {
   ServerProcess server(write_server_config(config), {{"JORGE_GHL_API_TOKEN", "t"}, {"JORGE_GHL_API_BASE_URL", ghl.url()},
                                                      {"JORGE_GHL_LOCATION_ID", "loc1"},
                                                      {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}, {"JORGE_WORKERS", "4"},
-                                                     {"JORGE_QUEUE_WARM_DELAY", "20"}, {"JORGE_QUEUE_COLD_DELAY", "40"}});
+                                                     {"JORGE_QUEUE_WARM_DELAY", std::to_string(env_int("WARM_DELAY", 60))},
+                                                     {"JORGE_QUEUE_COLD_DELAY", std::to_string(env_int("COLD_DELAY", 300))}});
   if (!server.started()) { std::fprintf(stderr, "server did not start: %s\n", read_file(server.log_path()).c_str()); return; }
   std::map<std::string, Clock::time_point> acked;
   std::map<std::string, bool> is_hot;

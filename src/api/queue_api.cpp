@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <optional>
 
 namespace jorge::api {
 namespace {
@@ -15,6 +16,25 @@ nlohmann::json job_json(const store::Job& job) {
           {"attempts", job.attempts},
           {"created_at", format_iso8601(job.created_at)},
           {"last_error", job.last_error}};
+}
+
+// The text itself stays out: the list is for finding what failed and why, and message texts
+// are personal data; GET /api/v1/leads/{id} shows the conversation to those who need it.
+nlohmann::json message_json(const store::OutboxMessage& message) {
+  return {{"id", message.id},
+          {"kind", std::string(store::outbox_kind_name(message.kind))},
+          {"lead_id", message.contact_id},
+          {"tier", scoring::tier_name(static_cast<scoring::Tier>(std::clamp(message.priority, 0, 2)))},
+          {"attempts", message.attempts},
+          {"last_error", message.last_error}};
+}
+
+// A path id, or a 400 naming what was expected.
+std::optional<int64_t> parse_id(std::string_view text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return id;
 }
 
 }  // namespace
@@ -46,20 +66,28 @@ void QueueApi::add_routes(http::Router& router) {
   router.add("GET", "/api/v1/queue/dead", guarded([this](http::Request&, http::Respond respond) {
     auto dead = store_.dead_jobs(500);
     if (!dead.ok()) return respond(http::error_response(dead.error()));
-    nlohmann::json jobs = nlohmann::json::array();
+    auto dead_messages = store_.dead_outbox(500);
+    if (!dead_messages.ok()) return respond(http::error_response(dead_messages.error()));
+    nlohmann::json jobs = nlohmann::json::array(), messages = nlohmann::json::array();
     for (const auto& job : *dead) jobs.push_back(job_json(job));
-    respond(http::json_response(200, nlohmann::json{{"jobs", jobs}}.dump()));
+    for (const auto& message : *dead_messages) messages.push_back(message_json(message));
+    respond(http::json_response(200, nlohmann::json{{"jobs", jobs}, {"messages", messages}}.dump()));
   }));
   router.add("POST", "/api/v1/queue/dead/{id}/retry", guarded([this](http::Request& request, http::Respond respond) {
-    std::string_view text = request.path_param("id");
-    int64_t id = 0;
-    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-    if (error != std::errc() || end != text.data() + text.size())
-      return respond(http::json_error(400, "invalid_argument", "job id must be a number"));
-    Status revived = store_.revive_job(id, clock_.now());
+    auto id = parse_id(request.path_param("id"));
+    if (!id) return respond(http::json_error(400, "invalid_argument", "job id must be a number"));
+    Status revived = store_.revive_job(*id, clock_.now());
     if (!revived.ok()) return respond(http::error_response(revived.error()));
-    respond(http::json_response(200, nlohmann::json{{"id", id}, {"state", "ready"}}.dump()));
+    respond(http::json_response(200, nlohmann::json{{"id", *id}, {"state", "ready"}}.dump()));
   }));
+  router.add("POST", "/api/v1/queue/dead/messages/{id}/retry",
+             guarded([this](http::Request& request, http::Respond respond) {
+               auto id = parse_id(request.path_param("id"));
+               if (!id) return respond(http::json_error(400, "invalid_argument", "message id must be a number"));
+               Status revived = store_.revive_outbox(*id, clock_.now());
+               if (!revived.ok()) return respond(http::error_response(revived.error()));
+               respond(http::json_response(200, nlohmann::json{{"id", *id}, {"state", "pending"}}.dump()));
+             }));
 }
 
 }  // namespace jorge::api

@@ -19,8 +19,8 @@ const std::set<std::string>& known_keys() {
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
-      "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "workers", "compliance.quiet_hours",
-      "ghl.requests_per_10s", "first_touch.team"};
+      "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
+      "ghl.requests_per_10s", "ghl.timeout_ms", "first_touch.team"};
   return keys;
 }
 
@@ -182,11 +182,17 @@ Result<Config> build_config(const Settings& settings) {
   JORGE_TRY_STATUS(small_int("queue.max_workers", config.queue.max_workers, 1, 1024));
   JORGE_TRY_STATUS(small_int("queue.target_latency_ms", config.queue.target_latency_ms, 1, 3'600'000));
   JORGE_TRY_STATUS(small_int("queue.lease_seconds", config.queue.lease_seconds, 1, 3600));
+  JORGE_TRY_STATUS(small_int("queue.retry_base_ms", config.queue.retry_base_ms, 1, 3'600'000));
+  JORGE_TRY_STATUS(small_int("queue.retry_max_seconds", config.queue.retry_max_seconds, 1, 86400));
   if (config.queue.max_workers < config.queue.min_workers)
     return bad("queue.max_workers", "must be at least queue.min_workers");
 
   JORGE_TRY_STATUS(small_int("workers", config.workers, 0, 256));
   JORGE_TRY_STATUS(small_int("ghl.requests_per_10s", config.ghl_requests_per_10s, 1, 10000));
+  JORGE_TRY_STATUS(small_int("ghl.timeout_ms", config.ghl_timeout_ms, 100, 120'000));
+  if (int64_t{config.queue.lease_seconds} * 1000 <= config.ghl_timeout_ms)
+    return bad("queue.lease_seconds", "must be longer than ghl.timeout_ms, or a text still being sent could be "
+                                      "claimed and sent again by another sender");
   std::string quiet = text(settings, "compliance.quiet_hours", "us-state-rules");
   if (quiet != "us-state-rules" && quiet != "off")
     return bad("compliance.quiet_hours", "expected \"us-state-rules\" or \"off\"");

@@ -41,10 +41,12 @@ struct Config {
     int min_workers = 1, max_workers = 16;
     int target_latency_ms = 1000;
     int lease_seconds = 30;  // a claimed job or message returns to the queue after this
+    int retry_base_ms = 1000, retry_max_seconds = 600;  // backoff: base × 2^(attempt−1), capped
   } queue;
   int workers = 2;
   bool quiet_hours = true;  // compliance.quiet_hours: "us-state-rules" (true) or "off"
   int ghl_requests_per_10s = 100;
+  int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";
   std::string log_level = "info";
 };

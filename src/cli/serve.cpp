@@ -76,6 +76,8 @@ int serve(const Config& config) {
   queue_options.max_workers = config.queue.max_workers;
   queue_options.target_latency = std::chrono::milliseconds(config.queue.target_latency_ms);
   queue_options.lease = std::chrono::seconds(config.queue.lease_seconds);
+  queue_options.backoff_base = std::chrono::milliseconds(config.queue.retry_base_ms);
+  queue_options.backoff_max = std::chrono::seconds(config.queue.retry_max_seconds);
   std::mt19937_64 random{std::random_device{}()};
   std::mutex random_mutex;
   queue::JobQueue jobs(**store, clock, queue_options, [&] {
@@ -106,7 +108,8 @@ int serve(const Config& config) {
   gethostname(host, sizeof host - 1);
   pipeline_options.instance_id = std::string(host) + "-" + std::to_string(getpid());
   pipeline_options.send = !config.ghl.api_token.empty();
-  pipeline_options.ghl = {config.ghl.api_base_url, config.ghl.api_token, config.ghl.location_id, 10'000};
+  pipeline_options.ghl = {config.ghl.api_base_url, config.ghl.api_token, config.ghl.location_id,
+                           config.ghl_timeout_ms};
   pipeline_options.sender.location_id = config.ghl.location_id;
   pipeline_options.sender.quiet_hours = config.quiet_hours ? pipeline::QuietHours::kUsStateRules : pipeline::QuietHours::kOff;
   pipeline_options.sender.max_attempts = config.queue.max_attempts;

@@ -45,7 +45,7 @@ HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 Result<HttpReply> HttpClient::request(const std::string& method, const std::string& url,
                                       const std::vector<std::pair<std::string, std::string>>& headers,
-                                      const std::string& body, long timeout_ms) {
+                                      const std::string& body, long timeout_ms, Resend resend) {
   CURL* curl = static_cast<CURL*>(curl_);
   if (!curl) return Error{ErrorCode::kInternal, "libcurl could not start"};
   curl_easy_reset(curl);
@@ -61,6 +61,7 @@ Result<HttpReply> HttpClient::request(const std::string& method, const std::stri
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  if (resend == Resend::kNever) curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);

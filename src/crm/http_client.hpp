@@ -22,10 +22,16 @@ class HttpClient {
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
+  // Whether libcurl may send the request again by itself. On a reused keep-alive connection
+  // that closes before any answer, libcurl silently resends the request on a new connection
+  // (it cannot tell "closed while idle" from "acted, then dropped"); for a request that must
+  // not happen twice (sending an SMS) that resend is a duplicate, so such requests open a
+  // fresh connection, where libcurl never resends. Costs one connect per request.
+  enum class Resend { kAllowed, kNever };
   // kUnavailable when the server cannot be reached or does not answer within `timeout_ms`.
   Result<HttpReply> request(const std::string& method, const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& headers,
-                            const std::string& body = {}, long timeout_ms = 10000);
+                            const std::string& body = {}, long timeout_ms = 10000, Resend resend = Resend::kAllowed);
 
  private:
   void* curl_;  // CURL*, reused so connections stay open

@@ -32,6 +32,9 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   Headers headers;
+  // Close the connection without answering, as a crashed or overloaded peer would. Used by
+  // local stand-ins of outside APIs to test that clients survive a lost answer.
+  bool drop_connection = false;
 };
 
 using Respond = std::function<void(Response)>;

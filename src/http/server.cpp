@@ -154,6 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void send(Response response, std::string_view route) {
+    if (response.drop_connection) return close();
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
     message->version(11);
     message->result(static_cast<unsigned>(response.status));

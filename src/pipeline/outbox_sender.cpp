@@ -35,44 +35,56 @@ Status OutboxSender::handle(const store::OutboxMessage& message, const std::stri
         return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");
     }
   }
-  // Every call to GoHighLevel, reconciliation included, spends from the location's budget.
-  auto over_budget = [&] { return limiter_.try_acquire(options_.location_id, message.priority == 0); };
-  auto wait = [&](std::chrono::milliseconds delay, const std::string& why) {
-    return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, why);
-  };
-  if (message.kind == store::OutboxKind::kSms && message.attempted_before) {
+  // Every call to GoHighLevel, reconciliation included, spends from the location's budget;
+  // all the calls this message may need are taken at once.
+  const bool reconcile = message.kind == store::OutboxKind::kSms && message.attempted_before;
+  const int calls = reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
+  if (auto delay = limiter_.try_acquire(options_.location_id, message.priority == 0, calls); delay.count() > 0)
+    return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, "rate limit");
+  if (reconcile) {
     // An earlier attempt's outcome is unknown (a crash or timeout mid-call): look in the
     // person's conversation before sending twice. If GoHighLevel cannot say, wait and ask
     // again rather than risk a duplicate.
     std::string conversation = message.conversation_id;
     if (conversation.empty()) {
-      if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
       auto found = ghl_.find_conversation(message.external_contact_id);
-      if (!found.ok()) return wait(retry_delay(found.error(), message.attempts), "reconcile: " + found.error().message);
+      if (!found.ok()) return settle_failure(message, sender_id, found.error(), "reconcile");
       conversation = *found;
     }
     if (!conversation.empty()) {
-      if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
       auto recent = ghl_.recent_messages(conversation);
-      if (!recent.ok()) return wait(retry_delay(recent.error(), message.attempts), "reconcile: " + recent.error().message);
+      if (!recent.ok()) return settle_failure(message, sender_id, recent.error(), "reconcile");
       for (const auto& sent : *recent)
         if (sent.direction == "outbound" && sent.body == message.payload)
           return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, sent.id, conversation,
                                       "found in the conversation after an interrupted attempt");
     }
   }
-  if (auto delay = over_budget(); delay.count() > 0) return wait(delay, "rate limit");
-  // The durable mark comes first: if we die during the call, the next sender reconciles.
-  JORGE_TRY_STATUS(store_.mark_outbox_attempt(message.id, sender_id, now));
+  // The durable mark comes first: if we die during the call, the next sender reconciles. It
+  // renews the lease: a long batch must not let the lease run out while this call is in flight.
+  SystemTime sending_at = clock_.now();
+  JORGE_TRY_STATUS(store_.mark_outbox_attempt(message.id, sender_id, sending_at, sending_at + options_.lease));
   return deliver(message, sender_id);
 }
 
-std::chrono::milliseconds OutboxSender::retry_delay(const Error& error, int attempts) {
-  if (error.code != ErrorCode::kResourceExhausted) return backoff_.backoff(attempts);
-  // Throttled: wait what GoHighLevel says, else the rest of its window, for the whole location.
+std::chrono::milliseconds OutboxSender::pause_location() {
   auto pause = ghl_.last_rate_limit().retry_after.value_or(ghl_.last_rate_limit().interval.value_or(options_.throttle_pause));
   limiter_.pause(options_.location_id, pause);
   return pause;
+}
+
+Status OutboxSender::settle_failure(const store::OutboxMessage& message, const std::string& sender_id,
+                                    const Error& error, const std::string& what) {
+  using Outcome = store::Store::OutboxOutcome;
+  SystemTime now = clock_.now();
+  std::string note = what + ": " + std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 300);
+  if (error.code == ErrorCode::kResourceExhausted)  // throttled: nothing happened
+    return store_.postpone_outbox(message.id, sender_id, now + pause_location(), /*counts_as_attempt=*/false, note);
+  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated;
+  if (hopeless || message.attempts >= options_.max_attempts)
+    return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "", note);
+  return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
+                                /*counts_as_attempt=*/true, note);
 }
 
 Status OutboxSender::deliver(const store::OutboxMessage& message, const std::string& sender_id) {
@@ -97,18 +109,8 @@ Status OutboxSender::deliver(const store::OutboxMessage& message, const std::str
     }
     sent = ghl_.add_tags(message.external_contact_id, tags);
   }
-  SystemTime now = clock_.now();
-  if (sent.ok()) return store_.finish_outbox(message.id, sender_id, Outcome::kSent, now, remote_id, conversation_id, "");
-  const Error& error = sent.error();
-  std::string note = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 300);
-  if (error.code == ErrorCode::kResourceExhausted)  // throttled: nothing was sent
-    return store_.postpone_outbox(message.id, sender_id, now + retry_delay(error, message.attempts),
-                                  /*counts_as_attempt=*/false, note);
-  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated;
-  if (hopeless || message.attempts >= options_.max_attempts)
-    return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "", note);
-  return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
-                                /*counts_as_attempt=*/true, note);
+  if (!sent.ok()) return settle_failure(message, sender_id, sent.error(), "send");
+  return store_.finish_outbox(message.id, sender_id, Outcome::kSent, clock_.now(), remote_id, conversation_id, "");
 }
 
 }  // namespace jorge::pipeline

@@ -36,8 +36,12 @@ class OutboxSender {
  private:
   Status handle(const store::OutboxMessage& message, const std::string& sender_id);
   Status deliver(const store::OutboxMessage& message, const std::string& sender_id);
-  // How long to wait after `error`; a 429 also pauses the whole location.
-  std::chrono::milliseconds retry_delay(const Error& error, int attempts);
+  // After a failed call: a 429 waits for the location's window without counting; a refusal
+  // (4xx) or the last allowed attempt makes the message dead; anything else retries with backoff.
+  Status settle_failure(const store::OutboxMessage& message, const std::string& sender_id, const Error& error,
+                        const std::string& what);
+  // Waits what GoHighLevel says after a 429 (else the rest of its window), for the whole location.
+  std::chrono::milliseconds pause_location();
 
   store::Store& store_;
   Clock& clock_;

@@ -57,6 +57,7 @@ struct OutboxMessage {
   bool attempted_before = false;    // an earlier claim may have sent it (crash mid-send)
   std::string conversation_id;
   std::string state;  // pending, sending, sent, dead, blocked
+  std::string last_error;  // why it was postponed, blocked or given up
 };
 std::string_view outbox_kind_name(OutboxKind kind);
 
@@ -186,7 +187,9 @@ class Store {
   virtual Result<std::vector<OutboxMessage>> claim_outbox(const std::string& owner, SystemTime now,
                                                           SystemTime lease_until, int max_messages) = 0;
   // Records, durably, that the message is about to be sent: called right before the CRM call.
-  virtual Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now) = 0;
+  // Renews the lease to `lease_until`, so no other sender can take the message while the call
+  // is in flight (the call's timeout must be shorter than the lease).
+  virtual Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now, SystemTime lease_until) = 0;
   enum class OutboxOutcome { kSent, kDead, kBlocked };
   // Final: sent (with the CRM's ids), dead (gave up) or blocked (compliance). kAborted when the
   // lease was lost.
@@ -198,6 +201,11 @@ class Store {
   virtual Status postpone_outbox(int64_t id, const std::string& owner, SystemTime due_at, bool counts_as_attempt,
                                  const std::string& note) = 0;
   virtual Result<std::vector<OutboxMessage>> outbox_for_contact(ContactId contact) = 0;
+  // Messages given up on (past max attempts, or refused by the CRM), oldest first.
+  virtual Result<std::vector<OutboxMessage>> dead_outbox(int limit) = 0;
+  // Back to pending, due now, attempts reset; an earlier unconfirmed attempt is still
+  // reconciled before sending. kNotFound when no dead message has this id.
+  virtual Status revive_outbox(int64_t id, SystemTime now) = 0;
 
   virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
   // kNotFound when there is no such contact.

@@ -35,6 +35,24 @@ TEST(GhlClient, SendsSmsWithTheDocumentedHeadersAndReadsTheMessageId) {
   EXPECT_EQ(fake.sent_sms_messages().at(0), "Hi Maria, this is Jorge with the Rivera Team.");
 }
 
+// libcurl resends a request by itself when a reused connection closes before any answer;
+// for an SMS that GoHighLevel already accepted, that resend would be a second text.
+TEST(GhlClient, SmsWhoseAnswerIsLostIsNotResentBehindOurBack) {
+  testing::FakeGhl fake;
+  GhlClient client(options_for(fake));
+  ASSERT_TRUE(client.add_tags("Hq7RtY2uIo9PaS4dF6gJ", {"hot"}).ok());  // leaves a keep-alive connection
+  fake.drop_next(1, testing::FakeGhl::Drop::kAfterHandling);
+  auto sent = client.send_sms("Hq7RtY2uIo9PaS4dF6gJ", "Hi Maria");
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.error().code, ErrorCode::kUnavailable);  // outcome unknown: the sender reconciles
+  EXPECT_EQ(fake.sent_sms_messages().size(), 1u);
+  // A GET may be resent: it changes nothing.
+  fake.drop_next(1, testing::FakeGhl::Drop::kBeforeHandling);
+  auto found = client.find_conversation("Hq7RtY2uIo9PaS4dF6gJ");
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_FALSE(found->empty());
+}
+
 TEST(GhlClient, MapsThrottlingAndServerErrorsToRetryableCodes) {
   testing::FakeGhl fake;
   GhlClient client(options_for(fake));

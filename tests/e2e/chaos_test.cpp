@@ -18,8 +18,6 @@
 namespace jorge::testing {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
-
 class ChaosTest : public ::testing::TestWithParam<Backend> {};
 
 std::string contact_id(int round, int sender, int number) {
@@ -39,18 +37,15 @@ TEST_P(ChaosTest, EveryAcknowledgedLeadGetsExactlyOneTextAcrossTwentyKills) {
   ServerConfig config;
   config.directory = dir.path();
   const bool postgres = GetParam() == Backend::kPostgres;
-  if (postgres) {
-    if (postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
-    config.database = fresh_postgres_database();
-  } else {
-    config.database = "sqlite://" + dir.file("jorge.db");
-  }
+  config.database = fresh_database(GetParam(), dir);
+  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
   std::string config_path = write_server_config(config);
   const std::map<std::string, std::string> env = {
       {"JORGE_GHL_API_TOKEN", "test-location-token"}, {"JORGE_GHL_API_BASE_URL", ghl.url()},
       {"JORGE_GHL_LOCATION_ID", "loc1"},              {"JORGE_COMPLIANCE_QUIET_HOURS", "off"},
       {"JORGE_QUEUE_WARM_DELAY", "0"},                {"JORGE_QUEUE_COLD_DELAY", "0"},
-      {"JORGE_QUEUE_LEASE_SECONDS", "1"},             {"JORGE_GHL_REQUESTS_PER_10S", "10000"}};
+      {"JORGE_QUEUE_LEASE_SECONDS", "1"},             {"JORGE_GHL_REQUESTS_PER_10S", "10000"},
+      {"JORGE_GHL_TIMEOUT_MS", "500"}};
   const int instances = postgres ? 2 : 1;
   std::mt19937 random(20261125);
   std::set<std::string> acknowledged;
@@ -123,7 +118,7 @@ TEST_P(ChaosTest, EveryAcknowledgedLeadGetsExactlyOneTextAcrossTwentyKills) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ChaosTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& info) { return backend_name(info.param); });
 
 }  // namespace
 }  // namespace jorge::testing

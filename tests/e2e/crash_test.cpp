@@ -13,8 +13,6 @@
 namespace jorge::testing {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
-
 class CrashTest : public ::testing::TestWithParam<Backend> {};
 
 std::string delivery(int round, int sender, int number) {
@@ -29,12 +27,8 @@ TEST_P(CrashTest, EveryAcknowledgedDeliverySurvivesKillDashNine) {
   TempDir dir;
   ServerConfig config;
   config.directory = dir.path();
-  if (GetParam() == Backend::kPostgres) {
-    if (postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
-    config.database = fresh_postgres_database();
-  } else {
-    config.database = "sqlite://" + dir.file("jorge.db");
-  }
+  config.database = fresh_database(GetParam(), dir);
+  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
   std::string config_path = write_server_config(config);
   std::vector<std::string> acknowledged;
   constexpr int kSenders = 6;
@@ -88,7 +82,7 @@ TEST_P(CrashTest, EveryAcknowledgedDeliverySurvivesKillDashNine) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CrashTest, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& info) { return backend_name(info.param); });
 
 }  // namespace
 }  // namespace jorge::testing

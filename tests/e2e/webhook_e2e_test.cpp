@@ -13,19 +13,13 @@
 namespace jorge::testing {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
-
 class WebhookEndToEnd : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
     ServerConfig config;
     config.directory = dir_.path();
-    if (GetParam() == Backend::kPostgres) {
-      if (postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
-      config.database = fresh_postgres_database();
-    } else {
-      config.database = "sqlite://" + dir_.file("jorge.db");
-    }
+    config.database = fresh_database(GetParam(), dir_);
+    if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
     token_ = config.api_token;
     server_ = std::make_unique<ServerProcess>(write_server_config(config));
     ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
@@ -204,7 +198,7 @@ TEST_P(WebhookEndToEnd, FirstTouchTextReachesGoHighLevelExactlyOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebhookEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& info) { return backend_name(info.param); });
 
 // When the database cannot commit, GoHighLevel must get 429 (its only retry signal), never 5xx.
 TEST(WebhookWhenDatabaseIsDown, AnswersTooManyRequestsSoGoHighLevelRetries) {

@@ -149,7 +149,7 @@ TEST_F(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   ASSERT_TRUE(claimed.ok());
   for (const auto& message : *claimed)
     if (message.kind == store::OutboxKind::kSms) {
-      ASSERT_TRUE(store_->mark_outbox_attempt(message.id, "crashed", clock_.now()).ok());
+      ASSERT_TRUE(store_->mark_outbox_attempt(message.id, "crashed", clock_.now(), clock_.now() + std::chrono::seconds(1)).ok());
       ASSERT_TRUE(ghl_->send_sms(message.external_contact_id, message.payload).ok());
     }
   ASSERT_EQ(fake_.sent_sms_messages().size(), 1u);

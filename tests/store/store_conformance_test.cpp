@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -16,17 +17,13 @@
 namespace jorge::store {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
+using testing::Backend;
 
 class StoreConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kPostgres) {
-      if (testing::postgres_admin_url().empty()) GTEST_SKIP() << "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
-      url_ = testing::fresh_postgres_database();
-    } else {
-      url_ = "sqlite://" + dir_.file("jorge.db");
-    }
+    url_ = testing::fresh_database(GetParam(), dir_);
+    if (url_.empty()) GTEST_SKIP() << testing::kNoPostgres;
     reopen();
   }
 
@@ -327,8 +324,127 @@ TEST_P(StoreConformance, ConcurrentClaimersNeverShareAJob) {
   EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "a job was claimed twice";
 }
 
+// Finishes one job per lead, each writing an SMS for that lead into the outbox at `priority`.
+std::vector<ContactId> queue_texts(Store& store, SystemTime now, const std::vector<int>& priorities,
+                                   const std::function<InboundEvent(int)>& event_for) {
+  std::vector<ContactId> contacts;
+  for (size_t i = 0; i < priorities.size(); ++i) {
+    auto outcome = store.ingest(event_for(static_cast<int>(i)), "{}", JobPlan{priorities[i], now});
+    EXPECT_TRUE(outcome.ok());
+    contacts.push_back(outcome->contact_id.value_or(0));
+  }
+  for (;;) {
+    auto jobs = store.claim_jobs("worker", now, now + std::chrono::seconds(30), 50);
+    EXPECT_TRUE(jobs.ok());
+    if (!jobs.ok() || jobs->empty()) break;
+    for (const Job& job : *jobs) {
+      JobEffects effects;
+      OutboxMessage text;
+      text.contact_id = *job.contact_id;
+      text.external_contact_id = "crm" + std::to_string(*job.contact_id);
+      text.priority = job.priority;
+      text.payload = "Hi, Jorge here";
+      text.due_at = now;
+      effects.messages.push_back(text);
+      EXPECT_TRUE(store.complete_job_with(job.id, "worker", now, effects).ok());
+    }
+  }
+  return contacts;
+}
+
+TEST_P(StoreConformance, OutboxHandsHotTextsOutFirstAndOnlyWhenDue) {
+  SystemTime now = clock_.now();
+  queue_texts(*store_, now, {2, 0, 1}, [&](int i) { return manual(R"({"phone":"+1512555010)" + std::to_string(i) + R"("})", "o" + std::to_string(i)); });
+  auto claimed = store_->claim_outbox("sender", now, now + std::chrono::seconds(30), 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+  ASSERT_EQ(claimed->size(), 3u);
+  EXPECT_EQ((*claimed)[0].priority, 0);
+  EXPECT_EQ((*claimed)[1].priority, 1);
+  EXPECT_EQ((*claimed)[2].priority, 2);
+  for (const auto& message : *claimed) {
+    EXPECT_FALSE(message.attempted_before);
+    EXPECT_EQ(message.attempts, 1);
+  }
+  for (size_t i = 1; i < claimed->size(); ++i)
+    ASSERT_TRUE(store_->finish_outbox((*claimed)[i].id, "sender", Store::OutboxOutcome::kSent, now, "m", "c", "").ok());
+  // Postponed without counting (quiet hours): not due until then, and the claim is undone.
+  const auto& first = (*claimed)[0];
+  ASSERT_TRUE(store_->postpone_outbox(first.id, "sender", now + std::chrono::hours(1), false, "quiet hours").ok());
+  EXPECT_TRUE(store_->claim_outbox("sender", now, now + std::chrono::seconds(30), 10)->empty());
+  SystemTime later = now + std::chrono::hours(1);
+  auto again = store_->claim_outbox("sender", later, later + std::chrono::seconds(30), 10);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().attempts, 1);
+  EXPECT_EQ(again->front().last_error, "quiet hours");
+}
+
+TEST_P(StoreConformance, OutboxLeaseLostMidSendComesBackMarkedForReconciliation) {
+  SystemTime now = clock_.now();
+  queue_texts(*store_, now, {0}, [&](int) { return manual(R"({"phone":"+15125550199"})", "mid-send"); });
+  auto claimed = store_->claim_outbox("dies", now, now + std::chrono::seconds(5), 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  ASSERT_TRUE(store_->mark_outbox_attempt(claimed->front().id, "dies", now, now + std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(store_->claim_outbox("other", now, now + std::chrono::seconds(5), 10)->empty());  // still leased
+  SystemTime later = now + std::chrono::seconds(6);
+  auto taken = store_->claim_outbox("other", later, later + std::chrono::seconds(5), 10);
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_TRUE(taken->front().attempted_before);
+  // The first sender's late answer no longer counts: its lease is gone.
+  EXPECT_EQ(store_->finish_outbox(taken->front().id, "dies", Store::OutboxOutcome::kSent, later, "m1", "c1", "").error().code,
+            ErrorCode::kAborted);
+  ASSERT_TRUE(store_->finish_outbox(taken->front().id, "other", Store::OutboxOutcome::kSent, later, "m1", "c1", "").ok());
+  auto rows = store_->outbox_for_contact(taken->front().contact_id);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(rows->front().state, "sent");
+  EXPECT_EQ(rows->front().conversation_id, "c1");
+}
+
+TEST_P(StoreConformance, DeadMessagesAreListedAndRevived) {
+  SystemTime now = clock_.now();
+  queue_texts(*store_, now, {1}, [&](int) { return manual(R"({"phone":"+15125550198"})", "dead-text"); });
+  auto claimed = store_->claim_outbox("sender", now, now + std::chrono::seconds(30), 10);
+  ASSERT_EQ(claimed->size(), 1u);
+  int64_t id = claimed->front().id;
+  ASSERT_TRUE(store_->finish_outbox(id, "sender", Store::OutboxOutcome::kDead, now, "", "", "invalid_argument: 422").ok());
+  auto dead = store_->dead_outbox(10);
+  ASSERT_EQ(dead->size(), 1u);
+  EXPECT_EQ(dead->front().id, id);
+  EXPECT_EQ(dead->front().last_error, "invalid_argument: 422");
+  EXPECT_EQ(store_->revive_outbox(424242, now).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->revive_outbox(id, now).ok());
+  EXPECT_TRUE(store_->dead_outbox(10)->empty());
+  auto revived = store_->claim_outbox("sender", now, now + std::chrono::seconds(30), 10);
+  ASSERT_EQ(revived->size(), 1u);
+  EXPECT_EQ(revived->front().attempts, 1);
+}
+
+TEST_P(StoreConformance, ConcurrentSendersNeverShareAMessage) {
+  SystemTime now = clock_.now();
+  constexpr int kTexts = 60;
+  queue_texts(*store_, now, std::vector<int>(kTexts, 1), [&](int i) {
+    return manual(R"({"email":"s)" + std::to_string(i) + R"(@example.com"})", "s" + std::to_string(i));
+  });
+  std::mutex mutex;
+  std::vector<int64_t> seen;
+  std::vector<std::thread> senders;
+  for (int s = 0; s < 4; ++s)
+    senders.emplace_back([&, s] {
+      for (;;) {
+        auto claimed = store_->claim_outbox("s" + std::to_string(s), now, now + std::chrono::seconds(60), 5);
+        ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+        if (claimed->empty()) return;
+        std::lock_guard lock(mutex);
+        for (const auto& message : *claimed) seen.push_back(message.id);
+      }
+    });
+  for (auto& sender : senders) sender.join();
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kTexts));
+  EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "a message was claimed twice";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
-                         [](const auto& info) { return info.param == Backend::kSqlite ? "Sqlite" : "Postgres"; });
+                         [](const auto& info) { return testing::backend_name(info.param); });
 
 // SQLite fault: another process holds the write lock; the store must say "unavailable"
 // (never acknowledge), then recover when the lock goes.

@@ -55,6 +55,27 @@ void FakeGhl::delay_next(int count, std::chrono::milliseconds delay) {
   for (int i = 0; i < count; ++i) faults_.push_back({0, 1, delay});
 }
 
+void FakeGhl::drop_next(int count, Drop when) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < count; ++i) {
+    Fault fault;
+    (when == Drop::kBeforeHandling ? fault.drop_before : fault.drop_after) = true;
+    faults_.push_back(fault);
+  }
+}
+
+void FakeGhl::inject_random_faults(double probability, unsigned seed, std::chrono::milliseconds slow) {
+  std::lock_guard lock(mutex_);
+  fault_probability_ = probability;
+  fault_random_.seed(seed);
+  slow_ = slow;
+}
+
+std::map<std::string, int> FakeGhl::injected() const {
+  std::lock_guard lock(mutex_);
+  return injected_;
+}
+
 void FakeGhl::enforce_rate_limit(int requests, std::chrono::milliseconds window) {
   std::lock_guard lock(mutex_);
   limit_ = requests;
@@ -76,6 +97,14 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
     if (!faults_.empty()) {
       fault = faults_.front();
       faults_.erase(faults_.begin());
+    } else if (fault_probability_ > 0 && std::uniform_real_distribution<>(0, 1)(fault_random_) < fault_probability_) {
+      static const char* kKinds[] = {"429", "500", "503", "slow", "drop_before", "drop_after"};
+      std::string kind = kKinds[std::uniform_int_distribution<>(0, 5)(fault_random_)];
+      ++injected_[kind];
+      if (kind == "slow") fault.delay = slow_;
+      else if (kind == "drop_before") fault.drop_before = true;
+      else if (kind == "drop_after") fault.drop_after = true;
+      else fault.status = std::stoi(kind);
     }
     auto now = std::chrono::steady_clock::now();
     if (limit_ > 0) {
@@ -98,6 +127,8 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
         response.headers.emplace_back("X-RateLimit-Interval-Milliseconds", std::to_string(window_.count()));
         if (fault.retry_after > 0) response.headers.emplace_back("Retry-After", std::to_string(fault.retry_after));
       }
+    } else if (fault.drop_before) {
+      response.drop_connection = true;
     } else if (request.method == "POST" && request.path == "/conversations/messages") {
       auto body = nlohmann::json::parse(request.body, nullptr, false);
       if (!body.is_object() || body.value("type", "") != "SMS" || !body.contains("contactId")) {
@@ -133,6 +164,7 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
     } else {
       response = http::json_response(404, R"({"statusCode":404,"message":"Not Found"})");
     }
+    if (fault.drop_after) response.drop_connection = true;
     if (fault.status == 0 && limit_ > 0)
       response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(std::max(0, limit_ - static_cast<int>(recent_.size()))));
   }

@@ -1,9 +1,11 @@
 #pragma once
 // A local GoHighLevel API v2 for tests: a real HTTP server on 127.0.0.1 speaking the
 // documented endpoints (specs/integrations.md §2), recording every request, and injecting
-// faults on command: 429 with Retry-After, 5xx, slow answers. It can enforce GoHighLevel's
+// faults on command: 429 with Retry-After, 5xx, slow answers, dropped connections. It can enforce GoHighLevel's
 // 100 requests per 10 s.
 #include <chrono>
+#include <map>
+#include <random>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,6 +38,16 @@ class FakeGhl {
   void fail_next(int count, int status, int retry_after_seconds = 1);
   // The next `count` requests wait this long before answering.
   void delay_next(int count, std::chrono::milliseconds delay);
+  // The next `count` requests lose their answer: the connection closes without a response,
+  // before handling (nothing happened) or after it (GoHighLevel acted; only the reply is lost).
+  enum class Drop { kBeforeHandling, kAfterHandling };
+  void drop_next(int count, Drop when);
+  // From now on each request, with `probability`, meets one fault drawn at random: 429 with
+  // Retry-After, 500, 503, an answer slower than `slow`, or a dropped connection before or
+  // after handling. Seeded, so a failing run can be replayed.
+  void inject_random_faults(double probability, unsigned seed, std::chrono::milliseconds slow);
+  // How many requests met each kind of fault ("429", "500", "503", "slow", "drop_before", "drop_after").
+  std::map<std::string, int> injected() const;
   // 0 disables; otherwise at most this many requests per `window`, else 429.
   void enforce_rate_limit(int requests, std::chrono::milliseconds window);
   int throttled() const;
@@ -45,6 +57,7 @@ class FakeGhl {
     int status = 0;
     int retry_after = 1;
     std::chrono::milliseconds delay{0};
+    bool drop_before = false, drop_after = false;
   };
   void handle(http::Request& request, http::Respond respond);
 
@@ -58,6 +71,10 @@ class FakeGhl {
   std::chrono::milliseconds window_{10'000};
   std::vector<std::chrono::steady_clock::time_point> recent_;
   int throttled_ = 0;
+  double fault_probability_ = 0;
+  std::mt19937 fault_random_;
+  std::chrono::milliseconds slow_{0};
+  std::map<std::string, int> injected_;
   int next_id_ = 0;
   http::Router router_;
   http::Metrics metrics_;

@@ -99,4 +99,11 @@ std::string fresh_postgres_database() {
   return admin.substr(0, slash + 1) + name;
 }
 
+std::string backend_name(Backend backend) { return backend == Backend::kSqlite ? "Sqlite" : "Postgres"; }
+
+std::string fresh_database(Backend backend, const TempDir& dir) {
+  if (backend == Backend::kSqlite) return "sqlite://" + dir.file("jorge.db");
+  return postgres_admin_url().empty() ? std::string() : fresh_postgres_database();
+}
+
 }  // namespace jorge::testing

@@ -34,4 +34,12 @@ std::string postgres_admin_url();
 // Creates an empty database on that server and returns its URL.
 std::string fresh_postgres_database();
 
+// The two stores every store-touching test runs on.
+enum class Backend { kSqlite, kPostgres };
+std::string backend_name(Backend backend);  // "Sqlite", "Postgres": test-name suffixes
+// An empty database: a file in `dir`, or a new PostgreSQL database; empty when PostgreSQL is
+// wanted but the test script did not start one (the test then skips with kNoPostgres).
+std::string fresh_database(Backend backend, const TempDir& dir);
+inline constexpr const char* kNoPostgres = "JORGE_TEST_POSTGRES_URL not set (make test sets it)";
+
 }  // namespace jorge::testing

@@ -50,14 +50,14 @@ GhlClient::GhlClient(GhlClientOptions options) : options_(std::move(options)) {
 }
 
 Result<HttpReply> GhlClient::call(const std::string& method, const std::string& path, const char* version,
-                                  const std::string& body) {
+                                  const std::string& body, HttpClient::Resend resend) {
   rate_limit_ = {};
   auto reply = http_.request(method, options_.base_url + path,
                              {{"Authorization", "Bearer " + options_.token},
                               {"Version", version},
                               {"Accept", "application/json"},
                               {"Content-Type", "application/json"}},
-                             body, options_.timeout_ms);
+                             body, options_.timeout_ms, resend);
   if (!reply.ok()) return reply;
   if (auto remaining = header_number(*reply, "x-ratelimit-remaining")) rate_limit_.remaining = static_cast<int>(*remaining);
   if (auto interval = header_number(*reply, "x-ratelimit-interval-milliseconds"))
@@ -69,7 +69,8 @@ Result<HttpReply> GhlClient::call(const std::string& method, const std::string& 
 
 Result<SentMessage> GhlClient::send_sms(const std::string& contact_id, const std::string& message) {
   nlohmann::json body = {{"type", "SMS"}, {"contactId", contact_id}, {"message", message}};
-  JORGE_TRY(HttpReply reply, call("POST", "/conversations/messages", kConversationsVersion, body.dump()));
+  JORGE_TRY(HttpReply reply, call("POST", "/conversations/messages", kConversationsVersion, body.dump(),
+                                  HttpClient::Resend::kNever));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "send SMS");
   auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
   if (!parsed.is_object() || !parsed.contains("messageId") || !parsed["messageId"].is_string())

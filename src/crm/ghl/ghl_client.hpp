@@ -53,7 +53,7 @@ class GhlClient {
 
  private:
   Result<HttpReply> call(const std::string& method, const std::string& path, const char* version,
-                         const std::string& body);
+                         const std::string& body, HttpClient::Resend resend = HttpClient::Resend::kAllowed);
 
   GhlClientOptions options_;
   HttpClient http_;

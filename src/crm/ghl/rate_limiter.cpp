@@ -15,7 +15,7 @@ RateLimiter::RateLimiter(Clock& clock, int requests_per_window, std::chrono::mil
               static_cast<double>(window.count())),
       hot_reserve_(std::max(0, std::min(hot_reserve, std::max(1, requests_per_window / 5) - 1))) {}
 
-std::chrono::milliseconds RateLimiter::try_acquire(const std::string& location, bool hot) {
+std::chrono::milliseconds RateLimiter::try_acquire(const std::string& location, bool hot, int count) {
   std::lock_guard lock(mutex_);
   MonotonicTime now = clock_.monotonic_now();
   auto [found, inserted] = buckets_.try_emplace(location, Bucket{capacity_, now});
@@ -26,11 +26,13 @@ std::chrono::milliseconds RateLimiter::try_acquire(const std::string& location, 
   bucket.tokens = std::min(capacity_, bucket.tokens + elapsed_ms * per_ms_);
   bucket.refilled = now;
   double floor = hot ? 0.0 : hot_reserve_;  // non-hot traffic leaves the reserve alone
-  if (bucket.tokens >= floor + 1.0) {
-    bucket.tokens -= 1.0;
+  // Never ask for more than a full bucket can hold, or the wait would never end.
+  double wanted = std::min(static_cast<double>(std::max(1, count)), capacity_ - floor);
+  if (bucket.tokens >= floor + wanted) {
+    bucket.tokens -= wanted;
     return std::chrono::milliseconds(0);
   }
-  double missing = floor + 1.0 - bucket.tokens;
+  double missing = floor + wanted - bucket.tokens;
   return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(missing / per_ms_)));
 }
 

@@ -15,8 +15,10 @@ namespace jorge::crm {
 class RateLimiter {
  public:
   RateLimiter(Clock& clock, int requests_per_window, std::chrono::milliseconds window, int hot_reserve);
-  // Takes a token if one is free; otherwise how long to wait before asking again.
-  std::chrono::milliseconds try_acquire(const std::string& location, bool hot);
+  // Takes `count` tokens if all are free; otherwise none, and how long to wait before asking
+  // again. Taking a multi-call operation's tokens at once keeps it from stalling half-way
+  // (and from spending its first calls again and again) when the budget is short.
+  std::chrono::milliseconds try_acquire(const std::string& location, bool hot, int count = 1);
   // The server said stop (429): no request for this location before `now + pause`.
   void pause(const std::string& location, std::chrono::milliseconds pause);
 

@@ -357,9 +357,10 @@ class SqlStore final : public Store {
     });
   }
 
-  Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now) override {
-    return leased_update("UPDATE outbox SET attempted_at = $3 WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
-                         {id, owner, to_unix_millis(now)});
+  Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now, SystemTime lease_until) override {
+    return leased_update("UPDATE outbox SET attempted_at = $3, lease_until = $4 "
+                         "WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
+                         {id, owner, to_unix_millis(now), to_unix_millis(lease_until)});
   }
 
   Status finish_outbox(int64_t id, const std::string& owner, OutboxOutcome outcome, SystemTime now,
@@ -392,6 +393,25 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<std::vector<OutboxMessage>> dead_outbox(int limit) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<OutboxMessage>> {
+      JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kOutboxColumns +
+                                               ", 0 FROM outbox WHERE state = 'dead' ORDER BY id LIMIT $1",
+                                           {int64_t{limit}}));
+      return outbox_from(rows);
+    });
+  }
+
+  Status revive_outbox(int64_t id, SystemTime now) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows rows, session.exec("UPDATE outbox SET state = 'pending', attempts = 0, due_at = $2 "
+                                           "WHERE id = $1 AND state = 'dead'",
+                                           {id, to_unix_millis(now)}));
+      if (rows.affected == 0) return Error{ErrorCode::kNotFound, "no dead message " + std::to_string(id)};
+      return ok_status();
+    });
+  }
+
   void close() override {
     {
       std::lock_guard lock(mutex_);
@@ -407,7 +427,8 @@ class SqlStore final : public Store {
 
  private:
   static constexpr const char* kOutboxColumns =
-      "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state";
+      "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state, "
+      "last_error";
 
   static std::vector<OutboxMessage> outbox_from(const SqlRows& rows) {
     std::vector<OutboxMessage> messages;
@@ -423,7 +444,8 @@ class SqlStore final : public Store {
       message.attempts = static_cast<int>(to_int(row[7]));
       message.conversation_id = to_text(row[8]);
       message.state = to_text(row[9]);
-      message.attempted_before = to_int(row[10]) != 0;
+      message.last_error = to_text(row[10]);
+      message.attempted_before = to_int(row[11]) != 0;
       messages.push_back(std::move(message));
     }
     return messages;
