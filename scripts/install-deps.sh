@@ -4,10 +4,11 @@
 set -euo pipefail
 build_packages=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev curl
   libboost-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpqxx-dev libphonenumber-dev libicu-dev
-  libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libxgboost-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev)
 test_packages=(postgresql curl)
-bench_packages=(wrk python3-fastapi python3-uvicorn python3-ujson python3-httptools python3-uvloop)
+bench_packages=(wrk python3-fastapi python3-uvicorn python3-ujson python3-httptools python3-uvloop python3-xgboost
+  python3-sklearn python3-pandas python3-numpy)
 wanted=("${build_packages[@]}")
 case "${1:-build}" in
   test) wanted+=("${test_packages[@]}") ;;

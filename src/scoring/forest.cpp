@@ -1,0 +1,239 @@
+#include "scoring/forest.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace jorge::scoring {
+namespace {
+
+Error bad_model(const std::string& why) {
+  return Error{ErrorCode::kInvalidArgument, "not a usable XGBoost JSON model: " + why};
+}
+
+double number_from(const nlohmann::json& value) {
+  if (value.is_number()) return value.get<double>();
+  if (value.is_string()) return std::stod(value.get<std::string>());
+  throw std::invalid_argument("expected a number");
+}
+
+// One element of the path of splits from the root to the current node (Lundberg et al.):
+// which feature split, what fraction of "feature unknown" and "feature known" paths flow
+// on, and the permutation weight of subsets of that size.
+struct PathElement {
+  int feature;
+  double zero_fraction, one_fraction, weight;
+};
+
+void extend_path(PathElement* path, int depth, double zero_fraction, double one_fraction, int feature) {
+  path[depth] = {feature, zero_fraction, one_fraction, depth == 0 ? 1.0 : 0.0};
+  for (int i = depth - 1; i >= 0; --i) {
+    path[i + 1].weight += one_fraction * path[i].weight * (i + 1) / static_cast<double>(depth + 1);
+    path[i].weight = zero_fraction * path[i].weight * (depth - i) / static_cast<double>(depth + 1);
+  }
+}
+
+void unwind_path(PathElement* path, int depth, int index) {
+  const double one = path[index].one_fraction, zero = path[index].zero_fraction;
+  double next_one_portion = path[depth].weight;
+  for (int i = depth - 1; i >= 0; --i) {
+    if (one != 0) {
+      const double previous = path[i].weight;
+      path[i].weight = next_one_portion * (depth + 1) / ((i + 1) * one);
+      next_one_portion = previous - path[i].weight * zero * (depth - i) / static_cast<double>(depth + 1);
+    } else {
+      path[i].weight = path[i].weight * (depth + 1) / (zero * (depth - i));
+    }
+  }
+  for (int i = index; i < depth; ++i) {
+    path[i].feature = path[i + 1].feature;
+    path[i].zero_fraction = path[i + 1].zero_fraction;
+    path[i].one_fraction = path[i + 1].one_fraction;
+  }
+}
+
+// The total weight the path would have without element `index`, without changing the path.
+double unwound_sum(const PathElement* path, int depth, int index) {
+  const double one = path[index].one_fraction, zero = path[index].zero_fraction;
+  double next_one_portion = path[depth].weight, total = 0;
+  for (int i = depth - 1; i >= 0; --i) {
+    if (one != 0) {
+      const double weight = next_one_portion * (depth + 1) / ((i + 1) * one);
+      total += weight;
+      next_one_portion = path[i].weight - weight * zero * ((depth - i) / static_cast<double>(depth + 1));
+    } else if (zero != 0) {
+      total += (path[i].weight / zero) / ((depth - i) / static_cast<double>(depth + 1));
+    }
+  }
+  return total;
+}
+
+}  // namespace
+
+Result<Forest> Forest::from_xgboost_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  auto forest = from_xgboost_json(contents.str());
+  if (!forest.ok()) return Error{forest.error().code, path + ": " + forest.error().message};
+  return forest;
+}
+
+Result<Forest> Forest::from_xgboost_json(std::string_view text) {
+  auto root = nlohmann::json::parse(text, nullptr, false);
+  if (root.is_discarded() || !root.is_object()) return bad_model("the file is not JSON");
+  Forest forest;
+  try {
+    const auto& learner = root.at("learner");
+    const auto& parameters = learner.at("learner_model_param");
+    if (number_from(parameters.value("num_class", nlohmann::json("0"))) > 1)
+      return bad_model("multi-class models are not supported; train a binary one");
+    forest.feature_count_ = static_cast<size_t>(number_from(parameters.at("num_feature")));
+    double base_score = number_from(parameters.at("base_score"));
+    std::string objective = learner.at("objective").at("name").get<std::string>();
+    if (objective == "binary:logistic" || objective == "reg:logistic") {
+      if (base_score <= 0 || base_score >= 1) return bad_model("base_score must lie in (0, 1)");
+      forest.base_margin_ = std::log(base_score / (1 - base_score));
+    } else if (objective == "binary:logitraw") {
+      forest.base_margin_ = base_score;
+    } else {
+      return bad_model("objective " + objective + " is not a binary classifier");
+    }
+    if (learner.contains("feature_names"))
+      for (const auto& name : learner["feature_names"]) forest.feature_names_.push_back(name.get<std::string>());
+    const auto& booster = learner.at("gradient_booster");
+    if (booster.value("name", "") != "gbtree") return bad_model("only gbtree boosters are supported");
+    for (const auto& tree : booster.at("model").at("trees")) {
+      const auto& left = tree.at("left_children");
+      const auto& right = tree.at("right_children");
+      const auto& features = tree.at("split_indices");
+      const auto& conditions = tree.at("split_conditions");
+      const auto& default_left = tree.at("default_left");
+      const auto& hessians = tree.at("sum_hessian");
+      const size_t count = left.size();
+      if (right.size() != count || features.size() != count || conditions.size() != count ||
+          default_left.size() != count || hessians.size() != count || count == 0)
+        return bad_model("a tree's node arrays differ in length");
+      if (tree.contains("split_type"))
+        for (const auto& type : tree["split_type"])
+          if (type.get<int>() != 0) return bad_model("categorical splits are not supported; one-hot encode instead");
+      const uint32_t offset = static_cast<uint32_t>(forest.nodes_.size());
+      forest.roots_.push_back(offset);
+      for (size_t i = 0; i < count; ++i) {
+        Node node;
+        int l = left[i].get<int>(), r = right[i].get<int>();
+        if ((l < 0) != (r < 0) || l >= static_cast<int>(count) || r >= static_cast<int>(count))
+          return bad_model("a node's children are out of range");
+        node.left = l < 0 ? -1 : static_cast<int32_t>(offset) + l;
+        node.right = r < 0 ? -1 : static_cast<int32_t>(offset) + r;
+        node.feature = features[i].get<int>();
+        if (l >= 0 && (node.feature < 0 || static_cast<size_t>(node.feature) >= forest.feature_count_))
+          return bad_model("a split names a feature beyond num_feature");
+        node.value = static_cast<float>(conditions[i].get<double>());
+        node.cover = static_cast<float>(hessians[i].get<double>());
+        node.default_left = default_left[i].get<int>() != 0;
+        forest.nodes_.push_back(node);
+      }
+    }
+  } catch (const std::exception& error) {
+    return bad_model(error.what());
+  }
+  // Per tree: its depth (to size the SHAP path buffer) and its expected value (the SHAP bias),
+  // both by one pass from the leaves up. A child always has a higher index than its parent in
+  // XGBoost's layout, but recursion keeps us independent of that.
+  for (uint32_t root : forest.roots_) {
+    std::function<std::pair<int, double>(int32_t, int)> visit = [&](int32_t index, int level) -> std::pair<int, double> {
+      if (level > 64) throw std::runtime_error("tree deeper than 64 or cyclic");
+      const Node& node = forest.nodes_[static_cast<size_t>(index)];
+      if (node.left < 0) return {0, node.value};
+      auto [left_depth, left_mean] = visit(node.left, level + 1);
+      auto [right_depth, right_mean] = visit(node.right, level + 1);
+      const Node& l = forest.nodes_[static_cast<size_t>(node.left)];
+      const Node& r = forest.nodes_[static_cast<size_t>(node.right)];
+      double mean = node.cover > 0 ? (left_mean * l.cover + right_mean * r.cover) / node.cover : 0;
+      return {1 + std::max(left_depth, right_depth), mean};
+    };
+    try {
+      auto [depth, expected] = visit(static_cast<int32_t>(root), 0);
+      forest.depth_.push_back(depth);
+      forest.expected_.push_back(expected);
+      forest.max_depth_ = std::max(forest.max_depth_, depth);
+    } catch (const std::exception& error) {
+      return bad_model(error.what());
+    }
+  }
+  return forest;
+}
+
+double Forest::margin(std::span<const float> x) const {
+  double sum = base_margin_;
+  for (uint32_t root : roots_) {
+    int32_t index = static_cast<int32_t>(root);
+    for (;;) {
+      const Node& node = nodes_[static_cast<size_t>(index)];
+      if (node.left < 0) {
+        sum += node.value;
+        break;
+      }
+      index = child(node, x[static_cast<size_t>(node.feature)]);
+    }
+  }
+  return sum;
+}
+
+void Forest::shap(std::span<const float> x, std::span<double> phi) const {
+  std::fill(phi.begin(), phi.end(), 0.0);
+  phi[feature_count_] = base_margin_;
+  for (size_t tree = 0; tree < roots_.size(); ++tree) {
+    phi[feature_count_] += expected_[tree];
+    shap_tree(tree, x, phi);
+  }
+}
+
+void Forest::shap_tree(size_t tree, std::span<const float> x, std::span<double> phi) const {
+  // Each recursion level owns a slice of one buffer for its copy of the path.
+  const int depth = depth_[tree];
+  thread_local std::vector<PathElement> buffer;
+  const size_t needed = static_cast<size_t>((depth + 2) * (depth + 3) / 2);
+  if (buffer.size() < needed) buffer.resize(needed);
+  std::function<void(int32_t, PathElement*, int, double, double, int)> recurse =
+      [&](int32_t index, PathElement* parent_path, int unique_depth, double zero_fraction, double one_fraction,
+          int feature) {
+        PathElement* path = parent_path + unique_depth;
+        if (unique_depth > 0) std::copy(parent_path, parent_path + unique_depth, path);
+        extend_path(path, unique_depth, zero_fraction, one_fraction, feature);
+        const Node& node = nodes_[static_cast<size_t>(index)];
+        if (node.left < 0) {
+          for (int i = 1; i <= unique_depth; ++i) {
+            const double weight = unwound_sum(path, unique_depth, i);
+            phi[static_cast<size_t>(path[i].feature)] +=
+                weight * (path[i].one_fraction - path[i].zero_fraction) * node.value;
+          }
+          return;
+        }
+        const int32_t hot = child(node, x[static_cast<size_t>(node.feature)]);
+        const int32_t cold = hot == node.left ? node.right : node.left;
+        const double cover = node.cover;
+        const double hot_zero = cover > 0 ? nodes_[static_cast<size_t>(hot)].cover / cover : 0;
+        const double cold_zero = cover > 0 ? nodes_[static_cast<size_t>(cold)].cover / cover : 0;
+        double incoming_zero = 1, incoming_one = 1;
+        // A feature met again on this path: undo its earlier split, carry its fractions on.
+        int seen = 0;
+        for (; seen <= unique_depth; ++seen)
+          if (path[seen].feature == node.feature) break;
+        if (seen != unique_depth + 1) {
+          incoming_zero = path[seen].zero_fraction;
+          incoming_one = path[seen].one_fraction;
+          unwind_path(path, unique_depth, seen);
+          --unique_depth;
+        }
+        recurse(hot, path, unique_depth + 1, hot_zero * incoming_zero, incoming_one, node.feature);
+        recurse(cold, path, unique_depth + 1, cold_zero * incoming_zero, 0, node.feature);
+      };
+  recurse(static_cast<int32_t>(roots_[tree]), buffer.data(), 0, 1, 1, -1);
+}
+
+}  // namespace jorge::scoring
