@@ -1,10 +1,10 @@
 #include "api/auth.hpp"
 
-#include "ingest/signature.hpp"
+#include "core/bytes.hpp"
 
 namespace jorge::api {
 
-BearerAuth::BearerAuth(const std::string& token) : token_digest_(ingest::sha256_hex(token)) {}
+BearerAuth::BearerAuth(const std::string& token) : token_digest_(sha256_hex(token)) {}
 
 Status BearerAuth::check(const http::Request& request) const {
   std::string_view header = request.header("authorization");
@@ -12,7 +12,7 @@ Status BearerAuth::check(const http::Request& request) const {
   if (header.size() <= kScheme.size() || header.substr(0, kScheme.size()) != kScheme)
     return Error{ErrorCode::kUnauthenticated, "send the API token as \"Authorization: Bearer <token>\""};
   // Digests have equal length, so the comparison time does not reveal the token's length either.
-  if (!ingest::constant_time_equal(ingest::sha256_hex(header.substr(kScheme.size())), token_digest_))
+  if (!constant_time_equal(sha256_hex(header.substr(kScheme.size())), token_digest_))
     return Error{ErrorCode::kUnauthenticated, "the API token is not valid"};
   return ok_status();
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of `jorge`; main.cpp parses flags and calls one of these.
 #include <string>
+#include <vector>
 
 #include "cli/config.hpp"
 
@@ -18,5 +19,17 @@ struct DemoOptions {
 int load_demo(const DemoOptions& options);
 // Prints row counts of a database as one JSON line (benchmarks, operators).
 int print_stats(const std::string& database);
+
+struct TrainCommand {
+  std::string data, target, id_column, model_out, report_out;
+  std::vector<std::string> drop, na_values;
+  int folds = 5;
+  int threads = 2;
+};
+int train(const TrainCommand& command);
+struct ScoreCommand {
+  std::string model, data, out;
+};
+int score(const ScoreCommand& command);
 
 }  // namespace jorge::cli

@@ -64,6 +64,25 @@ int main(int argc, char** argv) {
   std::string stats_database;
   stats->add_option("--database", stats_database, "sqlite://PATH or postgresql://...")->required();
 
+  auto* train = app.add_subcommand("train", "train a lead-scoring model on any CSV with a binary target");
+  jorge::cli::TrainCommand train_command;
+  train->add_option("--data", train_command.data, "the table (CSV: comma, semicolon or tab; header row)")->required();
+  train->add_option("--target", train_command.target, "the column to predict: 0/1, yes/no or true/false")->required();
+  train->add_option("--id", train_command.id_column, "a column that identifies rows (kept out of the model)");
+  train->add_option("--drop", train_command.drop, "columns to leave out, comma-separated")->delimiter(',');
+  train->add_option("--na-values", train_command.na_values, "more words meaning \"no value\", comma-separated")
+      ->delimiter(',');
+  train->add_option("--folds", train_command.folds, "cross-validation folds")->check(CLI::Range(2, 20));
+  train->add_option("--threads", train_command.threads, "XGBoost threads")->check(CLI::Range(1, 64));
+  train->add_option("--model", train_command.model_out, "where to write the model")->required();
+  train->add_option("--report", train_command.report_out, "where to write the JSON report");
+
+  auto* score = app.add_subcommand("score", "score every row of a CSV with a model from jorge train");
+  jorge::cli::ScoreCommand score_command;
+  score->add_option("--model", score_command.model, "model file from jorge train")->required();
+  score->add_option("--data", score_command.data, "the rows to score (CSV)")->required();
+  score->add_option("--out", score_command.out, "predictions CSV to write")->required();
+
   CLI11_PARSE(app, argc, argv);
   jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
@@ -82,5 +101,7 @@ int main(int argc, char** argv) {
   if (*sign) return jorge::cli::sign(private_key, body_file);
   if (*demo) return jorge::cli::load_demo(demo_options);
   if (*stats) return jorge::cli::print_stats(stats_database);
+  if (*train) return jorge::cli::train(train_command);
+  if (*score) return jorge::cli::score(score_command);
   return 2;
 }

@@ -75,7 +75,7 @@ EVP_PKEY_CTX* rsa_context_for(EVP_PKEY* key) {
 
 bool verify_signature(const PublicKey& key, std::string_view message, std::string_view signature_base64) {
   std::string signature;
-  if (!key.get() || !base64_decode(signature_base64, signature) || signature.empty()) return false;
+  if (!key.get() || !base64_decode(signature_base64, signature, 8192) || signature.empty()) return false;
   const auto* signature_bytes = reinterpret_cast<const unsigned char*>(signature.data());
   const auto* message_bytes = reinterpret_cast<const unsigned char*>(message.data());
   if (key.is_rsa()) {
@@ -94,63 +94,6 @@ bool verify_signature(const PublicKey& key, std::string_view message, std::strin
                EVP_DigestVerify(context, signature_bytes, signature.size(), message_bytes, message.size()) == 1;
   EVP_MD_CTX_free(context);
   return valid;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(written));
-  return out;
-}
-
-bool base64_decode(std::string_view text, std::string& out) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() > 8192 || text.size() % 4 == 1) return false;
-  static const auto kValues = [] {
-    std::array<int8_t, 256> values{};
-    values.fill(-1);
-    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; ++i) values[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
-    return values;
-  }();
-  out.clear();
-  out.reserve(text.size() * 3 / 4);
-  uint32_t bits = 0;
-  int bit_count = 0;
-  for (char c : text) {
-    int8_t value = kValues[static_cast<unsigned char>(c)];
-    if (value < 0) return false;
-    bits = (bits << 6) | static_cast<uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
-    }
-  }
-  return true;
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 15]);
-  }
-  return out;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace jorge::ingest

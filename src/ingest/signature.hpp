@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/bytes.hpp"
 #include "core/result.hpp"
 
 typedef struct evp_pkey_st EVP_PKEY;
@@ -33,11 +34,5 @@ class PublicKey {
 // Ed25519, chosen by the key's type). Never throws; bad base64 is simply false.
 bool verify_signature(const PublicKey& key, std::string_view message, std::string_view signature_base64);
 
-std::string base64_encode(std::string_view bytes);
-// Accepts standard base64 with or without padding and ignores surrounding white space; false on bad input.
-bool base64_decode(std::string_view text, std::string& out);
-std::string sha256_hex(std::string_view bytes);
-// Equal contents in time independent of where they differ.
-bool constant_time_equal(std::string_view a, std::string_view b);
 
 }  // namespace jorge::ingest

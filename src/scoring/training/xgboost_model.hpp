@@ -6,15 +6,9 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "scoring/feature_matrix.hpp"
 
 namespace jorge::scoring {
-
-// A dense row-major matrix of features; NaN is missing.
-struct FeatureMatrix {
-  size_t rows = 0, columns = 0;
-  std::vector<float> values;
-  std::span<const float> row(size_t r) const { return {values.data() + r * columns, columns}; }
-};
 
 struct BoostingParams {
   int max_rounds = 400;

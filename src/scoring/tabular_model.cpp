@@ -1,0 +1,117 @@
+#include "scoring/tabular_model.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace jorge::scoring {
+namespace {
+constexpr const char* kFormat = "jorge-model/1";
+
+std::string points_text(double points) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%+.0f point%s", points, std::abs(std::round(points)) == 1 ? "" : "s");
+  return buffer;
+}
+}  // namespace
+
+std::string tier_for(double score, const TierThresholds& thresholds) {
+  return score >= thresholds.hot ? "HOT" : score >= thresholds.warm ? "WARM" : "COLD";
+}
+
+Result<TabularModel> TabularModel::assemble(TableEncoder encoder, const std::string& xgboost_json,
+                                            IsotonicCalibration calibration, const std::string& metadata_json) {
+  TabularModel model;
+  JORGE_TRY(model.forest_, Forest::from_xgboost_json(xgboost_json));
+  if (model.forest_.feature_count() != encoder.feature_names().size())
+    return Error{ErrorCode::kInvalidArgument, "the trees expect " + std::to_string(model.forest_.feature_count()) +
+                                                  " features, the encoder makes " +
+                                                  std::to_string(encoder.feature_names().size())};
+  auto metadata = nlohmann::json::parse(metadata_json, nullptr, false);
+  if (!metadata.is_object()) return Error{ErrorCode::kInvalidArgument, "model metadata is not a JSON object"};
+  model.encoder_ = std::move(encoder);
+  model.calibration_ = std::move(calibration);
+  model.xgboost_json_ = xgboost_json;
+  model.metadata_json_ = metadata_json;
+  model.version_ = metadata.value("version", "unversioned");
+  model.id_column_ = metadata.value("id_column", "");
+  if (metadata.contains("tiers")) {
+    model.tiers_.hot = metadata["tiers"].value("hot", 70.0);
+    model.tiers_.warm = metadata["tiers"].value("warm", 40.0);
+  }
+  return model;
+}
+
+Result<std::string> TabularModel::to_json() const {
+  auto root = nlohmann::json::parse(metadata_json_);
+  root["format"] = kFormat;
+  JORGE_TRY(std::string encoder, encoder_.to_json());
+  root["encoder"] = nlohmann::json::parse(encoder);
+  root["calibration"] = nlohmann::json::parse(calibration_.to_json());
+  root["xgboost"] = nlohmann::json::parse(xgboost_json_);
+  return root.dump();
+}
+
+Result<TabularModel> TabularModel::from_json(const std::string& json) {
+  auto root = nlohmann::json::parse(json, nullptr, false);
+  if (root.is_discarded() || !root.is_object() || root.value("format", "") != kFormat)
+    return Error{ErrorCode::kInvalidArgument, std::string("not a Jorge model file (expected \"format\": \"") + kFormat +
+                                                  "\"; make one with jorge train)"};
+  try {
+    JORGE_TRY(TableEncoder encoder, TableEncoder::from_json(root.at("encoder").dump()));
+    JORGE_TRY(IsotonicCalibration calibration, IsotonicCalibration::from_json(root.at("calibration").dump()));
+    std::string trees = root.at("xgboost").dump();
+    for (const char* part : {"encoder", "calibration", "xgboost", "format"}) root.erase(part);
+    return assemble(std::move(encoder), trees, std::move(calibration), root.dump());
+  } catch (const std::exception& error) {
+    return Error{ErrorCode::kInvalidArgument, std::string("model file: ") + error.what()};
+  }
+}
+
+Result<TabularModel> TabularModel::from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  auto model = from_json(contents.str());
+  if (!model.ok()) return Error{model.error().code, path + ": " + model.error().message};
+  return model;
+}
+
+TableScore TabularModel::score(std::span<const float> features, const std::function<std::string(size_t)>& value_of) const {
+  TableScore result;
+  const size_t n = forest_.feature_count();
+  thread_local std::vector<double> phi;
+  phi.assign(n + 1, 0.0);
+  forest_.shap(features, phi);
+  double margin = 0;
+  for (double value : phi) margin += value;
+  const double raw = 1 / (1 + std::exp(-margin));
+  result.probability = calibration_.apply(raw);
+  std::tie(result.low, result.high) = calibration_.interval(raw);
+  result.score = std::round(result.probability * 1000) / 10;
+  result.base_points = 100 * calibration_.apply(1 / (1 + std::exp(-phi[n])));
+  result.tier = tier_for(result.score, tiers_);
+  // Log-odds contributions per source column, then shared out in score points.
+  std::vector<double> per_source(encoder_.source_columns().size(), 0.0);
+  for (size_t f = 0; f < n; ++f) per_source[encoder_.feature_source()[f]] += phi[f];
+  double total = margin - phi[n];
+  const double scale = std::abs(total) > 1e-9 ? (result.score - result.base_points) / total : 0.0;
+  for (size_t s = 0; s < per_source.size(); ++s) {
+    if (per_source[s] == 0) continue;
+    Reason reason;
+    reason.field = encoder_.source_columns()[s];
+    reason.value = value_of(s);
+    reason.points = per_source[s] * scale;
+    reason.text = (reason.value.empty() ? reason.field + " not given" : reason.field + " is " + reason.value) + ": " +
+                  points_text(reason.points);
+    result.reasons.push_back(std::move(reason));
+  }
+  std::sort(result.reasons.begin(), result.reasons.end(),
+            [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
+  return result;
+}
+
+}  // namespace jorge::scoring
