@@ -99,9 +99,10 @@ void speed_to_lead(const std::string& backend) {
     (is_hot[contacts[i]] ? hot_ms : other_ms).push_back(ms);
   }
   size_t doubled = std::count_if(per_contact.begin(), per_contact.end(), [](const auto& p) { return p.second > 1; });
-  std::printf("RESULT speed_to_lead_%s hot: n=%zu p50=%.1fms p99=%.1fms | warm+cold (delays 20/40 s): n=%zu p50=%.0fms "
+  std::printf("RESULT speed_to_lead_%s hot: n=%zu p50=%.1fms p99=%.1fms | warm+cold (delays %d/%d s): n=%zu p50=%.0fms "
               "p99=%.0fms | texted=%zu of %zu acknowledged, doubled=%zu, 429s=%d, last text %.0f s after start\n",
-              backend.c_str(), hot_ms.size(), percentile(hot_ms, 0.5), percentile(hot_ms, 0.99), other_ms.size(),
+              backend.c_str(), hot_ms.size(), percentile(hot_ms, 0.5), percentile(hot_ms, 0.99),
+              env_int("WARM_DELAY", 60), env_int("COLD_DELAY", 300), other_ms.size(),
               percentile(other_ms, 0.5), percentile(other_ms, 0.99), per_contact.size(), acked.size(), doubled,
               ghl.throttled(), times.empty() ? 0.0 : std::chrono::duration<double>(times.back() - start).count());
   server.terminate_and_wait();

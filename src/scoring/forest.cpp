@@ -165,7 +165,92 @@ Result<Forest> Forest::from_xgboost_json(std::string_view text) {
       return bad_model(error.what());
     }
   }
+  forest.build_tables();
   return forest;
+}
+
+void Forest::build_tables() {
+  constexpr int kMaxDistinct = 10;
+  constexpr size_t kBudget = size_t{16} << 20;  // floats: 64 MB at most, whatever the model
+  tabled_.assign(roots_.size(), false);
+  tree_tables_.assign(roots_.size(), TreeTables{});
+  struct PathFeature {
+    int feature;
+    double zero;
+  };
+  std::vector<PathFeature> path;
+  size_t tree_first = 0;
+  std::function<void(int32_t)> visit = [&](int32_t index) {
+    Node& node = nodes_[static_cast<size_t>(index)];
+    if (node.left < 0) {
+      Leaf leaf;
+      leaf.node = static_cast<uint16_t>(static_cast<size_t>(index) - tree_first);
+      leaf.d = static_cast<uint8_t>(path.size());
+      leaf.features = static_cast<uint32_t>(leaf_features_.size());
+      leaf.table = static_cast<uint32_t>(tables_.size());
+      for (const auto& entry : path) leaf_features_.push_back(entry.feature);
+      const int d = leaf.d;
+      PathElement elements[kMaxDistinct + 1];
+      for (uint32_t mask = 0; mask < (1u << d); ++mask) {
+        extend_path(elements, 0, 1, 1, -1);
+        for (int j = 0; j < d; ++j)
+          extend_path(elements, j + 1, path[static_cast<size_t>(j)].zero, (mask >> j) & 1u ? 1.0 : 0.0,
+                      path[static_cast<size_t>(j)].feature);
+        for (int j = 0; j < d; ++j) {
+          const double weight = unwound_sum(elements, d, j + 1);
+          tables_.push_back(static_cast<float>(weight * (elements[j + 1].one_fraction - elements[j + 1].zero_fraction) *
+                                               node.value));
+        }
+      }
+      node.leaf = static_cast<int32_t>(leaves_.size());
+      leaves_.push_back(leaf);
+      return;
+    }
+    size_t slot = 0;
+    while (slot < path.size() && path[slot].feature != node.feature) ++slot;
+    const bool fresh = slot == path.size();
+    if (fresh) path.push_back({node.feature, 1.0});
+    node.slot = static_cast<uint8_t>(slot);
+    const double before = path[slot].zero;
+    for (int32_t next : {node.left, node.right}) {
+      const double share = node.cover > 0 ? nodes_[static_cast<size_t>(next)].cover / node.cover : 0;
+      path[slot].zero = before * share;
+      visit(next);
+    }
+    path[slot].zero = before;
+    if (fresh) path.pop_back();
+  };
+  for (size_t tree = 0; tree < roots_.size(); ++tree) {
+    const size_t worst = (size_t{1} << std::min(depth_[tree], 20)) * static_cast<size_t>(depth_[tree]) *
+                         (size_t{1} << std::min(depth_[tree], 20));  // leaves × rows × values, at most
+    if (depth_[tree] > kMaxDistinct || tables_.size() + worst > kBudget) continue;
+    const size_t first = roots_[tree], end = tree + 1 < roots_.size() ? roots_[tree + 1] : nodes_.size();
+    bool children_follow = true;  // what the one-pass walk relies on; true of XGBoost's trees
+    for (size_t i = first; i < end; ++i)
+      if (nodes_[i].left >= 0 && (static_cast<size_t>(nodes_[i].left) <= i || static_cast<size_t>(nodes_[i].right) <= i))
+        children_follow = false;
+    if (!children_follow || end - first > 65535) continue;
+    tree_first = first;
+    TreeTables entry;
+    entry.first_leaf = static_cast<uint32_t>(leaves_.size());
+    visit(static_cast<int32_t>(roots_[tree]));
+    entry.end_leaf = static_cast<uint32_t>(leaves_.size());
+    // Leaves in node order, so the pass over them reads the masks front to back.
+    std::sort(leaves_.begin() + entry.first_leaf, leaves_.end(), [](const Leaf& a, const Leaf& b) { return a.node < b.node; });
+    entry.first_split = static_cast<uint32_t>(splits_.size());
+    for (size_t i = first; i < end; ++i) {
+      const Node& node = nodes_[i];
+      if (node.left < 0) continue;
+      splits_.push_back({node.feature, node.value, static_cast<uint16_t>(i - first),
+                         static_cast<uint16_t>(static_cast<size_t>(node.left) - first),
+                         static_cast<uint16_t>(static_cast<size_t>(node.right) - first), node.slot, node.default_left});
+    }
+    entry.end_split = static_cast<uint32_t>(splits_.size());
+    entry.nodes = static_cast<uint32_t>(end - first);
+    tree_tables_[tree] = entry;
+    tabled_[tree] = true;
+  }
+  tables_.shrink_to_fit();
 }
 
 double Forest::margin(std::span<const float> x) const {
@@ -189,7 +274,43 @@ void Forest::shap(std::span<const float> x, std::span<double> phi) const {
   phi[feature_count_] = base_margin_;
   for (size_t tree = 0; tree < roots_.size(); ++tree) {
     phi[feature_count_] += expected_[tree];
+    if (tabled_[tree]) shap_tables(tree, x, phi);
+    else shap_tree(tree, x, phi);
+  }
+}
+
+void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) const {
+  std::fill(phi.begin(), phi.end(), 0.0);
+  phi[feature_count_] = base_margin_;
+  for (size_t tree = 0; tree < roots_.size(); ++tree) {
+    phi[feature_count_] += expected_[tree];
     shap_tree(tree, x, phi);
+  }
+}
+
+void Forest::shap_tables(size_t tree, std::span<const float> x, std::span<double> phi) const {
+  // First every split, in index order (a child always follows its parent), hands each child
+  // the mask of path features whose conditions hold; then every leaf adds its table row. Two
+  // branch-free loops instead of one walk that guesses leaf-or-split at every node.
+  const TreeTables& entry = tree_tables_[tree];
+  thread_local std::vector<uint32_t> masks;
+  if (masks.size() < entry.nodes) masks.resize(entry.nodes);
+  masks[0] = ~0u;
+  for (uint32_t s = entry.first_split; s < entry.end_split; ++s) {
+    const Split& split = splits_[s];
+    const uint32_t mask = masks[split.self];
+    const float value = x[static_cast<size_t>(split.feature)];
+    const bool left = std::isnan(value) ? split.default_left : value < split.threshold;
+    const uint32_t cleared = mask & ~(1u << split.slot);
+    masks[split.left] = left ? mask : cleared;
+    masks[split.right] = left ? cleared : mask;
+  }
+  for (uint32_t l = entry.first_leaf; l < entry.end_leaf; ++l) {
+    const Leaf& leaf = leaves_[l];
+    const uint32_t row = masks[leaf.node] & ((1u << leaf.d) - 1);
+    const float* values = &tables_[leaf.table + row * leaf.d];
+    const int32_t* features = &leaf_features_[leaf.features];
+    for (int j = 0; j < leaf.d; ++j) phi[static_cast<size_t>(features[j])] += values[j];
   }
 }
 

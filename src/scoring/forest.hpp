@@ -30,7 +30,16 @@ class Forest {
 
   // Exact SHAP values in log-odds: `phi` gets feature_count() + 1 values, the last being the
   // expected margin (bias); they sum to margin(x).
+  //
+  // How: path-dependent TreeSHAP gives each leaf's share to each distinct feature on its path
+  // as a function of only which of those features' conditions the row satisfies. So at load
+  // every leaf gets a table over those 2^d patterns (the idea of Yang's FastTreeSHAP v2), and
+  // per row one pass over each tree's nodes carries the pattern down as a bit mask and adds
+  // the leaf's row of the table. Trees too deep for tables (d > 10, or past a memory budget)
+  // use the recursive algorithm.
   void shap(std::span<const float> x, std::span<double> phi) const;
+  // The recursive algorithm alone (Lundberg et al.), for tests and comparison.
+  void shap_recursive(std::span<const float> x, std::span<double> phi) const;
 
  private:
   struct Node {
@@ -39,7 +48,28 @@ class Forest {
     float value = 0;                // split threshold (go left if x < value), or the leaf value
     float cover = 0;                // training hessian sum through this node
     bool default_left = false;
+    uint8_t slot = 0;   // position of `feature` among the distinct features on the path here
+    int32_t leaf = -1;  // for a leaf: its index in leaves_
   };
+  struct Leaf {
+    uint32_t table = 0;     // first value in tables_: 2^d rows of d values
+    uint32_t features = 0;  // first entry in leaf_features_: the d distinct path features
+    uint16_t node = 0;      // its index within its tree
+    uint8_t d = 0;
+  };
+  // An internal node as the table walk needs it; children are indices within the tree.
+  struct Split {
+    int32_t feature;
+    float threshold;
+    uint16_t self, left, right;
+    uint8_t slot;
+    bool default_left;
+  };
+  struct TreeTables {
+    uint32_t first_split, end_split, first_leaf, end_leaf, nodes;
+  };
+  void build_tables();
+  void shap_tables(size_t tree, std::span<const float> x, std::span<double> phi) const;
   int child(const Node& node, float x) const {
     if (std::isnan(x)) return node.default_left ? node.left : node.right;
     return x < node.value ? node.left : node.right;
@@ -50,6 +80,12 @@ class Forest {
   std::vector<uint32_t> roots_;   // index of each tree's root in nodes_
   std::vector<int> depth_;        // each tree's depth
   std::vector<double> expected_;  // each tree's cover-weighted mean leaf value
+  std::vector<bool> tabled_;      // whether each tree has leaf tables
+  std::vector<Leaf> leaves_;
+  std::vector<Split> splits_;
+  std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
+  std::vector<int32_t> leaf_features_;
+  std::vector<float> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
   int max_depth_ = 0;

@@ -47,7 +47,10 @@ void expect_same_as_xgboost(const XgboostModel& model, const Forest& forest, con
       worst = std::max(worst, std::abs(phi[c] - (*reference)[r * width + c]));
       sum += phi[c];
     }
-    EXPECT_NEAR(sum, forest.margin(x.row(r)), 1e-6) << "SHAP values must add up to the margin";
+    EXPECT_NEAR(sum, forest.margin(x.row(r)), 1e-5) << "SHAP values must add up to the margin";
+    std::vector<double> recursive(width);
+    forest.shap_recursive(x.row(r), recursive);
+    for (size_t c = 0; c < width; ++c) EXPECT_NEAR(recursive[c], phi[c], 1e-5) << "row " << r << " feature " << c;
   }
   EXPECT_LT(worst, 1e-5) << "largest difference from XGBoost's pred_contribs";
 }

@@ -1,0 +1,81 @@
+// Scoring costs on the peer's own model file (../shared/peer/model.json, 200 trees, depth 6,
+// 30 features): plain prediction, exact TreeSHAP by leaf tables and by the recursive
+// algorithm, and XGBoost's own pred_contribs through its C API for reference.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "scoring/forest.hpp"
+#include "scoring/training/xgboost_model.hpp"
+
+namespace {
+
+using jorge::scoring::FeatureMatrix;
+using jorge::scoring::Forest;
+
+const std::string kModel = std::string(JORGE_SHARED_DIR) + "/peer/model.json";
+
+const Forest& forest() {
+  static Forest loaded = std::move(Forest::from_xgboost_file(kModel)).value();
+  return loaded;
+}
+
+std::vector<std::vector<float>> rows(size_t count) {
+  std::mt19937 random(3);
+  std::uniform_real_distribution<float> uniform(0, 1);
+  std::vector<std::vector<float>> out(count, std::vector<float>(forest().feature_count()));
+  for (auto& row : out)
+    for (auto& value : row) value = uniform(random) * 100;
+  return out;
+}
+
+void BM_Predict(benchmark::State& state) {
+  auto data = rows(256);
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(forest().probability(data[i++ % data.size()]));
+}
+BENCHMARK(BM_Predict);
+
+void BM_ShapLeafTables(benchmark::State& state) {
+  auto data = rows(256);
+  std::vector<double> phi(forest().feature_count() + 1);
+  size_t i = 0;
+  for (auto _ : state) {
+    forest().shap(data[i++ % data.size()], phi);
+    benchmark::DoNotOptimize(phi.data());
+  }
+}
+BENCHMARK(BM_ShapLeafTables);
+
+void BM_ShapRecursive(benchmark::State& state) {
+  auto data = rows(256);
+  std::vector<double> phi(forest().feature_count() + 1);
+  size_t i = 0;
+  for (auto _ : state) {
+    forest().shap_recursive(data[i++ % data.size()], phi);
+    benchmark::DoNotOptimize(phi.data());
+  }
+}
+BENCHMARK(BM_ShapRecursive);
+
+void BM_XgboostPredContribsOneRow(benchmark::State& state) {
+  std::ifstream in(kModel);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto model = std::move(jorge::scoring::XgboostModel::from_json(text.str())).value();
+  auto data = rows(256);
+  size_t i = 0;
+  for (auto _ : state) {
+    const auto& row = data[i++ % data.size()];
+    FeatureMatrix x{1, row.size(), row};
+    benchmark::DoNotOptimize(model.contributions(x));
+  }
+}
+BENCHMARK(BM_XgboostPredContribsOneRow);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,81 @@
+// The seed's 30 lead features, computed here, against the values the seed's own Python code
+// computes for the same payloads (tests/scoring/data/peer_reference.json, made once with
+// ../shared/peer/features.py), and the peer's model scored through our trees.
+#include "scoring/lead_features.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "scoring/forest.hpp"
+#include "scoring/lead_request.hpp"
+
+namespace jorge::scoring {
+namespace {
+
+nlohmann::json reference() {
+  std::ifstream in(std::string(JORGE_TEST_DATA) + "/peer_reference.json");
+  return nlohmann::json::parse(in);
+}
+
+TEST(LeadFeatures, EqualTheSeedsFeaturesForTheSamePayloads) {
+  for (const auto& item : reference()) {
+    auto lead = parse_score_request(item["payload"].dump());
+    ASSERT_TRUE(lead.ok()) << lead.error().message;
+    std::vector<float> features(kLeadFeatureCount);
+    extract_lead_features(*lead, SystemTime{}, features);
+    for (size_t i = 0; i < kLeadFeatureCount; ++i)
+      EXPECT_NEAR(features[i], item["features"][i].get<double>(), 1e-4)
+          << item["payload"]["lead_id"] << " feature " << lead_feature_names()[i];
+    LeadSignals signals = lead_signals(features);
+    EXPECT_NEAR(signals.budget_quality, item["signals"]["budget_quality"].get<double>(), 1e-9);
+    EXPECT_NEAR(signals.timeline_urgency, item["signals"]["timeline_urgency"].get<double>(), 1e-9);
+    EXPECT_NEAR(signals.financing_readiness, item["signals"]["financing_readiness"].get<double>(), 1e-9);
+    EXPECT_NEAR(signals.message_intent, item["signals"]["message_intent"].get<double>(), 1e-9);
+  }
+}
+
+TEST(LeadFeatures, ThePeersModelGivesThePeersProbabilityAndShapValues) {
+  const std::string path = std::string(JORGE_SHARED_DIR) + "/peer/model.json";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " not present";
+  auto forest = Forest::from_xgboost_file(path);
+  ASSERT_TRUE(forest.ok());
+  for (const auto& item : reference()) {
+    std::vector<float> features;
+    for (const auto& value : item["features"]) features.push_back(value.get<float>());
+    EXPECT_NEAR(forest->probability(features), item["probability"].get<double>(), 1e-5);
+    std::vector<double> phi(kLeadFeatureCount + 1);
+    forest->shap(features, phi);
+    for (size_t i = 0; i <= kLeadFeatureCount; ++i)
+      EXPECT_NEAR(phi[i], item["shap"][i].get<double>(), 1e-4) << item["payload"]["lead_id"] << " feature " << i;
+  }
+}
+
+TEST(LeadFeatures, MoneyInTextReadsTheUsualWaysOfWritingIt) {
+  EXPECT_EQ(money_in_text("pre-approved for $600k"), std::vector<double>{600});
+  EXPECT_EQ(money_in_text("$1.2m budget"), std::vector<double>{1200});
+  EXPECT_EQ(money_in_text("$550,000 or 450 thousand"), (std::vector<double>{550, 450}));
+  EXPECT_TRUE(money_in_text("5 miles from $20, 30 days").empty());
+}
+
+TEST(ScoreRequest, RejectsWhatTheContractDoesNotAllowNamingTheField) {
+  EXPECT_FALSE(parse_score_request("not json").ok());
+  EXPECT_FALSE(parse_score_request("[]").ok());
+  EXPECT_NE(parse_score_request(R"({"message":"hi"})").error().message.find("lead_id"), std::string::npos);
+  EXPECT_NE(parse_score_request(R"({"lead_id":"a","colour":"red"})").error().message.find("colour"), std::string::npos);
+  EXPECT_NE(parse_score_request(R"({"lead_id":"a","page_views":-1})").error().message.find("page_views"),
+            std::string::npos);
+  EXPECT_NE(parse_score_request(R"({"lead_id":"a","created_at":"yesterday"})").error().message.find("created_at"),
+            std::string::npos);
+  EXPECT_FALSE(parse_score_request("{\"lead_id\":\"\xff\"}").ok());
+  auto local = parse_score_request(R"({"lead_id":"a","created_at":"2026-01-23T22:15:00-06:00"})");
+  ASSERT_TRUE(local.ok());
+  std::vector<float> features(kLeadFeatureCount);
+  extract_lead_features(*local, SystemTime{}, features);
+  EXPECT_EQ(features[25], 22.0f) << "the hour is the lead's local hour";
+}
+
+}  // namespace
+}  // namespace jorge::scoring
