@@ -234,6 +234,52 @@ void Forest::build_tables() {
     TreeTables entry;
     entry.first_leaf = static_cast<uint32_t>(leaves_.size());
     visit(static_cast<int32_t>(roots_[tree]));
+    // Sibling leaves become pairs with one table; the other leaves keep their own.
+    const uint32_t tree_table_start = entry.first_leaf < leaves_.size() ? leaves_[entry.first_leaf].table
+                                                                        : static_cast<uint32_t>(tables_.size());
+    std::vector<Leaf> tree_leaves(leaves_.begin() + entry.first_leaf, leaves_.end());
+    std::vector<float> tree_tables(tables_.begin() + tree_table_start, tables_.end());
+    leaves_.resize(entry.first_leaf);
+    tables_.resize(tree_table_start);
+    std::vector<bool> paired(tree_leaves.size(), false);
+    entry.first_pair = static_cast<uint32_t>(pairs_.size());
+    auto leaf_of = [&](int32_t node_index) { return nodes_[static_cast<size_t>(node_index)].leaf - static_cast<int32_t>(entry.first_leaf); };
+    for (size_t i = first; i < end; ++i) {
+      const Node& node = nodes_[i];
+      if (node.left < 0 || nodes_[static_cast<size_t>(node.left)].left >= 0 || nodes_[static_cast<size_t>(node.right)].left >= 0)
+        continue;
+      const int32_t l = leaf_of(node.left), r = leaf_of(node.right);
+      const Leaf& left = tree_leaves[static_cast<size_t>(l)];
+      const Leaf& right = tree_leaves[static_cast<size_t>(r)];
+      LeafPair pair;
+      pair.d = left.d;
+      pair.features = left.features;
+      pair.feature = node.feature;
+      pair.threshold = node.value;
+      pair.default_left = node.default_left;
+      pair.parent = static_cast<uint16_t>(i - first);
+      pair.table = static_cast<uint32_t>(tables_.size());
+      const uint32_t bit = 1u << node.slot;
+      for (uint32_t mask = 0; mask < (1u << pair.d); ++mask)
+        for (uint32_t went_right = 0; went_right < 2; ++went_right) {
+          const uint32_t left_mask = went_right ? mask & ~bit : mask, right_mask = went_right ? mask : mask & ~bit;
+          for (int j = 0; j < pair.d; ++j)
+            tables_.push_back(tree_tables[left.table - tree_table_start + left_mask * pair.d + static_cast<uint32_t>(j)] +
+                              tree_tables[right.table - tree_table_start + right_mask * pair.d + static_cast<uint32_t>(j)]);
+        }
+      paired[static_cast<size_t>(l)] = paired[static_cast<size_t>(r)] = true;
+      pairs_.push_back(pair);
+    }
+    entry.end_pair = static_cast<uint32_t>(pairs_.size());
+    for (size_t k = 0; k < tree_leaves.size(); ++k) {
+      if (paired[k]) continue;
+      Leaf leaf = tree_leaves[k];
+      const uint32_t old_table = leaf.table - tree_table_start;
+      leaf.table = static_cast<uint32_t>(tables_.size());
+      tables_.insert(tables_.end(), tree_tables.begin() + old_table,
+                     tree_tables.begin() + old_table + (size_t{1} << leaf.d) * leaf.d);
+      leaves_.push_back(leaf);
+    }
     entry.end_leaf = static_cast<uint32_t>(leaves_.size());
     // Leaves in node order, so the pass over them reads the masks front to back.
     std::sort(leaves_.begin() + entry.first_leaf, leaves_.end(), [](const Leaf& a, const Leaf& b) { return a.node < b.node; });
@@ -304,6 +350,15 @@ void Forest::shap_tables(size_t tree, std::span<const float> x, std::span<double
     const uint32_t cleared = mask & ~(1u << split.slot);
     masks[split.left] = left ? mask : cleared;
     masks[split.right] = left ? cleared : mask;
+  }
+  for (uint32_t p = entry.first_pair; p < entry.end_pair; ++p) {
+    const LeafPair& pair = pairs_[p];
+    const float value = x[static_cast<size_t>(pair.feature)];
+    const uint32_t went_right = (std::isnan(value) ? pair.default_left : value < pair.threshold) ? 0u : 1u;
+    const uint32_t row = ((masks[pair.parent] & ((1u << pair.d) - 1)) << 1) | went_right;
+    const float* values = &tables_[pair.table + row * pair.d];
+    const int32_t* features = &leaf_features_[pair.features];
+    for (int j = 0; j < pair.d; ++j) phi[static_cast<size_t>(features[j])] += values[j];
   }
   for (uint32_t l = entry.first_leaf; l < entry.end_leaf; ++l) {
     const Leaf& leaf = leaves_[l];

@@ -65,8 +65,19 @@ class Forest {
     uint8_t slot;
     bool default_left;
   };
+  // Two sibling leaves share their path features, so one table indexed by the parent's mask
+  // and direction holds both: one lookup and d additions instead of two.
+  struct LeafPair {
+    uint32_t table = 0;     // 2^(d+1) rows of d values: row = mask << 1 | went_right
+    uint32_t features = 0;
+    int32_t feature = 0;    // the parent's split
+    float threshold = 0;
+    uint16_t parent = 0;
+    uint8_t d = 0;
+    bool default_left = false;
+  };
   struct TreeTables {
-    uint32_t first_split, end_split, first_leaf, end_leaf, nodes;
+    uint32_t first_split, end_split, first_leaf, end_leaf, first_pair, end_pair, nodes;
   };
   void build_tables();
   void shap_tables(size_t tree, std::span<const float> x, std::span<double> phi) const;
@@ -83,6 +94,7 @@ class Forest {
   std::vector<bool> tabled_;      // whether each tree has leaf tables
   std::vector<Leaf> leaves_;
   std::vector<Split> splits_;
+  std::vector<LeafPair> pairs_;
   std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
   std::vector<int32_t> leaf_features_;
   std::vector<float> tables_;
