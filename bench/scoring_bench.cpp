@@ -9,6 +9,8 @@
 #include <sstream>
 
 #include "scoring/forest.hpp"
+#include "scoring/lead_request.hpp"
+#include "scoring/lead_scorer.hpp"
 #include "scoring/training/xgboost_model.hpp"
 
 namespace {
@@ -75,6 +77,38 @@ void BM_XgboostPredContribsOneRow(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_XgboostPredContribsOneRow);
+
+}  // namespace
+
+
+namespace {
+
+// The whole in-process cost of one explained score: parse the request, extract the 30
+// features, TreeSHAP, reasons in words (bench_inproc.py measures the same for the peer).
+void BM_ScoreLeadWithExactReasons(benchmark::State& state) {
+  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
+  std::stringstream payload;
+  payload << in.rdbuf();
+  auto model = std::move(jorge::scoring::LeadModel::from_file(kModel)).value();
+  for (auto _ : state) {
+    auto lead = jorge::scoring::parse_score_request(payload.str());
+    benchmark::DoNotOptimize(model->score(*lead, jorge::SystemTime{}));
+  }
+}
+BENCHMARK(BM_ScoreLeadWithExactReasons);
+
+void BM_LeadFeatures(benchmark::State& state) {
+  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
+  std::stringstream payload;
+  payload << in.rdbuf();
+  auto lead = std::move(jorge::scoring::parse_score_request(payload.str())).value();
+  float features[jorge::scoring::kLeadFeatureCount];
+  for (auto _ : state) {
+    jorge::scoring::extract_lead_features(lead, jorge::SystemTime{}, features);
+    benchmark::DoNotOptimize(features);
+  }
+}
+BENCHMARK(BM_LeadFeatures);
 
 }  // namespace
 

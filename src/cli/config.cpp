@@ -20,7 +20,7 @@ const std::set<std::string>& known_keys() {
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "first_touch.team"};
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "first_touch.team"};
   return keys;
 }
 
@@ -201,6 +201,7 @@ Result<Config> build_config(const Settings& settings) {
   if (config.first_touch_team.empty() || config.first_touch_team.size() > 60)
     return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 
+  config.scoring_model = text(settings, "scoring.model", "");
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.count(config.log_level)) return bad("log.level", "expected trace, debug, info, warn, error or off");

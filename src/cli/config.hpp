@@ -48,6 +48,7 @@ struct Config {
   int ghl_requests_per_10s = 100;
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";
+  std::string scoring_model;  // a model file to score leads with; empty: rules-v1
   std::string log_level = "info";
 };
 

@@ -10,6 +10,7 @@
 #include "api/health.hpp"
 #include "api/leads_api.hpp"
 #include "api/queue_api.hpp"
+#include "api/score_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
@@ -97,6 +98,18 @@ int serve(const Config& config) {
   leads.add_routes(router);
   api::QueueApi queue_api(jobs, **store, clock, auth);
   queue_api.add_routes(router);
+  scoring::ActiveLeadModel lead_model;
+  if (!config.scoring_model.empty()) {
+    auto model = scoring::LeadModel::from_file(config.scoring_model);
+    if (!model.ok()) {
+      std::fprintf(stderr, "jorge: scoring.model: %s\n", model.error().message.c_str());
+      return 2;
+    }
+    lead_model.set(*model);
+  }
+  spdlog::info("scoring with model {}", lead_model.current()->version());
+  api::ScoreApi score_api(lead_model, clock, auth);
+  score_api.add_routes(router);
 
   http::ServerOptions server_options{config.listen_host,         config.listen_port,
                                      config.http.max_body_bytes, config.http.idle_timeout,

@@ -12,7 +12,11 @@ namespace {
 constexpr double kAustinMedianPriceK = 550.0;
 constexpr double kDefaultTimelineDays = 180.0;
 
-bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+// ASCII classes inline: the C library's locale-aware ones cost a call per character here.
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
+char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool boundary_before(std::string_view text, size_t at) { return at == 0 || !is_word(text[at - 1]); }
 bool boundary_after(std::string_view text, size_t at) { return at >= text.size() || !is_word(text[at]); }
 
@@ -30,7 +34,7 @@ int count_cues(std::string_view text, std::span<const Cue> cues) {
     size_t matched_end = 0;
     if (is_word(text[i]) && boundary_before(text, i)) {
       for (const Cue& cue : cues) {
-        if (text.compare(i, cue.text.size(), cue.text) != 0) continue;
+        if (text[i] != cue.text[0] || text.compare(i, cue.text.size(), cue.text) != 0) continue;
         size_t end = i + cue.text.size();
         if (cue.stem)
           while (end < text.size() && is_word(text[end])) ++end;
@@ -89,25 +93,25 @@ bool has_range_word(std::string_view text) {
 
 std::string lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = to_lower(c);
   return out;
 }
 
 // Reads digits[.digits] at `at`; returns the end, or `at` when there is no digit.
 size_t read_decimal(std::string_view text, size_t at) {
   size_t end = at;
-  while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+  while (end < text.size() && is_digit(text[end])) ++end;
   if (end == at) return at;
-  if (end + 1 < text.size() && text[end] == '.' && std::isdigit(static_cast<unsigned char>(text[end + 1]))) {
+  if (end + 1 < text.size() && text[end] == '.' && is_digit(text[end + 1])) {
     ++end;
-    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+    while (end < text.size() && is_digit(text[end])) ++end;
   }
   return end;
 }
 
 // Reads d{1,3}(,ddd)+ at `at`; returns the end, or `at` when it is not that shape.
 size_t read_grouped(std::string_view text, size_t at) {
-  auto digit = [&](size_t k) { return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])); };
+  auto digit = [&](size_t k) { return k < text.size() && is_digit(text[k]); };
   size_t end = at;
   while (end - at < 3 && digit(end)) ++end;
   if (end == at) return at;
@@ -173,11 +177,11 @@ std::vector<double> money_in_text(std::string_view message) {
         end = multiplier > 0 ? unit_end : number_end;
         found = true;
       }
-    } else if (std::isdigit(static_cast<unsigned char>(text[i])) && boundary_before(text, i)) {
+    } else if (is_digit(text[i]) && boundary_before(text, i)) {
       // With and without the decimal part, as a regex would backtrack.
       for (size_t number_end : {read_decimal(text, i), [&] {
              size_t e = i;
-             while (e < text.size() && std::isdigit(static_cast<unsigned char>(text[e]))) ++e;
+             while (e < text.size() && is_digit(text[e])) ++e;
              return e;
            }()}) {
         auto [multiplier, unit_end] = read_unit(text, skip_spaces(text, number_end), true);
@@ -208,7 +212,7 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
   // Words of letters and apostrophes, for the count and the sentiment.
   int words = 0, positive = 0, negative = 0;
   for (size_t i = 0; i < message.size();) {
-    auto letter = [&](char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '\''; };
+    auto letter = [&](char c) { return is_alpha(c) || c == '\''; };
     if (!letter(message[i])) {
       ++i;
       continue;

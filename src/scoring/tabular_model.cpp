@@ -10,12 +10,23 @@ namespace jorge::scoring {
 namespace {
 constexpr const char* kFormat = "jorge-model/1";
 
+}  // namespace
+
+std::vector<double> share_in_points(std::span<const double> contributions, double score, double base) {
+  double total = 0;
+  for (double value : contributions) total += value;
+  const double scale = std::abs(total) > 1e-12 ? (score - base) / total : 0.0;
+  std::vector<double> points(contributions.size());
+  for (size_t i = 0; i < contributions.size(); ++i) points[i] = contributions[i] * scale;
+  return points;
+}
+
 std::string points_text(double points) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%+.0f point%s", points, std::abs(std::round(points)) == 1 ? "" : "s");
+  const double rounded = std::round(points);
+  std::snprintf(buffer, sizeof buffer, "%+.0f point%s", rounded, std::abs(rounded) == 1 ? "" : "s");
   return buffer;
 }
-}  // namespace
 
 std::string tier_for(double score, const TierThresholds& thresholds) {
   return score >= thresholds.hot ? "HOT" : score >= thresholds.warm ? "WARM" : "COLD";
@@ -97,14 +108,13 @@ TableScore TabularModel::score(std::span<const float> features, const std::funct
   // Log-odds contributions per source column, then shared out in score points.
   std::vector<double> per_source(encoder_.source_columns().size(), 0.0);
   for (size_t f = 0; f < n; ++f) per_source[encoder_.feature_source()[f]] += phi[f];
-  double total = margin - phi[n];
-  const double scale = std::abs(total) > 1e-9 ? (result.score - result.base_points) / total : 0.0;
+  const std::vector<double> points = share_in_points(per_source, result.score, result.base_points);
   for (size_t s = 0; s < per_source.size(); ++s) {
     if (per_source[s] == 0) continue;
     Reason reason;
     reason.field = encoder_.source_columns()[s];
     reason.value = value_of(s);
-    reason.points = per_source[s] * scale;
+    reason.points = points[s];
     reason.text = (reason.value.empty() ? reason.field + " not given" : reason.field + " is " + reason.value) + ": " +
                   points_text(reason.points);
     result.reasons.push_back(std::move(reason));

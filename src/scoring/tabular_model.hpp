@@ -36,6 +36,12 @@ struct TierThresholds {
 };
 std::string tier_for(double score, const TierThresholds& thresholds);
 
+// Splits `score - base` over contributions in proportion: points[i] = contribution[i] ×
+// (score − base) / Σ contributions, so base + Σ points = score exactly.
+std::vector<double> share_in_points(std::span<const double> contributions, double score, double base);
+// "+18 points", "-1 point".
+std::string points_text(double points);
+
 class TabularModel {
  public:
   // From training: `metadata` holds version, target, metrics and the rest, as a JSON object.

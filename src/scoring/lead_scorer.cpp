@@ -1,0 +1,203 @@
+#include "scoring/lead_scorer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace jorge::scoring {
+namespace {
+
+std::string format(const char* pattern, double value) {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, pattern, value);
+  return buffer;
+}
+
+std::string plural(double count, const char* one, const char* many) {
+  return format("%.0f ", count) + (count == 1 ? one : many);
+}
+
+// What one of the 30 features says about this lead, in words a realtor uses.
+std::string describe(size_t feature, float value, const LeadFacts& lead) {
+  switch (feature) {
+    case 0: return format("Message of %.0f characters", value);
+    case 1: return format("Message of %.0f words", value);
+    case 2: return value > 0 ? "Upbeat message" : value < 0 ? "Doubtful tone" : "Neutral tone";
+    case 3: return value > 0 ? plural(value, "question asked", "questions asked") : "No questions asked";
+    case 4: return value > 0 ? plural(value, "exclamation mark", "exclamation marks") : "No exclamation marks";
+    case 5: return value > 0 ? "Budget named in the message" : "No budget in the message";
+    case 6: return value >= 1 ? "One clear budget figure" : value > 0 ? "Budget given as a range" : "No budget figure";
+    case 7: return value > 0 ? plural(value, "urgency cue", "urgency cues") + " (\"asap\", \"relocating\"...)" : "No urgency cues";
+    case 8: return value > 0 ? plural(value, "financing cue", "financing cues") + " (lender, loan, cash...)" : "No financing cues";
+    case 9: return value > 0 ? plural(value, "Austin area named", "Austin areas named") : "No area named";
+    case 10: return value > 0 ? plural(value, "buying cue", "buying cues") + " (tour, offer, schedule...)" : "No buying cues";
+    case 11: return value > 0 ? plural(value, "hesitation cue", "hesitation cues") + " (\"just looking\", \"maybe\"...)" : "No hesitation cues";
+    case 12: return value > 0 ? format("Budget from $%.0fk", value) : "No lower budget";
+    case 13: return value > 0 ? format("Budget up to $%.0fk", value) : "No upper budget";
+    case 14: return value > 0 ? format("Budget around $%.0fk", value) : "No budget stated";
+    case 15: return value > 0 ? format("Budget range %.0f%% wide", value * 100) : "Budget a single figure";
+    case 16: return value > 0 ? format("Budget %.1f× the Austin median", value) : "Budget unknown against the market";
+    case 17: return lead.timeline ? "Timeline: " + *lead.timeline : format("No timeline given (taken as %.0f days)", value);
+    case 18: return value > 0 ? "Pre-approved" : "Not pre-approved";
+    case 19: return value > 0 ? "Cash buyer" : "Not a cash buyer";
+    case 20: return plural(value, "page view", "page views");
+    case 21: return plural(value, "saved property", "saved properties");
+    case 22: return lead.response_time_hours ? format("Answered in %.1f hours", value) : "Response time unknown";
+    case 23: return plural(value, "interaction", "interactions");
+    case 24: return plural(value, "e-mail opened", "e-mails opened");
+    case 25: return format("Arrived at %.0f:00", value);
+    case 26: return value > 0 ? "Arrived on a weekend" : "Arrived on a weekday";
+    case 27: return value == 0 ? "Arrived in the morning" : value == 1 ? "Arrived in the afternoon" : value == 2 ? "Arrived in the evening" : "Arrived at night";
+    case 28: return "Time of year";
+    case 29: return "Source: " + lead.source;
+    default: return "Feature " + std::to_string(feature);
+  }
+}
+
+const std::vector<std::string>& recommendations_for(const std::string& quality) {
+  static const std::map<std::string, std::vector<std::string>> kRecommendations = {
+      {"HOT", {"Call within the hour: this one is ready to move", "Put your best agent on it",
+               "Line up showings in their budget now"}},
+      {"WARM", {"Follow up today, by text first", "Send three listings that fit the budget",
+                "Offer a lender introduction"}},
+      {"COLD", {"Put them on the monthly market-update drip", "Score again after their next reply"}}};
+  return kRecommendations.at(quality);
+}
+
+std::string read_file(const std::string& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream contents;
+  if (ok) contents << in.rdbuf();
+  return contents.str();
+}
+
+// Request fields and the 30 features by name, as text, for a table model.
+std::map<std::string, std::string> named_values(const LeadFacts& lead, std::span<const float> features) {
+  std::map<std::string, std::string> values;
+  for (size_t i = 0; i < kLeadFeatureCount; ++i) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.9g", features[i]);
+    values[std::string(lead_feature_names()[i])] = buffer;
+  }
+  values["message"] = lead.message;
+  values["source"] = lead.source;
+  if (lead.budget_min) values["budget_min"] = format("%.2f", *lead.budget_min);
+  if (lead.budget_max) values["budget_max"] = format("%.2f", *lead.budget_max);
+  if (lead.timeline) values["timeline"] = *lead.timeline;
+  if (lead.response_time_hours) values["response_time_hours"] = format("%.4f", *lead.response_time_hours);
+  return values;
+}
+
+}  // namespace
+
+std::shared_ptr<const LeadModel> LeadModel::rules() {
+  static const std::shared_ptr<const LeadModel> model = std::make_shared<LeadModel>();
+  return model;
+}
+
+Result<std::shared_ptr<const LeadModel>> LeadModel::from_json(const std::string& json, const std::string& version) {
+  auto model = std::make_shared<LeadModel>();
+  if (json.find("\"jorge-model/1\"") != std::string::npos) {
+    JORGE_TRY(TabularModel table, TabularModel::from_json(json));
+    model->kind_ = Kind::kTable;
+    model->version_ = table.version();
+    model->table_ = std::move(table);
+    return std::shared_ptr<const LeadModel>(model);
+  }
+  JORGE_TRY(Forest forest, Forest::from_xgboost_json(json));
+  if (forest.feature_count() != kLeadFeatureCount)
+    return Error{ErrorCode::kInvalidArgument, "an XGBoost lead model must take the " + std::to_string(kLeadFeatureCount) +
+                                                  " lead features (docs/scoring.md); this one takes " +
+                                                  std::to_string(forest.feature_count())};
+  model->kind_ = Kind::kLeadTrees;
+  model->version_ = version;
+  model->forest_ = std::move(forest);
+  return std::shared_ptr<const LeadModel>(model);
+}
+
+Result<std::shared_ptr<const LeadModel>> LeadModel::from_file(const std::string& path) {
+  bool ok = false;
+  std::string json = read_file(path, ok);
+  if (!ok) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
+  // An XGBoost file carries no version: name it after the file and its content.
+  std::string base = path.substr(path.find_last_of('/') + 1);
+  base = base.substr(0, base.find('.'));
+  auto model = from_json(json, base + "-" + std::to_string(std::hash<std::string>{}(json) % 100000000));
+  if (!model.ok()) return Error{model.error().code, path + ": " + model.error().message};
+  return model;
+}
+
+LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
+  LeadScore result;
+  result.lead_id = lead.lead_id;
+  result.model_version = version_;
+  float features[kLeadFeatureCount];
+  extract_lead_features(lead, now, features);
+  result.signals = lead_signals(features);
+  switch (kind_) {
+    case Kind::kRules: {
+      // The seed's heuristic: a weighted sum of the four signals, each a reason of its own.
+      const std::pair<const char*, double> parts[] = {
+          {"Budget quality", 30 * result.signals.budget_quality},
+          {"Timeline urgency", 30 * result.signals.timeline_urgency},
+          {"Financing readiness", 25 * result.signals.financing_readiness},
+          {"Message intent", 15 * result.signals.message_intent}};
+      for (const auto& [name, points] : parts) {
+        result.score += points;
+        result.reasons.push_back({name, "", points, std::string(name) + ": " + points_text(points)});
+      }
+      result.score = std::round(result.score * 10) / 10;
+      result.probability = result.low = result.high = result.score / 100;
+      break;
+    }
+    case Kind::kLeadTrees: {
+      double phi[kLeadFeatureCount + 1];
+      forest_->shap(features, phi);
+      double margin = 0;
+      for (double value : phi) margin += value;
+      result.probability = 1 / (1 + std::exp(-margin));
+      result.low = result.high = result.probability;
+      result.score = std::round(result.probability * 1000) / 10;
+      result.base_points = 100 / (1 + std::exp(-phi[kLeadFeatureCount]));
+      auto points = share_in_points(std::span<const double>(phi, kLeadFeatureCount), result.score, result.base_points);
+      for (size_t i = 0; i < kLeadFeatureCount; ++i) {
+        if (phi[i] == 0) continue;
+        std::string phrase = describe(i, features[i], lead);
+        result.reasons.push_back({std::string(lead_feature_names()[i]), format("%.6g", features[i]), points[i],
+                                  phrase + ": " + points_text(points[i])});
+      }
+      break;
+    }
+    case Kind::kTable: {
+      const auto values = named_values(lead, features);
+      std::vector<float> encoded(table_->encoder().feature_names().size());
+      table_->encoder().encode(values, encoded);
+      const auto& sources = table_->encoder().source_columns();
+      TableScore scored = table_->score(encoded, [&](size_t s) {
+        auto found = values.find(sources[s]);
+        return found == values.end() ? std::string() : found->second;
+      });
+      result.probability = scored.probability;
+      result.low = scored.low;
+      result.high = scored.high;
+      result.score = scored.score;
+      result.base_points = scored.base_points;
+      result.reasons = std::move(scored.reasons);
+      break;
+    }
+  }
+  std::sort(result.reasons.begin(), result.reasons.end(),
+            [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
+  result.quality = tier_for(result.score, tiers_);
+  result.confidence = std::round(std::max(result.probability, 1 - result.probability) * 100) / 100;
+  for (size_t i = 0; i < result.reasons.size() && i < 3; ++i)
+    result.explanation += (i ? "; " : "") + result.reasons[i].text;
+  result.recommendations = recommendations_for(result.quality);
+  return result;
+}
+
+}  // namespace jorge::scoring

@@ -1,0 +1,55 @@
+#pragma once
+// Scores one lead the way POST /api/v1/score_lead answers: a 0–100 score, HOT/WARM/COLD,
+// the four signals, and reasons in plain English whose points add up to the score. Three
+// kinds of model answer:
+//   - "rules-v1": the seed's heuristic over the four signals, when no model is active;
+//   - an XGBoost JSON model over the seed's 30 lead features (lead_features.hpp), such as
+//     the seed's own model file;
+//   - a model from `jorge train` (format jorge-model/1), fed by name: every request field
+//     and every one of the 30 features is offered under its own name, so a table whose
+//     columns carry those names (`jorge train --from-store` writes one) scores leads directly.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scoring/forest.hpp"
+#include "scoring/lead_features.hpp"
+#include "scoring/tabular_model.hpp"
+
+namespace jorge::scoring {
+
+struct LeadScore {
+  std::string lead_id;
+  std::string quality;  // HOT, WARM, COLD
+  double score = 0;     // 0..100
+  double probability = 0, low = 0, high = 0, confidence = 0;
+  double base_points = 0;  // base + Σ reasons' points = score
+  LeadSignals signals;
+  std::vector<Reason> reasons;  // largest |points| first
+  std::string explanation;      // the top three reasons, one sentence
+  std::vector<std::string> recommendations;
+  std::string model_version;
+};
+
+class LeadModel {
+ public:
+  static std::shared_ptr<const LeadModel> rules();
+  // A jorge-model/1 file or an XGBoost JSON model over the 30 lead features. `version`
+  // names an XGBoost model (its file has none); jorge models carry their own.
+  static Result<std::shared_ptr<const LeadModel>> from_json(const std::string& json, const std::string& version);
+  static Result<std::shared_ptr<const LeadModel>> from_file(const std::string& path);
+
+  const std::string& version() const { return version_; }
+  LeadScore score(const LeadFacts& lead, SystemTime now) const;
+
+ private:
+  enum class Kind { kRules, kLeadTrees, kTable };
+  Kind kind_ = Kind::kRules;
+  std::string version_ = "rules-v1";
+  std::optional<Forest> forest_;
+  std::optional<TabularModel> table_;
+  TierThresholds tiers_;
+};
+
+}  // namespace jorge::scoring
