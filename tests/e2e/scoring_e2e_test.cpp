@@ -1,0 +1,178 @@
+// `jorge train`, `jorge score` and POST /api/v1/score_lead on the real binary: any CSV with a
+// binary target in, a model, a report with the documented keys, predictions with reasons;
+// the endpoint answers the seed's contract with reasons that add up to the score.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <random>
+
+#include "core/csv.hpp"
+#include "support/server_process.hpp"
+#include "support/test_env.hpp"
+
+namespace jorge::testing {
+namespace {
+
+const std::string kShared = std::string(JORGE_DEFAULT_SHARED_DIR);
+
+// A table no one has seen: semicolons, quoted text with a delimiter and a line break, a
+// yes/no target, a date column, a free-text column, "n/a" missing values and a leaky column.
+std::string invented_table(int rows) {
+  std::mt19937 random(11);
+  std::uniform_real_distribution<double> uniform;
+  std::string csv = "lead id;Budget;Source;Notes;Signed Up;Pre Approved;Closed;Outcome Code\n";
+  const char* sources[] = {"zillow", "facebook", "referral", "open house"};
+  const char* notes[] = {"\"wants to tour this week; ready to offer\"", "\"just looking, maybe next year\"",
+                         "\"pre-approved, needs 3 bed\nnear good schools\"", "n/a"};
+  for (int i = 0; i < rows; ++i) {
+    int source = static_cast<int>(uniform(random) * 4), note = static_cast<int>(uniform(random) * 4);
+    bool approved = uniform(random) < 0.4;
+    double logit = -1 + (source == 2 ? 1.5 : 0) + (note == 0 ? 1.2 : note == 1 ? -1.2 : 0) + (approved ? 1.0 : 0);
+    bool closed = uniform(random) < 1 / (1 + std::exp(-logit));
+    char budget[32];
+    std::snprintf(budget, sizeof budget, "$%dk", 200 + static_cast<int>(uniform(random) * 600));
+    csv += "L" + std::to_string(i) + ";" + budget + ";" + sources[source] + ";" + notes[note] + ";2026-0" +
+           std::to_string(1 + i % 9) + "-1" + std::to_string(i % 9) + ";" + (approved ? "yes" : "no") + ";" +
+           (closed ? "yes" : "no") + ";" + (closed ? "W" : "L") + std::to_string(i % 3) + "\n";
+  }
+  return csv;
+}
+
+TEST(TrainCommand, TrainsOnAnyCsvAndScoresItWithReasons) {
+  TempDir dir;
+  write_file(dir.file("leads.csv"), invented_table(600));
+  std::string output;
+  ASSERT_EQ(run_jorge({"train", "--data", dir.file("leads.csv"), "--target", "Closed", "--id", "lead id", "--folds", "3",
+                       "--model", dir.file("m.model"), "--report", dir.file("r.json")},
+                      &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("cross-validated AUC"), std::string::npos) << output;
+  EXPECT_NE(output.find("Notes"), std::string::npos) << output;
+  auto report = nlohmann::json::parse(read_file(dir.file("r.json")));
+  for (const char* key : {"rows", "positives", "features", "top_features", "leakage_warnings", "calibration"})
+    EXPECT_TRUE(report.contains(key)) << key;
+  for (const char* key : {"auc", "auc_std", "accuracy", "logloss", "brier"}) EXPECT_TRUE(report["cv"].contains(key)) << key;
+  EXPECT_EQ(report["rows"], 600);
+  EXPECT_GT(report["cv"]["auc"].get<double>(), 0.7);
+  // The outcome code gives the answer away: the leakage guard must name it.
+  ASSERT_FALSE(report["leakage_warnings"].empty());
+  EXPECT_EQ(report["leakage_warnings"][0]["column"], "Outcome Code");
+  EXPECT_NE(output.find("LEAKAGE WARNING: Outcome Code"), std::string::npos);
+  std::map<std::string, std::string> types;
+  for (const auto& column : report["columns"]) types[column["name"]] = column["type"];
+  EXPECT_EQ(types["Budget"], "numeric");
+  EXPECT_EQ(types["Notes"], "text");
+  EXPECT_EQ(types["Signed Up"], "datetime");
+  EXPECT_EQ(types["Pre Approved"], "boolean");
+  EXPECT_EQ(types["Source"], "categorical");
+
+  ASSERT_EQ(run_jorge({"score", "--model", dir.file("m.model"), "--data", dir.file("leads.csv"), "--out",
+                       dir.file("p.csv")},
+                      &output),
+            0)
+      << output;
+  auto predictions = parse_csv(read_file(dir.file("p.csv")));
+  ASSERT_TRUE(predictions.ok());
+  ASSERT_EQ(predictions->rows.size(), 600u);
+  EXPECT_EQ(predictions->header[0], "lead id");
+  EXPECT_EQ(predictions->rows[0][0], "L0");
+  const auto& first = predictions->rows[0];
+  double probability = std::stod(first[1]);
+  EXPECT_GE(probability, std::stod(first[2]));
+  EXPECT_LE(probability, std::stod(first[3]));
+  EXPECT_TRUE(first[5] == "HOT" || first[5] == "WARM" || first[5] == "COLD");
+  EXPECT_NE(first[6].find("points"), std::string::npos) << first[6];
+}
+
+TEST(TrainCommand, ExplainsBadInputAndExitsTwo) {
+  TempDir dir;
+  write_file(dir.file("t.csv"), "a,b,target\n1,2,maybe\n3,4,yes\n");
+  std::string output;
+  EXPECT_EQ(run_jorge({"train", "--data", dir.file("t.csv"), "--target", "nope", "--model", dir.file("m")}, &output), 2);
+  EXPECT_NE(output.find("no such column"), std::string::npos) << output;
+  EXPECT_EQ(run_jorge({"train", "--data", dir.file("t.csv"), "--target", "target", "--model", dir.file("m")}, &output), 2);
+  EXPECT_NE(output.find("maybe"), std::string::npos) << output;
+  EXPECT_EQ(run_jorge({"train", "--data", dir.file("missing.csv"), "--target", "t", "--model", dir.file("m")}, &output), 2);
+}
+
+TEST(TrainCommand, LeadsTableWithAndWithoutTheStaffFilledColumns) {
+  const std::string data = kShared + "/data/leads-x-education/Leads.csv";
+  if (!std::filesystem::exists(data)) GTEST_SKIP() << data << " not present";
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(run_jorge({"train", "--data", data, "--target", "Converted", "--id", "Prospect ID", "--na-values", "Select",
+                       "--drop", "Lead Number,Tags,Lead Quality,Lead Profile", "--model", dir.file("m.model"),
+                       "--report", dir.file("r.json")},
+                      &output),
+            0)
+      << output;
+  auto report = nlohmann::json::parse(read_file(dir.file("r.json")));
+  EXPECT_EQ(report["rows"], 9240);
+  EXPECT_EQ(report["positives"], 3561);
+  EXPECT_GT(report["cv"]["auc"].get<double>(), 0.85);
+}
+
+class ScoreLeadEndpoint : public ::testing::Test {
+ protected:
+  void start(const std::vector<std::string>& extra) {
+    ServerConfig config;
+    config.directory = dir_.path();
+    config.database = "sqlite://" + dir_.file("jorge.db");
+    config.extra_toml = extra;
+    token_ = config.api_token;
+    server_ = std::make_unique<ServerProcess>(write_server_config(config));
+    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+  }
+  crm::HttpReply post(const std::string& body, bool with_token = true) {
+    std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"}};
+    if (with_token) headers.emplace_back("Authorization", "Bearer " + token_);
+    return *client_.request("POST", server_->url() + "/api/v1/score_lead", headers, body);
+  }
+  void expect_contract(const nlohmann::json& body) {
+    for (const char* key : {"lead_id", "predicted_quality", "confidence", "score", "signals", "explanation",
+                            "recommendations", "model_version"})
+      EXPECT_TRUE(body.contains(key)) << key;
+    for (const char* key : {"budget_quality", "timeline_urgency", "financing_readiness", "message_intent"})
+      EXPECT_TRUE(body["signals"].contains(key)) << key;
+    double total = body["base_points"].get<double>();
+    for (const auto& reason : body["reasons"]) total += reason["points"].get<double>();
+    EXPECT_NEAR(total, body["score"].get<double>(), 0.05 * static_cast<double>(body["reasons"].size()) + 0.05)
+        << "reasons must add up to the score";
+  }
+  TempDir dir_;
+  std::string token_;
+  std::unique_ptr<ServerProcess> server_;
+  crm::HttpClient client_;
+};
+
+TEST_F(ScoreLeadEndpoint, RulesAnswerWhenNoModelIsActive) {
+  start({});
+  auto reply = post(read_file(kShared + "/peer/payloads/score_minimal.json"));
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  auto body = nlohmann::json::parse(reply.body);
+  EXPECT_EQ(body["model_version"], "rules-v1");
+  expect_contract(body);
+  EXPECT_EQ(post("{}", false).status, 401);
+  EXPECT_EQ(post("{\"lead_id\":\"a\",\"favourite_colour\":\"red\"}").status, 400);
+  EXPECT_EQ(post("not json").status, 400);
+}
+
+TEST_F(ScoreLeadEndpoint, ThePeersModelAndPayloadsGiveExactReasons) {
+  const std::string model = kShared + "/peer/model.json";
+  if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " not present";
+  start({"[scoring]", "model = \"" + model + "\""});
+  for (const char* name : {"score_hot", "score_warm", "score_cold", "score_minimal"}) {
+    auto reply = post(read_file(kShared + "/peer/payloads/" + name + ".json"));
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    auto body = nlohmann::json::parse(reply.body);
+    expect_contract(body);
+    EXPECT_NE(body["model_version"], "rules-v1");
+    if (std::string(name) == "score_hot") EXPECT_EQ(body["predicted_quality"], "HOT");
+    if (std::string(name) == "score_cold") EXPECT_EQ(body["predicted_quality"], "COLD");
+  }
+}
+
+}  // namespace
+}  // namespace jorge::testing
