@@ -36,3 +36,5 @@ for i, case in enumerate(json.load(open(sys.argv[1]))["cases"]):
     open(f"{sys.argv[2]}/keyword_{i}", "w").write(case["body"])
 PY
 run inbound_keyword_fuzz "$fuzz_dir"/seeds/keyword_*
+run csv_fuzz tests/scoring/data/csv_seeds/*.csv
+run score_request_fuzz ../shared/peer/payloads/score_*.json
