@@ -31,5 +31,12 @@ struct ScoreCommand {
   std::string model, data, out;
 };
 int score(const ScoreCommand& command);
+struct ModelsCommand {
+  std::string database;  // from --database or the configuration
+  std::string action;    // list, add, activate, rollback
+  std::string argument;  // FILE for add, VERSION for activate
+  bool activate = false;  // add --activate
+};
+int models_command(const ModelsCommand& command);
 
 }  // namespace jorge::cli

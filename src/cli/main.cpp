@@ -83,6 +83,17 @@ int main(int argc, char** argv) {
   score->add_option("--data", score_command.data, "the rows to score (CSV)")->required();
   score->add_option("--out", score_command.out, "predictions CSV to write")->required();
 
+  auto* models = app.add_subcommand("models", "the model registry: list, add FILE, activate VERSION, rollback");
+  jorge::cli::ModelsCommand models_command;
+  std::string models_database;
+  models->add_option("action", models_command.action, "list, add, activate or rollback")
+      ->required()
+      ->check(CLI::IsMember({"list", "add", "activate", "rollback"}));
+  models->add_option("argument", models_command.argument, "FILE for add, VERSION for activate");
+  models->add_flag("--activate", models_command.activate, "with add: make the model active at once");
+  models->add_option("--database", models_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
+  models->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
+
   CLI11_PARSE(app, argc, argv);
   jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
@@ -102,6 +113,21 @@ int main(int argc, char** argv) {
   if (*demo) return jorge::cli::load_demo(demo_options);
   if (*stats) return jorge::cli::print_stats(stats_database);
   if (*train) return jorge::cli::train(train_command);
+  if (*models) {
+    if ((models_command.action == "add" || models_command.action == "activate") && models_command.argument.empty()) {
+      std::fprintf(stderr, "jorge models %s: say which %s\n", models_command.action.c_str(),
+                   models_command.action == "add" ? "FILE" : "VERSION");
+      return 2;
+    }
+    models_command.database = models_database;
+    if (models_command.database.empty()) {
+      bool path_given = models->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
+      auto config = load_config(config_path, path_given, {});
+      if (!config) return 2;
+      models_command.database = config->database;
+    }
+    return jorge::cli::models_command(models_command);
+  }
   if (*score) return jorge::cli::score(score_command);
   return 2;
 }

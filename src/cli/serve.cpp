@@ -13,6 +13,7 @@
 #include "api/score_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
+#include "cli/model_watcher.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "http/server.hpp"
 #include "pipeline/pipeline.hpp"
@@ -100,14 +101,17 @@ int serve(const Config& config) {
   queue_api.add_routes(router);
   scoring::ActiveLeadModel lead_model;
   if (!config.scoring_model.empty()) {
-    auto model = scoring::LeadModel::from_file(config.scoring_model);
-    if (!model.ok()) {
-      std::fprintf(stderr, "jorge: scoring.model: %s\n", model.error().message.c_str());
+    // scoring.model: registered and made active at start, like `jorge models add --activate`.
+    auto version = register_model_file(**store, config.scoring_model, clock.now());
+    Status activated = version.ok() ? (*store)->activate_model(*version, clock.now()) : Status(version.error());
+    if (!activated.ok()) {
+      std::fprintf(stderr, "jorge: scoring.model: %s\n", activated.error().message.c_str());
       return 2;
     }
-    lead_model.set(*model);
   }
-  spdlog::info("scoring with model {}", lead_model.current()->version());
+  ModelWatcher model_watcher(**store, lead_model);
+  model_watcher.start();
+  if (lead_model.current()->version() == "rules-v1") spdlog::info("no active model: scoring with rules-v1");
   api::ScoreApi score_api(lead_model, clock, auth);
   score_api.add_routes(router);
 

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "core/bytes.hpp"
+
 namespace jorge::scoring {
 namespace {
 
@@ -21,7 +23,7 @@ std::string plural(double count, const char* one, const char* many) {
 }
 
 // What one of the 30 features says about this lead, in words a realtor uses.
-std::string describe(size_t feature, float value, const LeadFacts& lead) {
+std::string describe_feature(size_t feature, float value, const LeadFacts& lead) {
   switch (feature) {
     case 0: return format("Message of %.0f characters", value);
     case 1: return format("Message of %.0f words", value);
@@ -119,14 +121,33 @@ Result<std::shared_ptr<const LeadModel>> LeadModel::from_json(const std::string&
   return std::shared_ptr<const LeadModel>(model);
 }
 
+Result<LeadModel::Description> LeadModel::describe(const std::string& json, const std::string& file_name) {
+  Description description;
+  if (json.find("\"jorge-model/1\"") != std::string::npos) {
+    auto root = nlohmann::json::parse(json, nullptr, false);
+    if (!root.is_object()) return Error{ErrorCode::kInvalidArgument, "the model file is not JSON"};
+    description.version = root.value("version", "");
+    description.kind = root.value("kind", "table");
+    description.data_sha256 = root.value("data_sha256", "");
+    description.metrics_json = root.contains("metrics") ? root["metrics"].dump() : "{}";
+    if (description.version.empty()) return Error{ErrorCode::kInvalidArgument, "the model file has no version"};
+    return description;
+  }
+  std::string base = file_name.substr(file_name.find_last_of('/') + 1);
+  base = base.substr(0, base.find('.'));
+  description.version = (base.empty() ? "xgboost" : base) + "-" + sha256_hex(json).substr(0, 10);
+  description.kind = "xgboost-leads";
+  description.metrics_json = "{}";
+  return description;
+}
+
 Result<std::shared_ptr<const LeadModel>> LeadModel::from_file(const std::string& path) {
   bool ok = false;
   std::string json = read_file(path, ok);
   if (!ok) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
-  // An XGBoost file carries no version: name it after the file and its content.
-  std::string base = path.substr(path.find_last_of('/') + 1);
-  base = base.substr(0, base.find('.'));
-  auto model = from_json(json, base + "-" + std::to_string(std::hash<std::string>{}(json) % 100000000));
+  auto described = describe(json, path);
+  if (!described.ok()) return Error{described.error().code, path + ": " + described.error().message};
+  auto model = from_json(json, described->version);
   if (!model.ok()) return Error{model.error().code, path + ": " + model.error().message};
   return model;
 }
@@ -166,7 +187,7 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       auto points = share_in_points(std::span<const double>(phi, kLeadFeatureCount), result.score, result.base_points);
       for (size_t i = 0; i < kLeadFeatureCount; ++i) {
         if (phi[i] == 0) continue;
-        std::string phrase = describe(i, features[i], lead);
+        std::string phrase = describe_feature(i, features[i], lead);
         result.reasons.push_back({std::string(lead_feature_names()[i]), format("%.6g", features[i]), points[i],
                                   phrase + ": " + points_text(points[i])});
       }

@@ -39,6 +39,12 @@ class LeadModel {
   // names an XGBoost model (its file has none); jorge models carry their own.
   static Result<std::shared_ptr<const LeadModel>> from_json(const std::string& json, const std::string& version);
   static Result<std::shared_ptr<const LeadModel>> from_file(const std::string& path);
+  // What the registry keeps about a model file: a version (a jorge model's own; for an
+  // XGBoost file its name and content hash), its kind, training-data hash and metrics.
+  struct Description {
+    std::string version, kind, data_sha256, metrics_json;
+  };
+  static Result<Description> describe(const std::string& json, const std::string& file_name);
 
   const std::string& version() const { return version_; }
   LeadScore score(const LeadFacts& lead, SystemTime now) const;

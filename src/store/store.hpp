@@ -82,6 +82,23 @@ struct TierCounts {
   std::optional<SystemTime> oldest;  // creation time of the oldest of them
 };
 
+// A model in the registry. `body` is the model file itself (listings leave it empty).
+struct ModelRecord {
+  std::string version, kind, data_sha256, metrics_json, body;
+  SystemTime created_at{};
+  bool active = false;
+};
+
+// A score given to a lead, kept with the model version that gave it.
+struct LeadScoreRecord {
+  ContactId contact_id = 0;
+  std::string model_version, quality;
+  double score = 0;
+  std::string reasons_json;   // [{"field","value","points","text"}]
+  std::string features_json;  // the model's inputs, for drift
+  SystemTime scored_at{};
+};
+
 struct QueueCounts {
   TierCounts by_priority[3];
   int64_t completed_in_window = 0;
@@ -206,6 +223,25 @@ class Store {
   // Back to pending, due now, attempts reset; an earlier unconfirmed attempt is still
   // reconciled before sending. kNotFound when no dead message has this id.
   virtual Status revive_outbox(int64_t id, SystemTime now) = 0;
+
+  // Model registry. Adding a version already there with the same body changes nothing;
+  // with another body it is kAlreadyExists.
+  virtual Status add_model(const ModelRecord& model) = 0;
+  virtual Result<std::vector<ModelRecord>> list_models() = 0;  // newest first, without bodies
+  // Makes `version` the one active model and records the activation. kNotFound if unknown.
+  virtual Status activate_model(const std::string& version, SystemTime now) = 0;
+  // Activates the model active before the current one; returns its version.
+  // kFailedPrecondition when there is none.
+  virtual Result<std::string> rollback_model(SystemTime now) = 0;
+  // The active model with its body, or nullopt when none is active.
+  virtual Result<std::optional<ModelRecord>> active_model() = 0;
+  // Just the active version ("" when none): cheap, for instances polling for a change.
+  virtual Result<std::string> active_model_version() = 0;
+
+  virtual Status save_lead_score(const LeadScoreRecord& score) = 0;
+  virtual Result<std::optional<LeadScoreRecord>> latest_lead_score(ContactId contact) = 0;
+  // Scores given since `since` (features for drift), newest first.
+  virtual Result<std::vector<LeadScoreRecord>> lead_scores_since(SystemTime since, int limit) = 0;
 
   virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
   // kNotFound when there is no such contact.

@@ -5,7 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <random>
+#include <sstream>
+#include <thread>
 
 #include "core/csv.hpp"
 #include "support/server_process.hpp"
@@ -172,6 +175,55 @@ TEST_F(ScoreLeadEndpoint, ThePeersModelAndPayloadsGiveExactReasons) {
     if (std::string(name) == "score_hot") EXPECT_EQ(body["predicted_quality"], "HOT");
     if (std::string(name) == "score_cold") EXPECT_EQ(body["predicted_quality"], "COLD");
   }
+}
+
+TEST_F(ScoreLeadEndpoint, ARunningServerFollowsActivationAndRollback) {
+  const std::string peer_model = kShared + "/peer/model.json";
+  if (!std::filesystem::exists(peer_model)) GTEST_SKIP() << peer_model << " not present";
+  start({});
+  const std::string database = "sqlite://" + dir_.file("jorge.db");
+  const std::string payload = read_file(kShared + "/peer/payloads/score_warm.json");
+  auto version_now = [&] { return nlohmann::json::parse(post(payload).body)["model_version"].get<std::string>(); };
+  auto wait_for_version = [&](const std::function<bool(const std::string&)>& wanted) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::string version = version_now();
+    while (!wanted(version) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      version = version_now();
+    }
+    return version;
+  };
+  EXPECT_EQ(version_now(), "rules-v1");
+  std::string output;
+  ASSERT_EQ(run_jorge({"models", "list", "--database", database}, &output), 0) << output;
+  EXPECT_NE(output.find("no models yet"), std::string::npos);
+  // A jorge train model over the 30 lead features by name, and the peer's XGBoost file.
+  std::string table = "budget_mid_k,timeline_days,pre_approved,message,won\n";
+  for (int i = 0; i < 300; ++i)
+    table += std::to_string(300 + i) + "," + std::to_string(i % 2 ? 7 : 270) + "," + (i % 3 ? "1" : "0") + "," +
+             (i % 2 ? "ready to tour this week" : "just looking") + "," + (i % 2 || i % 7 == 0 ? "yes" : "no") + "\n";
+  write_file(dir_.file("leads.csv"), table);
+  ASSERT_EQ(run_jorge({"train", "--data", dir_.file("leads.csv"), "--target", "won", "--folds", "3", "--model",
+                       dir_.file("trained.model")},
+                      &output),
+            0)
+      << output;
+  ASSERT_EQ(run_jorge({"models", "add", dir_.file("trained.model"), "--database", database}, &output), 0) << output;
+  ASSERT_EQ(run_jorge({"models", "add", peer_model, "--activate", "--database", database}, &output), 0) << output;
+  std::string peer_version = wait_for_version([](const std::string& v) { return v.rfind("model-", 0) == 0; });
+  EXPECT_EQ(peer_version.rfind("model-", 0), 0u) << peer_version;
+  ASSERT_EQ(run_jorge({"models", "list", "--database", database}, &output), 0);
+  std::string trained_version;
+  for (std::istringstream lines(output); std::getline(lines, output);)
+    if (output.find("table") != std::string::npos) trained_version = output.substr(2, output.find(' ', 2) - 2);
+  ASSERT_FALSE(trained_version.empty());
+  ASSERT_EQ(run_jorge({"models", "activate", trained_version, "--database", database}, &output), 0) << output;
+  EXPECT_EQ(wait_for_version([&](const std::string& v) { return v == trained_version; }), trained_version);
+  auto body = nlohmann::json::parse(post(payload).body);
+  expect_contract(body);
+  ASSERT_EQ(run_jorge({"models", "rollback", "--database", database}, &output), 0) << output;
+  EXPECT_EQ(wait_for_version([&](const std::string& v) { return v == peer_version; }), peer_version);
+  EXPECT_EQ(run_jorge({"models", "activate", "no-such-version", "--database", database}, &output), 2);
 }
 
 }  // namespace

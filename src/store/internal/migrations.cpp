@@ -71,6 +71,20 @@ CREATE INDEX outbox_due ON outbox (state, priority, due_at);
 CREATE INDEX outbox_contact ON outbox (contact_id);
 ALTER TABLE contacts ADD COLUMN sms_opt_out BIGINT NOT NULL DEFAULT 0;
 )sql",
+    // 4: the model registry (every model file, which one is active, the history of
+    // activations for rollback) and the scores given to leads, with their model version.
+    R"sql(
+CREATE TABLE models (
+  version TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at BIGINT NOT NULL, data_sha256 TEXT NOT NULL,
+  metrics TEXT NOT NULL, body TEXT NOT NULL, active BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE model_activations (id {id}, version TEXT NOT NULL REFERENCES models (version), activated_at BIGINT NOT NULL);
+CREATE TABLE lead_scores (
+  id {id}, contact_id BIGINT NOT NULL REFERENCES contacts (id), model_version TEXT NOT NULL,
+  score DOUBLE PRECISION NOT NULL, quality TEXT NOT NULL, reasons TEXT NOT NULL, features TEXT NOT NULL,
+  scored_at BIGINT NOT NULL);
+CREATE INDEX lead_scores_contact ON lead_scores (contact_id, scored_at);
+CREATE INDEX lead_scores_time ON lead_scores (scored_at);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

@@ -393,6 +393,133 @@ class SqlStore final : public Store {
     });
   }
 
+  Status add_model(const ModelRecord& model) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows existing, session.exec("SELECT body FROM models WHERE version = $1", {model.version}));
+      if (!existing.rows.empty()) {
+        if (to_text(existing.rows[0][0]) == model.body) return ok_status();
+        return Error{ErrorCode::kAlreadyExists, "a different model is registered as " + model.version};
+      }
+      JORGE_TRY(SqlRows inserted,
+                session.exec("INSERT INTO models (version, kind, created_at, data_sha256, metrics, body, active) "
+                             "VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (version) DO NOTHING",
+                             {model.version, model.kind, to_unix_millis(model.created_at), model.data_sha256,
+                              model.metrics_json, model.body}));
+      (void)inserted;
+      return ok_status();
+    });
+  }
+
+  Result<std::vector<ModelRecord>> list_models() override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<ModelRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT version, kind, created_at, data_sha256, metrics, active FROM models "
+                                           "ORDER BY created_at DESC, version"));
+      std::vector<ModelRecord> models;
+      for (const SqlRow& row : rows.rows) {
+        ModelRecord model;
+        model.version = to_text(row[0]);
+        model.kind = to_text(row[1]);
+        model.created_at = from_unix_millis(to_int(row[2]));
+        model.data_sha256 = to_text(row[3]);
+        model.metrics_json = to_text(row[4]);
+        model.active = to_int(row[5]) != 0;
+        models.push_back(std::move(model));
+      }
+      return models;
+    });
+  }
+
+  Status activate_model(const std::string& version, SystemTime now) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY_STATUS(session.begin());
+      auto change = [&]() -> Status {
+        JORGE_TRY(SqlRows found, session.exec("SELECT 1 FROM models WHERE version = $1", {version}));
+        if (found.rows.empty()) return Error{ErrorCode::kNotFound, "no model " + version + " (jorge models list)"};
+        JORGE_TRY(SqlRows off, session.exec("UPDATE models SET active = 0 WHERE active = 1 AND version <> $1", {version}));
+        JORGE_TRY(SqlRows on, session.exec("UPDATE models SET active = 1 WHERE version = $1", {version}));
+        JORGE_TRY(SqlRows logged, session.exec("INSERT INTO model_activations (version, activated_at) VALUES ($1, $2)",
+                                               {version, to_unix_millis(now)}));
+        (void)off, (void)on, (void)logged;
+        return ok_status();
+      };
+      Status changed = change();
+      if (!changed.ok()) {
+        session.rollback();
+        return changed;
+      }
+      return session.commit();
+    });
+  }
+
+  Result<std::string> rollback_model(SystemTime now) override {
+    JORGE_TRY(std::string current, active_model_version());
+    JORGE_TRY(std::string previous, readers_.with_session([&](SqlSession& session) -> Result<std::string> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT version FROM model_activations WHERE version <> $1 "
+                                           "ORDER BY id DESC LIMIT 1",
+                                           {current}));
+      if (rows.rows.empty())
+        return Error{ErrorCode::kFailedPrecondition, "no earlier model to roll back to (jorge models list)"};
+      return to_text(rows.rows[0][0]);
+    }));
+    JORGE_TRY_STATUS(activate_model(previous, now));
+    return previous;
+  }
+
+  Result<std::optional<ModelRecord>> active_model() override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::optional<ModelRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT version, kind, created_at, data_sha256, metrics, body FROM models "
+                                           "WHERE active = 1"));
+      if (rows.rows.empty()) return std::optional<ModelRecord>();
+      const SqlRow& row = rows.rows[0];
+      ModelRecord model{to_text(row[0]), to_text(row[1]), to_text(row[3]), to_text(row[4]), to_text(row[5]),
+                        from_unix_millis(to_int(row[2])), true};
+      return std::optional<ModelRecord>(std::move(model));
+    });
+  }
+
+  Result<std::string> active_model_version() override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::string> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT version FROM models WHERE active = 1"));
+      return rows.rows.empty() ? std::string() : to_text(rows.rows[0][0]);
+    });
+  }
+
+  Status save_lead_score(const LeadScoreRecord& score) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      char number[32];
+      std::snprintf(number, sizeof number, "%.4f", score.score);
+      JORGE_TRY(SqlRows inserted,
+                session.exec("INSERT INTO lead_scores (contact_id, model_version, score, quality, reasons, features, "
+                             "scored_at) VALUES ($1, $2, CAST($3 AS DOUBLE PRECISION), $4, $5, $6, $7)",
+                             {score.contact_id, score.model_version, std::string(number), score.quality,
+                              score.reasons_json, score.features_json, to_unix_millis(score.scored_at)}));
+      (void)inserted;
+      return ok_status();
+    });
+  }
+
+  Result<std::optional<LeadScoreRecord>> latest_lead_score(ContactId contact) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::optional<LeadScoreRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kScoreColumns +
+                                               " FROM lead_scores WHERE contact_id = $1 ORDER BY scored_at DESC, id DESC "
+                                               "LIMIT 1",
+                                           {contact}));
+      if (rows.rows.empty()) return std::optional<LeadScoreRecord>();
+      return std::optional<LeadScoreRecord>(score_from(rows.rows[0]));
+    });
+  }
+
+  Result<std::vector<LeadScoreRecord>> lead_scores_since(SystemTime since, int limit) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<LeadScoreRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kScoreColumns +
+                                               " FROM lead_scores WHERE scored_at >= $1 ORDER BY scored_at DESC LIMIT $2",
+                                           {to_unix_millis(since), int64_t{limit}}));
+      std::vector<LeadScoreRecord> scores;
+      for (const SqlRow& row : rows.rows) scores.push_back(score_from(row));
+      return scores;
+    });
+  }
+
   Result<std::vector<OutboxMessage>> dead_outbox(int limit) override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<OutboxMessage>> {
       JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT ") + kOutboxColumns +
@@ -429,6 +556,20 @@ class SqlStore final : public Store {
   static constexpr const char* kOutboxColumns =
       "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state, "
       "last_error";
+
+  static constexpr const char* kScoreColumns =
+      "contact_id, model_version, score, quality, reasons, features, scored_at";
+  static LeadScoreRecord score_from(const SqlRow& row) {
+    LeadScoreRecord score;
+    score.contact_id = to_int(row[0]);
+    score.model_version = to_text(row[1]);
+    score.score = std::strtod(to_text(row[2]).c_str(), nullptr);
+    score.quality = to_text(row[3]);
+    score.reasons_json = to_text(row[4]);
+    score.features_json = to_text(row[5]);
+    score.scored_at = from_unix_millis(to_int(row[6]));
+    return score;
+  }
 
   static std::vector<OutboxMessage> outbox_from(const SqlRows& rows) {
     std::vector<OutboxMessage> messages;

@@ -1,0 +1,37 @@
+#pragma once
+// Keeps a server's lead model equal to the registry's active one: checks every
+// kModelPollSeconds and swaps the model in place (requests in flight finish on the old one).
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "scoring/active_model.hpp"
+#include "store/store.hpp"
+
+namespace jorge::cli {
+
+inline constexpr int kModelPollSeconds = 2;
+
+// Reads a model file, checks that it loads, and adds it to the registry; returns its version.
+Result<std::string> register_model_file(store::Store& store, const std::string& path, SystemTime now);
+
+class ModelWatcher {
+ public:
+  ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active);
+  ~ModelWatcher();
+  void start();  // loads the active model now, then keeps watching
+  void stop();
+  void check_now();
+
+ private:
+  store::Store& store_;
+  scoring::ActiveLeadModel& active_;
+  std::string loaded_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace jorge::cli

@@ -1,0 +1,142 @@
+// `jorge models list | add FILE | activate VERSION | rollback`, and the watcher that lets a
+// running server pick up whichever model is active in the database.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/model_watcher.hpp"
+#include "core/clock.hpp"
+#include "scoring/lead_scorer.hpp"
+
+namespace jorge::cli {
+namespace {
+
+Result<std::string> read_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace
+
+Result<std::string> register_model_file(store::Store& store, const std::string& path, SystemTime now) {
+  JORGE_TRY(std::string body, read_model_file(path));
+  auto described = scoring::LeadModel::describe(body, path);
+  if (!described.ok()) return Error{described.error().code, path + ": " + described.error().message};
+  // Load it once: a file that cannot score never reaches the registry.
+  auto loaded = scoring::LeadModel::from_json(body, described->version);
+  if (!loaded.ok()) return Error{loaded.error().code, path + ": " + loaded.error().message};
+  store::ModelRecord record{described->version, described->kind, described->data_sha256, described->metrics_json,
+                            std::move(body), now, false};
+  JORGE_TRY_STATUS(store.add_model(record));
+  return described->version;
+}
+
+int models_command(const ModelsCommand& command) {
+  SystemClock clock;
+  auto store = store::open_store(command.database, clock);
+  if (!store.ok()) {
+    std::fprintf(stderr, "jorge models: database: %s\n", store.error().message.c_str());
+    return 2;
+  }
+  auto fail = [](const Error& error) {
+    std::fprintf(stderr, "jorge models: %s\n", error.message.c_str());
+    return error.code == ErrorCode::kNotFound || error.code == ErrorCode::kInvalidArgument ||
+                   error.code == ErrorCode::kFailedPrecondition || error.code == ErrorCode::kAlreadyExists
+               ? 2
+               : 1;
+  };
+  if (command.action == "list") {
+    auto models = (*store)->list_models();
+    if (!models.ok()) return fail(models.error());
+    if (models->empty()) std::printf("no models yet: add one with jorge models add FILE (rules-v1 answers meanwhile)\n");
+    for (const auto& model : *models)
+      std::printf("%s %-45s %-14s %s  %s\n", model.active ? "*" : " ", model.version.c_str(), model.kind.c_str(),
+                  format_iso8601(model.created_at).substr(0, 19).c_str(), model.metrics_json.substr(0, 120).c_str());
+    return 0;
+  }
+  if (command.action == "add") {
+    auto version = register_model_file(**store, command.argument, clock.now());
+    if (!version.ok()) return fail(version.error());
+    if (command.activate) {
+      Status activated = (*store)->activate_model(*version, clock.now());
+      if (!activated.ok()) return fail(activated.error());
+    }
+    std::printf("added %s%s\n", version->c_str(), command.activate ? " and made it active" : "");
+    return 0;
+  }
+  if (command.action == "activate") {
+    Status activated = (*store)->activate_model(command.argument, clock.now());
+    if (!activated.ok()) return fail(activated.error());
+    std::printf("%s is active; running servers switch to it within %d s\n", command.argument.c_str(),
+                kModelPollSeconds);
+    return 0;
+  }
+  if (command.action == "rollback") {
+    auto version = (*store)->rollback_model(clock.now());
+    if (!version.ok()) return fail(version.error());
+    std::printf("rolled back: %s is active again\n", version->c_str());
+    return 0;
+  }
+  std::fprintf(stderr, "jorge models: unknown action %s (list, add, activate, rollback)\n", command.action.c_str());
+  return 2;
+}
+
+ModelWatcher::ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active) : store_(store), active_(active) {}
+
+ModelWatcher::~ModelWatcher() { stop(); }
+
+void ModelWatcher::check_now() {
+  auto version = store_.active_model_version();
+  if (!version.ok()) {
+    spdlog::warn("model registry: {}", version.error().message);
+    return;
+  }
+  if (*version == loaded_) return;
+  if (version->empty()) {
+    active_.set(scoring::LeadModel::rules());
+    loaded_.clear();
+    spdlog::info("no active model: scoring with rules-v1");
+    return;
+  }
+  auto record = store_.active_model();
+  if (!record.ok() || !record->has_value()) return;  // changed again meanwhile: next poll
+  auto model = scoring::LeadModel::from_json((*record)->body, (*record)->version);
+  if (!model.ok()) {
+    spdlog::error("model {} cannot be loaded ({}); still scoring with {}", (*record)->version, model.error().message,
+                  active_.current()->version());
+    loaded_ = *version;  // do not retry a broken file every poll
+    return;
+  }
+  active_.set(*model);
+  loaded_ = (*record)->version;
+  spdlog::info("scoring with model {}", loaded_);
+}
+
+void ModelWatcher::start() {
+  check_now();
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::seconds(kModelPollSeconds), [this] { return stopping_; })) {
+      lock.unlock();
+      check_now();
+      lock.lock();
+    }
+  });
+}
+
+void ModelWatcher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace jorge::cli
