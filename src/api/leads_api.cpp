@@ -90,7 +90,20 @@ void LeadsApi::get(http::Request& request, http::Respond respond) {
     return respond(http::json_error(400, "invalid_argument", "lead id must be a number"));
   auto lead = store_.get_lead(id);
   if (!lead.ok()) return respond(http::error_response(lead.error()));
-  respond(http::json_response(200, lead_detail_json(*lead).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  nlohmann::json body = lead_detail_json(*lead);
+  // The latest score and why, as the pipeline gave it (null until the lead's job has run).
+  auto score = store_.latest_lead_score(id);
+  if (!score.ok()) return respond(http::error_response(score.error()));
+  body["score"] = nullptr;
+  if (score->has_value()) {
+    const store::LeadScoreRecord& latest = **score;
+    body["score"] = {{"score", latest.score},
+                     {"predicted_quality", latest.quality},
+                     {"model_version", latest.model_version},
+                     {"scored_at", format_iso8601(latest.scored_at)},
+                     {"reasons", nlohmann::json::parse(latest.reasons_json, nullptr, false)}};
+  }
+  respond(http::json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }
 
 void LeadsApi::create(http::Request& request, http::Respond respond) {
@@ -101,7 +114,7 @@ void LeadsApi::create(http::Request& request, http::Respond respond) {
     return respond(http::json_error(400, "invalid_argument", "Idempotency-Key: at most 200 characters"));
   // Without a key every POST is a new delivery; with one, a retry finds the first.
   event->idempotency_key = key.empty() ? "once:" + random_token() : "key:" + std::string(key);
-  store::JobPlan plan = jobs_.plan(scoring::pre_score(*event).tier);
+  store::JobPlan plan = jobs_.plan(scoring::queue_tier(*model_.current(), *event));
   store_.ingest_async(std::move(event).value(), request.body, plan, [respond](Result<store::IngestOutcome> stored) {
     if (!stored.ok()) {
       http::Response busy = http::error_response(stored.error());

@@ -3,14 +3,16 @@
 #include "api/auth.hpp"
 #include "http/router.hpp"
 #include "queue/job_queue.hpp"
+#include "scoring/active_model.hpp"
 #include "store/store.hpp"
 
 namespace jorge::api {
 
 class LeadsApi {
  public:
-  LeadsApi(store::Store& store, const queue::JobQueue& jobs, const BearerAuth& auth)
-      : store_(store), jobs_(jobs), auth_(auth) {}
+  LeadsApi(store::Store& store, const queue::JobQueue& jobs, const BearerAuth& auth,
+           const scoring::ActiveLeadModel& model)
+      : store_(store), jobs_(jobs), auth_(auth), model_(model) {}
   void add_routes(http::Router& router);
 
  private:
@@ -21,6 +23,7 @@ class LeadsApi {
   store::Store& store_;
   const queue::JobQueue& jobs_;
   const BearerAuth& auth_;
+  const scoring::ActiveLeadModel& model_;
 };
 
 }  // namespace jorge::api

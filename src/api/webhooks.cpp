@@ -8,8 +8,8 @@
 namespace jorge::api {
 
 Webhooks::Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
-                   const queue::JobQueue& jobs, http::Metrics& metrics)
-    : adapters_(std::move(adapters)), store_(store), jobs_(jobs), metrics_(metrics) {}
+                   const queue::JobQueue& jobs, http::Metrics& metrics, const scoring::ActiveLeadModel& model)
+    : adapters_(std::move(adapters)), store_(store), jobs_(jobs), metrics_(metrics), model_(model) {}
 
 void Webhooks::add_routes(http::Router& router) {
   router.add("POST", "/webhooks/{source}", [this](http::Request& request, http::Respond respond) {
@@ -68,8 +68,8 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
   std::string request_id = request.request_id;
   for (InboundEvent& event : events) {
     bool recognised = event.recognised;
-    // The quick pre-score decides how soon the pipeline takes the lead up (hot first).
-    store::JobPlan plan = jobs_.plan(scoring::pre_score(event).tier);
+    // A quick score decides how soon the pipeline takes the lead up (hot first).
+    store::JobPlan plan = jobs_.plan(scoring::queue_tier(*model_.current(), event));
     std::string event_type = event.event_type.substr(0, 64);
     store_.ingest_async(std::move(event), *body, plan,
                         [this, outcome, respond, source, request_id, recognised,

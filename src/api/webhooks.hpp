@@ -9,6 +9,7 @@
 #include "http/router.hpp"
 #include "ingest/source_adapter.hpp"
 #include "queue/job_queue.hpp"
+#include "scoring/active_model.hpp"
 #include "store/store.hpp"
 
 namespace jorge::api {
@@ -16,7 +17,7 @@ namespace jorge::api {
 class Webhooks {
  public:
   Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
-           const queue::JobQueue& jobs, http::Metrics& metrics);
+           const queue::JobQueue& jobs, http::Metrics& metrics, const scoring::ActiveLeadModel& model);
   void add_routes(http::Router& router);
 
  private:
@@ -27,6 +28,7 @@ class Webhooks {
   store::Store& store_;
   const queue::JobQueue& jobs_;
   http::Metrics& metrics_;
+  const scoring::ActiveLeadModel& model_;
 };
 
 }  // namespace jorge::api

@@ -25,6 +25,7 @@ struct TrainCommand {
   std::vector<std::string> drop, na_values;
   int folds = 5;
   int threads = 2;
+  bool quick = false;  // --quick: no search over boosting settings
 };
 int train(const TrainCommand& command);
 struct ScoreCommand {

@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   train->add_option("--folds", train_command.folds, "cross-validation folds")->check(CLI::Range(2, 20));
   train->add_option("--threads", train_command.threads, "XGBoost threads")->check(CLI::Range(1, 64));
+  train->add_flag("--quick", train_command.quick, "one boosting setting instead of searching twelve");
   train->add_option("--model", train_command.model_out, "where to write the model")->required();
   train->add_option("--report", train_command.report_out, "where to write the JSON report");
 

@@ -87,18 +87,6 @@ int serve(const Config& config) {
     return std::uniform_real_distribution<double>(0.0, 1.0)(random);
   });
 
-  http::Metrics metrics;
-  http::Router router;
-  api::add_health_routes(router, **store, metrics);
-  std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
-  adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
-  api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics);
-  webhooks.add_routes(router);
-  api::BearerAuth auth(config.api_token);
-  api::LeadsApi leads(**store, jobs, auth);
-  leads.add_routes(router);
-  api::QueueApi queue_api(jobs, **store, clock, auth);
-  queue_api.add_routes(router);
   scoring::ActiveLeadModel lead_model;
   if (!config.scoring_model.empty()) {
     // scoring.model: registered and made active at start, like `jorge models add --activate`.
@@ -112,6 +100,18 @@ int serve(const Config& config) {
   ModelWatcher model_watcher(**store, lead_model);
   model_watcher.start();
   if (lead_model.current()->version() == "rules-v1") spdlog::info("no active model: scoring with rules-v1");
+  http::Metrics metrics;
+  http::Router router;
+  api::add_health_routes(router, **store, metrics);
+  std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
+  adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
+  api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics, lead_model);
+  webhooks.add_routes(router);
+  api::BearerAuth auth(config.api_token);
+  api::LeadsApi leads(**store, jobs, auth, lead_model);
+  leads.add_routes(router);
+  api::QueueApi queue_api(jobs, **store, clock, auth);
+  queue_api.add_routes(router);
   api::ScoreApi score_api(lead_model, clock, auth);
   score_api.add_routes(router);
 
@@ -133,6 +133,7 @@ int serve(const Config& config) {
   pipeline_options.sender.lease = std::chrono::seconds(config.queue.lease_seconds);
   pipeline_options.requests_per_10s = config.ghl_requests_per_10s;
   pipeline_options.first_touch.team = config.first_touch_team;
+  pipeline_options.model = &lead_model;
   if (!config.quiet_hours)
     spdlog::warn("compliance.quiet_hours is off: texts may go out at any hour (use only for tests)");
   pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);

@@ -55,6 +55,7 @@ int train(const TrainCommand& command) {
   options.na_values = command.na_values;
   options.folds = command.folds;
   options.boosting.threads = command.threads;
+  options.tune = !command.quick;
   ProgressBar bar("training");
   auto trained = scoring::train_table(options, [&](int done, int total, const std::string& what) { bar.update(done, total, what); });
   if (!trained.ok()) {

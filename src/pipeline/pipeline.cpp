@@ -20,7 +20,7 @@ Pipeline::~Pipeline() { stop(); }
 void Pipeline::start() {
   for (int i = 0; i < options_.workers; ++i)
     threads_.emplace_back([this, i] {
-      Worker worker(store_, jobs_, clock_, options_.first_touch);
+      Worker worker(store_, jobs_, clock_, options_.first_touch, options_.model);
       std::string id = options_.instance_id + "-worker-" + std::to_string(i);
       while (!stopping_) {
         auto done = worker.run_once(id, kClaimBatch);

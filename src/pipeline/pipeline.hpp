@@ -10,6 +10,7 @@
 
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/worker.hpp"
+#include "scoring/active_model.hpp"
 
 namespace jorge::pipeline {
 
@@ -21,6 +22,7 @@ struct PipelineOptions {
   SenderOptions sender;
   int requests_per_10s = 100;
   bots::FirstTouchTemplates first_touch;
+  const scoring::ActiveLeadModel* model = nullptr;  // scores each lead as its job runs
 };
 
 class Pipeline {

@@ -7,13 +7,17 @@
 
 #include "bots/first_touch.hpp"
 #include "queue/job_queue.hpp"
+#include "scoring/active_model.hpp"
 #include "store/store.hpp"
 
 namespace jorge::pipeline {
 
 class Worker {
  public:
-  Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates);
+  // With `model`, each job also scores its lead (reasons included) and stores the score in
+  // the job's transaction.
+  Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
+         const scoring::ActiveLeadModel* model = nullptr);
   // Claims up to `max_jobs` and processes them; returns how many were processed.
   Result<int> run_once(const std::string& worker_id, int max_jobs);
 
@@ -24,6 +28,7 @@ class Worker {
   queue::JobQueue& jobs_;
   Clock& clock_;
   bots::FirstTouchTemplates templates_;
+  const scoring::ActiveLeadModel* model_;
 };
 
 }  // namespace jorge::pipeline

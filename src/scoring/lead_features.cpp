@@ -297,6 +297,49 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
   std::copy(std::begin(values), std::end(values), out.begin());
 }
 
+LeadFacts lead_facts_from(const std::string& source, const std::string& message,
+                          const std::vector<CustomField>& fields, SystemTime created_at, int64_t interactions) {
+  LeadFacts lead;
+  lead.source = lower(source.empty() ? "ghl" : source);
+  lead.message = message;
+  lead.created_at = created_at;
+  lead.interaction_count = interactions;
+  auto has = [](const std::string& text, std::initializer_list<std::string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view word) { return text.find(word) != std::string::npos; });
+  };
+  for (const CustomField& field : fields) {
+    const std::string key = lower(field.key);
+    std::string text;
+    std::optional<double> number;
+    if (const auto* value = std::get_if<double>(&field.value)) number = *value;
+    if (const auto* value = std::get_if<std::string>(&field.value)) {
+      text = lower(*value);
+      auto amounts = money_in_text(*value);
+      if (!amounts.empty()) {
+        number = amounts.front() * 1000;
+      } else if (!text.empty()) {
+        char* end = nullptr;
+        const double parsed = std::strtod(text.c_str(), &end);
+        if (end && *end == '\0') number = parsed;
+      }
+    }
+    if (const auto* value = std::get_if<bool>(&field.value)) text = *value ? "yes" : "no";
+    if (has(key, {"budget", "price"}) && number && *number > 0) {
+      if (has(key, {"min", "from", "low"})) lead.budget_min = number;
+      else if (has(key, {"max", "to", "up", "high"})) lead.budget_max = number;
+      else lead.budget_min = lead.budget_max = number;
+    } else if (has(key, {"timeline", "timeframe", "when"}) && !text.empty()) {
+      lead.timeline = text;
+    } else if (has(key, {"pre_approv", "preapprov", "pre-approv", "financing", "mortgage"})) {
+      if (has(text, {"cash"})) lead.cash_buyer = true;
+      else if (has(text, {"yes", "approved", "true"})) lead.pre_approved = true;
+    } else if (has(key, {"cash"}) && has(text, {"yes", "true"})) {
+      lead.cash_buyer = true;
+    }
+  }
+  return lead;
+}
+
 LeadSignals lead_signals(std::span<const float> f) {
   auto clip = [](double x) { return std::clamp(x, 0.0, 1.0); };
   auto round2 = [](double x) { return std::round(x * 100) / 100; };

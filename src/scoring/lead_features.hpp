@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/lead.hpp"
 
 namespace jorge::scoring {
 
@@ -39,6 +40,12 @@ struct LeadSignals {
   double budget_quality = 0, timeline_urgency = 0, financing_readiness = 0, message_intent = 0;
 };
 LeadSignals lead_signals(std::span<const float> features);
+
+// A lead as the score request would describe it, from what a source told us: its message,
+// its source, and custom fields recognised by their names (budget / price with min or max,
+// timeline / timeframe, pre-approval / financing, cash), as GoHighLevel forms name them.
+LeadFacts lead_facts_from(const std::string& source, const std::string& message,
+                          const std::vector<CustomField>& fields, SystemTime created_at, int64_t interactions);
 
 // Dollar amounts written in a message ("$450k", "$1.2m", "600 thousand", "$550,000"), in
 // thousands, kept when plausible for a house (50k to 20M).

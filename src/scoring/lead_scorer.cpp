@@ -152,12 +152,51 @@ Result<std::shared_ptr<const LeadModel>> LeadModel::from_file(const std::string&
   return model;
 }
 
+std::string reasons_json(const std::vector<Reason>& reasons) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& reason : reasons)
+    list.push_back({{"field", reason.field}, {"value", reason.value}, {"points", std::round(reason.points * 100) / 100},
+                    {"text", reason.text}});
+  return list.dump();
+}
+
+std::string features_json(const std::vector<float>& features) { return nlohmann::json(features).dump(); }
+
+Tier queue_tier(const LeadModel& model, const InboundEvent& event) {
+  if (model.is_rules() || !event.contact) return pre_score(event).tier;
+  const bool inbound = event.interaction && event.interaction->direction == Direction::kInbound;
+  LeadFacts facts = lead_facts_from(event.contact->lead_source, inbound ? event.interaction->body : std::string(),
+                                    event.contact->custom_fields, event.occurred_at, inbound ? 1 : 0);
+  const std::string quality = model.quality_of(model.quick_score(facts, event.occurred_at));
+  return quality == "HOT" ? Tier::kHot : quality == "WARM" ? Tier::kWarm : Tier::kCold;
+}
+
+double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {
+  float features[kLeadFeatureCount];
+  extract_lead_features(lead, now, features);
+  switch (kind_) {
+    case Kind::kRules: {
+      const LeadSignals s = lead_signals(features);
+      return std::round((30 * s.budget_quality + 30 * s.timeline_urgency + 25 * s.financing_readiness +
+                         15 * s.message_intent) * 10) / 10;
+    }
+    case Kind::kLeadTrees: return std::round(forest_->probability(features) * 1000) / 10;
+    case Kind::kTable: {
+      std::vector<float> encoded(table_->encoder().feature_names().size());
+      table_->encoder().encode(named_values(lead, features), encoded);
+      return std::round(table_->probability(encoded) * 1000) / 10;
+    }
+  }
+  return 0;
+}
+
 LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
   LeadScore result;
   result.lead_id = lead.lead_id;
   result.model_version = version_;
   float features[kLeadFeatureCount];
   extract_lead_features(lead, now, features);
+  result.features.assign(features, features + kLeadFeatureCount);
   result.signals = lead_signals(features);
   switch (kind_) {
     case Kind::kRules: {

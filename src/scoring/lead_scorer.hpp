@@ -15,6 +15,7 @@
 
 #include "scoring/forest.hpp"
 #include "scoring/lead_features.hpp"
+#include "scoring/pre_score.hpp"
 #include "scoring/tabular_model.hpp"
 
 namespace jorge::scoring {
@@ -30,7 +31,11 @@ struct LeadScore {
   std::string explanation;      // the top three reasons, one sentence
   std::vector<std::string> recommendations;
   std::string model_version;
+  std::vector<float> features;  // the 30 lead features it was computed from (drift)
 };
+// [{"field","value","points","text"}] and [f0, f1, ...]: how scores are stored.
+std::string reasons_json(const std::vector<Reason>& reasons);
+std::string features_json(const std::vector<float>& features);
 
 class LeadModel {
  public:
@@ -47,7 +52,12 @@ class LeadModel {
   static Result<Description> describe(const std::string& json, const std::string& file_name);
 
   const std::string& version() const { return version_; }
+  bool is_rules() const { return kind_ == Kind::kRules; }
   LeadScore score(const LeadFacts& lead, SystemTime now) const;
+  // The score alone (0..100), without reasons: microseconds, for deciding a job's tier.
+  double quick_score(const LeadFacts& lead, SystemTime now) const;
+  // HOT/WARM/COLD of a score under this model's thresholds.
+  std::string quality_of(double score) const { return tier_for(score, tiers_); }
 
  private:
   enum class Kind { kRules, kLeadTrees, kTable };
@@ -57,5 +67,9 @@ class LeadModel {
   std::optional<TabularModel> table_;
   TierThresholds tiers_;
 };
+
+// How soon the pipeline should take up the lead an event brings: the active model's tier
+// (HOT/WARM/COLD → hot/warm/cold), or the rules pre-score while no model is active.
+Tier queue_tier(const LeadModel& model, const InboundEvent& event);
 
 }  // namespace jorge::scoring

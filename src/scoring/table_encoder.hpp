@@ -20,7 +20,7 @@
 namespace jorge::scoring {
 
 struct EncoderOptions {
-  size_t onehot_max_levels = 10;  // more levels than this: frequency + target encoding
+  size_t onehot_max_levels = 40;  // more levels than this: frequency + target encoding
   double smoothing = 20;          // pseudo-rows of the base rate in each target mean
   int inner_folds = 5;            // out-of-fold target encoding and text models
   uint64_t seed = 20261125;

@@ -59,6 +59,8 @@ class TabularModel {
   // Scores one encoded row; `value_of(source)` gives the raw text of a source column for the
   // reasons. Reasons cover every source column that moved the score.
   TableScore score(std::span<const float> features, const std::function<std::string(size_t)>& value_of) const;
+  // The calibrated probability alone.
+  double probability(std::span<const float> features) const { return calibration_.apply(forest_.probability(features)); }
 
  private:
   TableEncoder encoder_;

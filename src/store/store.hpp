@@ -70,18 +70,6 @@ struct OutreachFacts {
   bool already_texted = false;    // an SMS to them is queued or sent
 };
 
-// What finishing a job changes, in the same transaction as the job's completion.
-struct JobEffects {
-  std::vector<OutboxMessage> messages;  // id, attempts ignored
-  ContactId contact = 0;                // whose opt-out changes
-  std::optional<bool> sms_opt_out;      // set or clear the contact's opt-out
-};
-
-struct TierCounts {
-  int64_t depth = 0;               // ready or running
-  std::optional<SystemTime> oldest;  // creation time of the oldest of them
-};
-
 // A model in the registry. `body` is the model file itself (listings leave it empty).
 struct ModelRecord {
   std::string version, kind, data_sha256, metrics_json, body;
@@ -97,6 +85,19 @@ struct LeadScoreRecord {
   std::string reasons_json;   // [{"field","value","points","text"}]
   std::string features_json;  // the model's inputs, for drift
   SystemTime scored_at{};
+};
+
+// What finishing a job changes, in the same transaction as the job's completion.
+struct JobEffects {
+  std::vector<OutboxMessage> messages;  // id, attempts ignored
+  ContactId contact = 0;                // whose opt-out changes
+  std::optional<bool> sms_opt_out;      // set or clear the contact's opt-out
+  std::optional<LeadScoreRecord> score;  // the lead's score from this job
+};
+
+struct TierCounts {
+  int64_t depth = 0;               // ready or running
+  std::optional<SystemTime> oldest;  // creation time of the oldest of them
 };
 
 struct QueueCounts {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <functional>
 #include <random>
 #include <sstream>
@@ -119,13 +120,13 @@ TEST(TrainCommand, LeadsTableWithAndWithoutTheStaffFilledColumns) {
 
 class ScoreLeadEndpoint : public ::testing::Test {
  protected:
-  void start(const std::vector<std::string>& extra) {
+  void start(const std::vector<std::string>& extra, const std::map<std::string, std::string>& env = {}) {
     ServerConfig config;
     config.directory = dir_.path();
     config.database = "sqlite://" + dir_.file("jorge.db");
     config.extra_toml = extra;
     token_ = config.api_token;
-    server_ = std::make_unique<ServerProcess>(write_server_config(config));
+    server_ = std::make_unique<ServerProcess>(write_server_config(config), env);
     ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
   }
   crm::HttpReply post(const std::string& body, bool with_token = true) {
@@ -175,6 +176,27 @@ TEST_F(ScoreLeadEndpoint, ThePeersModelAndPayloadsGiveExactReasons) {
     if (std::string(name) == "score_hot") EXPECT_EQ(body["predicted_quality"], "HOT");
     if (std::string(name) == "score_cold") EXPECT_EQ(body["predicted_quality"], "COLD");
   }
+}
+
+TEST_F(ScoreLeadEndpoint, EachNewLeadIsScoredWithReasonsAndShownOnItsPage) {
+  const std::string model = kShared + "/peer/model.json";
+  if (!std::filesystem::exists(model)) GTEST_SKIP() << model << " not present";
+  start({"[scoring]", "model = \"" + model + "\""}, {{"JORGE_QUEUE_WARM_DELAY", "0"}, {"JORGE_QUEUE_COLD_DELAY", "0"}});
+  auto delivered = post_signed(client_, server_->url(), fixture("ghl/contact_create.json"));
+  ASSERT_TRUE(delivered.ok());
+  ASSERT_EQ(delivered->status, 200) << delivered->body;
+  nlohmann::json lead;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto reply = client_.request("GET", server_->url() + "/api/v1/leads/1", {{"Authorization", "Bearer " + token_}});
+    lead = nlohmann::json::parse(reply->body);
+  } while (lead["score"].is_null() && std::chrono::steady_clock::now() < deadline);
+  ASSERT_FALSE(lead["score"].is_null()) << lead.dump();
+  EXPECT_EQ(lead["score"]["model_version"].get<std::string>().rfind("model-", 0), 0u);
+  EXPECT_FALSE(lead["score"]["reasons"].empty());
+  EXPECT_TRUE(lead["score"]["predicted_quality"] == "HOT" || lead["score"]["predicted_quality"] == "WARM" ||
+              lead["score"]["predicted_quality"] == "COLD");
 }
 
 TEST_F(ScoreLeadEndpoint, ARunningServerFollowsActivationAndRollback) {

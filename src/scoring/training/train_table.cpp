@@ -182,48 +182,81 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
   std::vector<size_t> all(rows.size());
   std::iota(all.begin(), all.end(), 0);
 
-  const int steps = options.folds + 2;
+  const int steps = 1 + (options.tune ? 12 : 1) + 2;
   int step = 0;
   auto advance = [&](const std::string& what) {
     if (progress) progress(step, steps, what);
   };
   const std::vector<int> fold = stratified_folds(labels, options.folds, options.encoder.seed);
 
-  // Cross-validation: everything that learns from labels is fitted inside the fold.
-  std::vector<double> out_of_fold(rows.size());
-  std::vector<double> fold_auc, fold_rounds;
+  // Cross-validation: everything that learns from labels is fitted inside the fold, once;
+  // the boosting settings are then compared on the same encoded folds.
+  struct Fold {
+    FeatureMatrix fit_x, stop_x, test_x;
+    std::vector<float> fit_y, stop_y, test_y;
+    std::vector<size_t> test_positions;
+  };
+  std::vector<Fold> encoded_folds;
   for (int k = 0; k < options.folds; ++k) {
-    advance("cross-validation fold " + std::to_string(k + 1) + " of " + std::to_string(options.folds));
-    std::vector<size_t> train_positions, test_positions;
-    for (size_t p = 0; p < rows.size(); ++p) (fold[p] == k ? test_positions : train_positions).push_back(p);
-    std::vector<size_t> train_rows;
+    advance("encoding fold " + std::to_string(k + 1) + " of " + std::to_string(options.folds));
+    Fold encoded;
+    std::vector<size_t> train_positions;
+    for (size_t p = 0; p < rows.size(); ++p) (fold[p] == k ? encoded.test_positions : train_positions).push_back(p);
     std::vector<float> train_labels;
-    for (size_t p : train_positions) {
-      train_rows.push_back(p);
-      train_labels.push_back(labels[p]);
-    }
-    JORGE_TRY(auto fitted, TableEncoder::fit(labelled, train_rows, train_labels, result.columns, na, options.encoder));
+    for (size_t p : train_positions) train_labels.push_back(labels[p]);
+    JORGE_TRY(auto fitted, TableEncoder::fit(labelled, train_positions, train_labels, result.columns, na, options.encoder));
     auto& [encoder, train_matrix] = fitted;
     // A stratified seventh of the fold's training rows decides when to stop boosting.
     std::vector<int> inner = stratified_folds(train_labels, 7, options.encoder.seed + static_cast<uint64_t>(k));
     std::vector<size_t> fit_positions, stop_positions;
     for (size_t i = 0; i < train_positions.size(); ++i) (inner[i] == 0 ? stop_positions : fit_positions).push_back(i);
-    std::vector<float> fit_y, stop_y;
-    for (size_t i : fit_positions) fit_y.push_back(train_labels[i]);
-    for (size_t i : stop_positions) stop_y.push_back(train_labels[i]);
-    FeatureMatrix fit_x = select_rows(train_matrix, fit_positions), stop_x = select_rows(train_matrix, stop_positions);
-    JORGE_TRY(XgboostModel model, XgboostModel::train(fit_x, fit_y, options.boosting, &stop_x, stop_y));
-    std::vector<size_t> test_rows(test_positions.begin(), test_positions.end());
-    FeatureMatrix test_matrix = encoder.transform(labelled, test_rows);
-    JORGE_TRY(std::vector<float> predicted, model.predict(test_matrix));
-    std::vector<double> fold_predictions(predicted.begin(), predicted.end());
-    std::vector<float> fold_labels;
-    for (size_t i = 0; i < test_positions.size(); ++i) {
-      out_of_fold[test_positions[i]] = predicted[i];
-      fold_labels.push_back(labels[test_positions[i]]);
+    for (size_t i : fit_positions) encoded.fit_y.push_back(train_labels[i]);
+    for (size_t i : stop_positions) encoded.stop_y.push_back(train_labels[i]);
+    encoded.fit_x = select_rows(train_matrix, fit_positions);
+    encoded.stop_x = select_rows(train_matrix, stop_positions);
+    encoded.test_x = encoder.transform(labelled, encoded.test_positions);
+    for (size_t p : encoded.test_positions) encoded.test_y.push_back(labels[p]);
+    encoded_folds.push_back(std::move(encoded));
+  }
+  ++step;
+
+  // The settings searched (or only the given one): depth × learning rate × minimum child weight.
+  std::vector<BoostingParams> grid;
+  if (options.tune) {
+    for (int depth : {3, 5, 7})
+      for (double eta : {0.05, 0.1})
+        for (double child : {1.0, 5.0}) {
+          BoostingParams params = options.boosting;
+          params.max_depth = depth;
+          params.learning_rate = eta;
+          params.min_child_weight = child;
+          grid.push_back(params);
+        }
+  } else {
+    grid.push_back(options.boosting);
+  }
+  std::vector<double> out_of_fold(rows.size()), fold_auc, fold_rounds;
+  BoostingParams chosen = grid.front();
+  double best_auc = -1;
+  for (size_t g = 0; g < grid.size(); ++g) {
+    advance("boosting, setting " + std::to_string(g + 1) + " of " + std::to_string(grid.size()));
+    std::vector<double> predictions(rows.size()), aucs, rounds;
+    for (const Fold& encoded : encoded_folds) {
+      JORGE_TRY(XgboostModel model, XgboostModel::train(encoded.fit_x, encoded.fit_y, grid[g], &encoded.stop_x, encoded.stop_y));
+      JORGE_TRY(std::vector<float> predicted, model.predict(encoded.test_x));
+      std::vector<double> fold_predictions(predicted.begin(), predicted.end());
+      for (size_t i = 0; i < encoded.test_positions.size(); ++i) predictions[encoded.test_positions[i]] = predicted[i];
+      aucs.push_back(roc_auc(fold_predictions, encoded.test_y));
+      rounds.push_back(model.rounds());
     }
-    fold_auc.push_back(roc_auc(fold_predictions, fold_labels));
-    fold_rounds.push_back(model.rounds());
+    const double mean = std::accumulate(aucs.begin(), aucs.end(), 0.0) / static_cast<double>(aucs.size());
+    if (mean > best_auc) {
+      best_auc = mean;
+      chosen = grid[g];
+      out_of_fold = std::move(predictions);
+      fold_auc = std::move(aucs);
+      fold_rounds = std::move(rounds);
+    }
     ++step;
   }
 
@@ -251,7 +284,7 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
   advance("training the final model on all rows");
   JORGE_TRY(auto fitted_all, TableEncoder::fit(labelled, all, labels, result.columns, na, options.encoder));
   auto& [encoder, matrix] = fitted_all;
-  BoostingParams final_params = options.boosting;
+  BoostingParams final_params = chosen;
   final_params.max_rounds =
       std::max(1, static_cast<int>(std::lround(std::accumulate(fold_rounds.begin(), fold_rounds.end(), 0.0) /
                                                static_cast<double>(fold_rounds.size()))));
@@ -309,7 +342,10 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
                        {"logloss", std::round(log_loss(calibrated, labels) * 10000) / 10000},
                        {"logloss_uncalibrated", std::round(log_loss(out_of_fold, labels) * 10000) / 10000},
                        {"brier", std::round(brier_score(calibrated, labels) * 10000) / 10000},
-                       {"rounds", fold_rounds}};
+                       {"rounds", fold_rounds},
+                       {"settings_searched", grid.size()},
+                       {"chosen", {{"max_depth", chosen.max_depth}, {"learning_rate", chosen.learning_rate},
+                                   {"min_child_weight", chosen.min_child_weight}}}};
   nlohmann::json report = {
       {"version", version},
       {"data", options.data_path},

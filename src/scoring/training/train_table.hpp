@@ -21,6 +21,9 @@ struct TrainTableOptions {
   std::vector<std::string> drop;
   std::vector<std::string> na_values;  // added to the usual NA words
   int folds = 5;
+  // Search depth {3,5,7} × learning rate {0.05,0.1} × min child weight {1,5} by CV AUC on the
+  // same encoded folds; false: boosting's settings as given.
+  bool tune = true;
   double leakage_auc = 0.95;  // a column alone above this is named as a likely leak
   TierThresholds tiers;
   EncoderOptions encoder;

@@ -485,17 +485,7 @@ class SqlStore final : public Store {
   }
 
   Status save_lead_score(const LeadScoreRecord& score) override {
-    return readers_.with_session([&](SqlSession& session) -> Status {
-      char number[32];
-      std::snprintf(number, sizeof number, "%.4f", score.score);
-      JORGE_TRY(SqlRows inserted,
-                session.exec("INSERT INTO lead_scores (contact_id, model_version, score, quality, reasons, features, "
-                             "scored_at) VALUES ($1, $2, CAST($3 AS DOUBLE PRECISION), $4, $5, $6, $7)",
-                             {score.contact_id, score.model_version, std::string(number), score.quality,
-                              score.reasons_json, score.features_json, to_unix_millis(score.scored_at)}));
-      (void)inserted;
-      return ok_status();
-    });
+    return readers_.with_session([&](SqlSession& session) -> Status { return insert_lead_score(session, score); });
   }
 
   Result<std::optional<LeadScoreRecord>> latest_lead_score(ContactId contact) override {
@@ -557,6 +547,18 @@ class SqlStore final : public Store {
       "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state, "
       "last_error";
 
+  static Status insert_lead_score(SqlSession& session, const LeadScoreRecord& score) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.4f", score.score);
+    JORGE_TRY(SqlRows inserted,
+              session.exec("INSERT INTO lead_scores (contact_id, model_version, score, quality, reasons, features, "
+                           "scored_at) VALUES ($1, $2, CAST($3 AS DOUBLE PRECISION), $4, $5, $6, $7)",
+                           {score.contact_id, score.model_version, std::string(number), score.quality,
+                            score.reasons_json, score.features_json, to_unix_millis(score.scored_at)}));
+    (void)inserted;
+    return ok_status();
+  }
+
   static constexpr const char* kScoreColumns =
       "contact_id, model_version, score, quality, reasons, features, scored_at";
   static LeadScoreRecord score_from(const SqlRow& row) {
@@ -609,6 +611,7 @@ class SqlStore final : public Store {
                               std::max(now, to_unix_millis(message.due_at)), now}));
       (void)inserted;
     }
+    if (effects.score) JORGE_TRY_STATUS(insert_lead_score(session, *effects.score));
     if (effects.sms_opt_out && effects.contact != 0) {
       JORGE_TRY(SqlRows flagged, session.exec("UPDATE contacts SET sms_opt_out = $2, updated_at = $3 WHERE id = $1",
                                               {effects.contact, int64_t{*effects.sms_opt_out}, now}));
