@@ -26,6 +26,8 @@ struct TrainCommand {
   int folds = 5;
   int threads = 2;
   bool quick = false;  // --quick: no search over boosting settings
+  bool from_store = false;  // --from-store: won/lost leads of `database` instead of --data
+  std::string database;
 };
 int train(const TrainCommand& command);
 struct ScoreCommand {
@@ -37,6 +39,7 @@ struct ModelsCommand {
   std::string action;    // list, add, activate, rollback
   std::string argument;  // FILE for add, VERSION for activate
   bool activate = false;  // add --activate
+  int min_outcomes = 50;  // retrain --min-outcomes
 };
 int models_command(const ModelsCommand& command);
 

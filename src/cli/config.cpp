@@ -20,7 +20,7 @@ const std::set<std::string>& known_keys() {
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "first_touch.team"};
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team"};
   return keys;
 }
 
@@ -202,6 +202,8 @@ Result<Config> build_config(const Settings& settings) {
     return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 
   config.scoring_model = text(settings, "scoring.model", "");
+  JORGE_TRY_STATUS(small_int("scoring.retrain_hours", config.retrain_hours, 0, 24 * 365));
+  JORGE_TRY_STATUS(small_int("scoring.retrain_min_outcomes", config.retrain_min_outcomes, 4, 10'000'000));
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.count(config.log_level)) return bad("log.level", "expected trace, debug, info, warn, error or off");

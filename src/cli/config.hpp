@@ -49,6 +49,8 @@ struct Config {
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";
   std::string scoring_model;  // a model file to score leads with; empty: rules-v1
+  int retrain_hours = 24;        // scheduled challenger/champion retraining; 0: off
+  int retrain_min_outcomes = 50;
   std::string log_level = "info";
 };
 

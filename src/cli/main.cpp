@@ -66,8 +66,14 @@ int main(int argc, char** argv) {
 
   auto* train = app.add_subcommand("train", "train a lead-scoring model on any CSV with a binary target");
   jorge::cli::TrainCommand train_command;
-  train->add_option("--data", train_command.data, "the table (CSV: comma, semicolon or tab; header row)")->required();
-  train->add_option("--target", train_command.target, "the column to predict: 0/1, yes/no or true/false")->required();
+  train->add_option("--data", train_command.data, "the table (CSV: comma, semicolon or tab; header row)");
+  train->add_option("--target", train_command.target, "the column to predict: 0/1, yes/no or true/false");
+  train->add_flag("--from-store", train_command.from_store,
+                  "train on the store's won and lost leads (GoHighLevel opportunity outcomes) instead of --data");
+  std::string train_database;
+  train->add_option("--database", train_database, "with --from-store: sqlite://PATH or postgresql://... "
+                                                  "(default: from the configuration)");
+  train->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
   train->add_option("--id", train_command.id_column, "a column that identifies rows (kept out of the model)");
   train->add_option("--drop", train_command.drop, "columns to leave out, comma-separated")->delimiter(',');
   train->add_option("--na-values", train_command.na_values, "more words meaning \"no value\", comma-separated")
@@ -84,14 +90,16 @@ int main(int argc, char** argv) {
   score->add_option("--data", score_command.data, "the rows to score (CSV)")->required();
   score->add_option("--out", score_command.out, "predictions CSV to write")->required();
 
-  auto* models = app.add_subcommand("models", "the model registry: list, add FILE, activate VERSION, rollback");
+  auto* models = app.add_subcommand("models", "the model registry: list, add FILE, activate VERSION, rollback, retrain");
   jorge::cli::ModelsCommand models_command;
   std::string models_database;
   models->add_option("action", models_command.action, "list, add, activate or rollback")
       ->required()
-      ->check(CLI::IsMember({"list", "add", "activate", "rollback"}));
+      ->check(CLI::IsMember({"list", "add", "activate", "rollback", "retrain"}));
   models->add_option("argument", models_command.argument, "FILE for add, VERSION for activate");
   models->add_flag("--activate", models_command.activate, "with add: make the model active at once");
+  models->add_option("--min-outcomes", models_command.min_outcomes, "with retrain: won/lost leads needed")
+      ->check(CLI::Range(4, 10'000'000));
   models->add_option("--database", models_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
   models->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
@@ -113,7 +121,21 @@ int main(int argc, char** argv) {
   if (*sign) return jorge::cli::sign(private_key, body_file);
   if (*demo) return jorge::cli::load_demo(demo_options);
   if (*stats) return jorge::cli::print_stats(stats_database);
-  if (*train) return jorge::cli::train(train_command);
+  if (*train) {
+    if (train_command.from_store) {
+      train_command.database = train_database;
+      if (train_command.database.empty()) {
+        bool path_given = train->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
+        auto config = load_config(config_path, path_given, {});
+        if (!config) return 2;
+        train_command.database = config->database;
+      }
+    } else if (train_command.data.empty() || train_command.target.empty()) {
+      std::fprintf(stderr, "jorge train: give --data FILE.csv and --target COLUMN, or --from-store\n");
+      return 2;
+    }
+    return jorge::cli::train(train_command);
+  }
   if (*models) {
     if ((models_command.action == "add" || models_command.action == "activate") && models_command.argument.empty()) {
       std::fprintf(stderr, "jorge models %s: say which %s\n", models_command.action.c_str(),

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/model_watcher.hpp"
+#include "cli/outcome_training.hpp"
 #include "core/clock.hpp"
 #include "scoring/lead_scorer.hpp"
 
@@ -77,13 +78,25 @@ int models_command(const ModelsCommand& command) {
                 kModelPollSeconds);
     return 0;
   }
+  if (command.action == "retrain") {
+    // What the server's schedule does, now: challenger against the active model.
+    scoring::ActiveLeadModel active;
+    ModelWatcher(**store, active).check_now();
+    RetrainOptions options;
+    options.min_outcomes = command.min_outcomes;
+    auto outcome = retrain_once(**store, active, clock, options);
+    if (!outcome.ok()) return fail(outcome.error());
+    std::printf("%s\n", outcome->c_str());
+    return 0;
+  }
   if (command.action == "rollback") {
     auto version = (*store)->rollback_model(clock.now());
     if (!version.ok()) return fail(version.error());
     std::printf("rolled back: %s is active again\n", version->c_str());
     return 0;
   }
-  std::fprintf(stderr, "jorge models: unknown action %s (list, add, activate, rollback)\n", command.action.c_str());
+  std::fprintf(stderr, "jorge models: unknown action %s (list, add, activate, rollback, retrain)\n",
+               command.action.c_str());
   return 2;
 }
 

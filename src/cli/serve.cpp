@@ -14,6 +14,7 @@
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_watcher.hpp"
+#include "cli/outcome_training.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "http/server.hpp"
 #include "pipeline/pipeline.hpp"
@@ -100,6 +101,8 @@ int serve(const Config& config) {
   ModelWatcher model_watcher(**store, lead_model);
   model_watcher.start();
   if (lead_model.current()->version() == "rules-v1") spdlog::info("no active model: scoring with rules-v1");
+  Retrainer retrainer(**store, lead_model, clock, {config.retrain_hours, config.retrain_min_outcomes});
+  retrainer.start();
   http::Metrics metrics;
   http::Router router;
   api::add_health_routes(router, **store, metrics);

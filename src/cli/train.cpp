@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/csv.hpp"
+#include "cli/outcome_training.hpp"
 #include "scoring/training/train_table.hpp"
 
 namespace jorge::cli {
@@ -47,17 +48,38 @@ bool write_text(const std::string& path, const std::string& text) {
 }  // namespace
 
 int train(const TrainCommand& command) {
-  scoring::TrainTableOptions options;
-  options.data_path = command.data;
-  options.target = command.target;
-  options.id_column = command.id_column;
-  options.drop = command.drop;
-  options.na_values = command.na_values;
-  options.folds = command.folds;
-  options.boosting.threads = command.threads;
-  options.tune = !command.quick;
   ProgressBar bar("training");
-  auto trained = scoring::train_table(options, [&](int done, int total, const std::string& what) { bar.update(done, total, what); });
+  Result<scoring::TrainTableResult> trained = Error{ErrorCode::kInternal, "not trained"};
+  if (command.from_store) {
+    // The team's own outcomes: won/lost opportunities become the labels.
+    SystemClock clock;
+    auto store = store::open_store(command.database, clock);
+    if (!store.ok()) {
+      std::fprintf(stderr, "jorge train: database: %s\n", store.error().message.c_str());
+      return 2;
+    }
+    auto rows = export_outcomes(**store, /*hold_out=*/false);
+    if (!rows.ok()) {
+      std::fprintf(stderr, "jorge train: %s\n", rows.error().message.c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "training: %zu won or lost leads in the store (%zu won)\n", rows->training_rows,
+                 rows->training_positives);
+    std::string csv_path = command.model_out + ".outcomes.csv";
+    trained = train_on_outcomes(*rows, csv_path, command.quick);
+    std::remove(csv_path.c_str());
+  } else {
+    scoring::TrainTableOptions options;
+    options.data_path = command.data;
+    options.target = command.target;
+    options.id_column = command.id_column;
+    options.drop = command.drop;
+    options.na_values = command.na_values;
+    options.folds = command.folds;
+    options.boosting.threads = command.threads;
+    options.tune = !command.quick;
+    trained = scoring::train_table(options, [&](int done, int total, const std::string& what) { bar.update(done, total, what); });
+  }
   if (!trained.ok()) {
     std::fprintf(stderr, "jorge train: %s\n", trained.error().message.c_str());
     return trained.error().code == ErrorCode::kInvalidArgument || trained.error().code == ErrorCode::kNotFound ? 2 : 1;
@@ -82,7 +104,7 @@ int train(const TrainCommand& command) {
   std::printf("rows %zu, positives %zu (%.1f%%)%s\n", trained->rows, trained->positives,
               100.0 * static_cast<double>(trained->positives) / std::max<size_t>(1, trained->rows),
               trained->skipped_rows ? (", " + std::to_string(trained->skipped_rows) + " rows without a target skipped").c_str() : "");
-  std::printf("cross-validated AUC %.4f ± %.4f over %d folds\n", trained->auc, trained->auc_std, command.folds);
+  std::printf("cross-validated AUC %.4f ± %.4f\n", trained->auc, trained->auc_std);
   for (const auto& warning : trained->leakage_warnings) std::printf("LEAKAGE WARNING: %s\n", warning.c_str());
   std::printf("model %s -> %s%s%s\n", trained->model.version().c_str(), command.model_out.c_str(),
               command.report_out.empty() ? "" : ", report -> ", command.report_out.c_str());

@@ -1,6 +1,7 @@
 #include "pipeline/worker.hpp"
 
 #include "bots/compliance/opt_out.hpp"
+#include "pipeline/lead_facts.hpp"
 #include "scoring/lead_scorer.hpp"
 
 #include <algorithm>
@@ -11,21 +12,7 @@ Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::F
                const scoring::ActiveLeadModel* model)
     : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)), model_(model) {}
 
-namespace {
 
-// The lead as the scorer sees it, from everything stored about the person.
-scoring::LeadFacts facts_of(const store::LeadDetail& lead) {
-  std::string messages;  // everything the person wrote, oldest first
-  for (const auto& stored : lead.interactions)
-    if (stored.record.direction == Direction::kInbound && !stored.record.body.empty())
-      messages += (messages.empty() ? "" : " ") + stored.record.body;
-  scoring::LeadFacts facts = scoring::lead_facts_from(lead.lead_source, messages, lead.custom_fields,
-                                                      lead.summary.created_at, static_cast<int64_t>(lead.interactions.size()));
-  facts.lead_id = std::to_string(lead.summary.id);
-  return facts;
-}
-
-}  // namespace
 
 Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   store::JobEffects effects;
@@ -37,7 +24,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     JORGE_TRY(store::LeadDetail detail, store_.get_lead(lead.id));
     const auto model = model_->current();
     const SystemTime now = clock_.now();
-    scoring::LeadScore scored = model->score(facts_of(detail), now);
+    scoring::LeadScore scored = model->score(lead_facts_of(detail), now);
     effects.score = store::LeadScoreRecord{lead.id, scored.model_version, scored.quality, scored.score,
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};

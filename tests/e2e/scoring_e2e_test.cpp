@@ -199,6 +199,55 @@ TEST_F(ScoreLeadEndpoint, EachNewLeadIsScoredWithReasonsAndShownOnItsPage) {
               lead["score"]["predicted_quality"] == "COLD");
 }
 
+// The team's own history: leads whose opportunities were won or lost through GoHighLevel
+// webhooks train a model (`jorge train --from-store`), and a retraining round activates the
+// challenger only when it beats the active model on the held-out leads.
+TEST_F(ScoreLeadEndpoint, LearnsFromWonAndLostOpportunities) {
+  start({});
+  std::mt19937 random(5);
+  for (int i = 0; i < 120; ++i) {
+    // What they write matters, and so does where they come from (which the rules ignore).
+    const bool keen = random() % 2 == 0, zillow = i % 3 != 0;
+    const int chance = keen ? (zillow ? 9 : 3) : (zillow ? 4 : 0);
+    const bool won = static_cast<int>(random() % 10) < chance;
+    const std::string id = "hist" + std::to_string(i);
+    char phone[24];
+    std::snprintf(phone, sizeof phone, "+1512777%04d", i);
+    const std::string deliveries[] = {
+        R"({"type":"ContactCreate","locationId":"loc1","webhookId":"c-)" + id + R"(","id":")" + id +
+            R"(","firstName":"Pat","phone":")" + phone + R"(","source":")" + (zillow ? "zillow" : "facebook") +
+            R"(","dateAdded":"2026-10-0)" + std::to_string(1 + i % 9) + R"(T1)" + std::to_string(i % 10) +
+            R"(:00:00Z"})",
+        R"({"type":"InboundMessage","locationId":"loc1","webhookId":"m-)" + id + R"(","contactId":")" + id +
+            R"(","messageId":"msg-)" + id + R"(","direction":"inbound","messageType":"SMS","body":")" +
+            (keen ? "We are pre-approved for $500k and ready to tour this week" : "just looking, maybe next year") +
+            R"(","dateAdded":"2026-10-10T12:00:00Z"})",
+        R"({"type":"OpportunityStatusUpdate","locationId":"loc1","webhookId":"o-)" + id + R"(","id":"op-)" + id +
+            R"(","contactId":")" + id + R"(","monetaryValue":9000,"name":"deal","pipelineId":"p","pipelineStageId":"s","status":")" +
+            (won ? "won" : "lost") + R"(","dateAdded":"2026-11-01T12:00:00Z"})"};
+    for (const auto& body : deliveries) {
+      auto reply = post_signed(client_, server_->url(), body);
+      ASSERT_TRUE(reply.ok());
+      ASSERT_EQ(reply->status, 200) << reply->body;
+    }
+  }
+  const std::string database = "sqlite://" + dir_.file("jorge.db");
+  std::string output;
+  ASSERT_EQ(run_jorge({"train", "--from-store", "--database", database, "--quick", "--model", dir_.file("own.model"),
+                       "--report", dir_.file("own.json")},
+                      &output),
+            0)
+      << output;
+  auto report = nlohmann::json::parse(read_file(dir_.file("own.json")));
+  EXPECT_EQ(report["rows"], 120);
+  EXPECT_GT(report["cv"]["auc"].get<double>(), 0.6) << report["cv"].dump();
+  ASSERT_EQ(run_jorge({"models", "retrain", "--min-outcomes", "20", "--database", database}, &output), 0) << output;
+  EXPECT_NE(output.find("champion rules-v1"), std::string::npos) << output;
+  EXPECT_NE(output.find("the challenger is now active"), std::string::npos) << output;
+  ASSERT_EQ(run_jorge({"models", "list", "--database", database}, &output), 0);
+  EXPECT_EQ(output.rfind("* won-", 0), 0u) << output;
+}
+
 TEST_F(ScoreLeadEndpoint, ARunningServerFollowsActivationAndRollback) {
   const std::string peer_model = kShared + "/peer/model.json";
   if (!std::filesystem::exists(peer_model)) GTEST_SKIP() << peer_model << " not present";

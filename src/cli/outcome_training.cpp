@@ -1,0 +1,165 @@
+#include "cli/outcome_training.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "cli/model_watcher.hpp"
+#include "core/csv.hpp"
+#include "pipeline/lead_facts.hpp"
+#include "scoring/metrics.hpp"
+
+namespace jorge::cli {
+namespace {
+
+std::string row_of(const scoring::LeadFacts& facts, bool won) {
+  float features[scoring::kLeadFeatureCount];
+  scoring::extract_lead_features(facts, facts.created_at.value_or(SystemTime{}), features);
+  std::string row;
+  for (float value : features) {
+    char number[32];
+    std::snprintf(number, sizeof number, "%.9g,", value);
+    row += number;
+  }
+  row += csv_field(facts.source) + "," + csv_field(facts.message) + "," + (won ? "1" : "0") + "\n";
+  return row;
+}
+
+std::string header() {
+  std::string line;
+  for (auto name : scoring::lead_feature_names()) line += std::string(name) + ",";
+  return line + "source,message," + kOutcomeTarget + "\n";
+}
+
+// A temporary file removed when it goes out of scope.
+struct TempCsv {
+  std::string path;
+  TempCsv() {
+    char name[] = "/tmp/jorge-outcomes-XXXXXX";
+    int fd = mkstemp(name);
+    if (fd >= 0) close(fd);
+    path = name;
+  }
+  ~TempCsv() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
+Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out) {
+  OutcomeRows rows;
+  rows.training_csv = header();
+  for (Stage stage : {Stage::kWon, Stage::kLost}) {
+    store::LeadFilter filter;
+    filter.stage = stage;
+    filter.limit = 500;
+    for (;;) {
+      JORGE_TRY(store::LeadPage page, store.list_leads(filter));
+      for (const auto& summary : page.leads) {
+        JORGE_TRY(store::LeadDetail lead, store.get_lead(summary.id));
+        scoring::LeadFacts facts = pipeline::lead_facts_of(lead);
+        const bool won = stage == Stage::kWon;
+        if (hold_out && summary.id % 5 == 0) {
+          rows.holdout.push_back(std::move(facts));
+          rows.holdout_labels.push_back(won ? 1.0f : 0.0f);
+        } else {
+          rows.training_csv += row_of(facts, won);
+          ++rows.training_rows;
+          rows.training_positives += won;
+        }
+      }
+      if (!page.next_after_id) break;
+      filter.after_id = *page.next_after_id;
+    }
+  }
+  return rows;
+}
+
+Result<scoring::TrainTableResult> train_on_outcomes(const OutcomeRows& rows, const std::string& csv_path, bool quick) {
+  {
+    std::ofstream out(csv_path, std::ios::binary | std::ios::trunc);
+    out << rows.training_csv;
+    if (!out) return Error{ErrorCode::kInternal, "cannot write " + csv_path};
+  }
+  scoring::TrainTableOptions options;
+  options.data_path = csv_path;
+  options.target = kOutcomeTarget;
+  options.tune = !quick;
+  options.folds = static_cast<int>(std::min<size_t>(5, std::max<size_t>(2, std::min(rows.training_positives,
+                                                                                     rows.training_rows - rows.training_positives))));
+  return scoring::train_table(options);
+}
+
+Result<std::string> retrain_once(store::Store& store, const scoring::ActiveLeadModel& active, Clock& clock,
+                                 const RetrainOptions& options) {
+  JORGE_TRY(OutcomeRows rows, export_outcomes(store, /*hold_out=*/true));
+  const size_t outcomes = rows.training_rows + rows.holdout.size();
+  double holdout_positives = 0;
+  for (float label : rows.holdout_labels) holdout_positives += label;
+  if (outcomes < static_cast<size_t>(options.min_outcomes) || holdout_positives == 0 ||
+      holdout_positives == static_cast<double>(rows.holdout.size()) || rows.training_positives < 2 ||
+      rows.training_positives + 2 > rows.training_rows)
+    return "retraining waits: " + std::to_string(outcomes) + " won/lost leads so far, both outcomes needed in " +
+           "training and holdout, at least " + std::to_string(options.min_outcomes) + " in all";
+  TempCsv csv;
+  JORGE_TRY(scoring::TrainTableResult trained, train_on_outcomes(rows, csv.path, /*quick=*/false));
+  JORGE_TRY(std::string body, trained.model.to_json());
+  JORGE_TRY(auto challenger, scoring::LeadModel::from_json(body, trained.model.version()));
+  const auto champion = active.current();
+  const SystemTime now = clock.now();
+  std::vector<double> challenger_scores, champion_scores;
+  for (const auto& facts : rows.holdout) {
+    challenger_scores.push_back(challenger->quick_score(facts, facts.created_at.value_or(now)));
+    champion_scores.push_back(champion->quick_score(facts, facts.created_at.value_or(now)));
+  }
+  const double challenger_auc = scoring::roc_auc(challenger_scores, rows.holdout_labels);
+  const double champion_auc = scoring::roc_auc(champion_scores, rows.holdout_labels);
+  auto described = scoring::LeadModel::describe(body, "");
+  if (!described.ok()) return described.error();
+  store::ModelRecord record{described->version, described->kind, described->data_sha256, described->metrics_json,
+                            body, now, false};
+  JORGE_TRY_STATUS(store.add_model(record));
+  char summary[512];
+  std::snprintf(summary, sizeof summary,
+                "retrained on %zu won/lost leads: challenger %s AUC %.4f vs champion %s AUC %.4f on the same %zu "
+                "held-out leads",
+                rows.training_rows, described->version.c_str(), challenger_auc, champion->version().c_str(),
+                champion_auc, rows.holdout.size());
+  if (challenger_auc > champion_auc) {
+    JORGE_TRY_STATUS(store.activate_model(described->version, now));
+    return std::string(summary) + "; the challenger is now active";
+  }
+  return std::string(summary) + "; the champion stays";
+}
+
+Retrainer::Retrainer(store::Store& store, const scoring::ActiveLeadModel& active, Clock& clock, RetrainOptions options)
+    : store_(store), active_(active), clock_(clock), options_(options) {}
+
+Retrainer::~Retrainer() { stop(); }
+
+void Retrainer::start() {
+  if (options_.every_hours <= 0) return;
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, std::chrono::hours(options_.every_hours), [this] { return stopping_; })) {
+      lock.unlock();
+      auto outcome = retrain_once(store_, active_, clock_, options_);
+      if (outcome.ok()) spdlog::info("{}", *outcome);
+      else spdlog::warn("retraining failed: {}", outcome.error().message);
+      lock.lock();
+    }
+  });
+}
+
+void Retrainer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace jorge::cli
