@@ -2,6 +2,7 @@
 // Keeps a server's lead model equal to the registry's active one: checks every
 // kModelPollSeconds and swaps the model in place (requests in flight finish on the old one).
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,11 +24,15 @@ class ModelWatcher {
   void start();  // loads the active model now, then keeps watching
   void stop();
   void check_now();
+  // Also runs `task` on the watcher's thread every ten minutes (the drift check).
+  void every_ten_minutes(std::function<void()> task);
 
  private:
   store::Store& store_;
   scoring::ActiveLeadModel& active_;
   std::string loaded_;
+  std::function<void()> periodic_;
+  int polls_ = 0;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -131,13 +131,20 @@ void ModelWatcher::check_now() {
   spdlog::info("scoring with model {}", loaded_);
 }
 
+void ModelWatcher::every_ten_minutes(std::function<void()> task) {
+  std::lock_guard lock(mutex_);
+  periodic_ = std::move(task);
+}
+
 void ModelWatcher::start() {
   check_now();
   thread_ = std::thread([this] {
     std::unique_lock lock(mutex_);
     while (!wake_.wait_for(lock, std::chrono::seconds(kModelPollSeconds), [this] { return stopping_; })) {
+      auto task = ++polls_ % (600 / kModelPollSeconds) == 0 ? periodic_ : nullptr;
       lock.unlock();
       check_now();
+      if (task) task();
       lock.lock();
     }
   });

@@ -10,6 +10,7 @@
 #include "api/health.hpp"
 #include "api/leads_api.hpp"
 #include "api/queue_api.hpp"
+#include "api/models_api.hpp"
 #include "api/score_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
@@ -117,6 +118,12 @@ int serve(const Config& config) {
   queue_api.add_routes(router);
   api::ScoreApi score_api(lead_model, clock, auth);
   score_api.add_routes(router);
+  api::ModelsApi models_api(**store, lead_model, clock, auth, metrics);
+  models_api.add_routes(router);
+  model_watcher.every_ten_minutes([&models_api] {
+    auto drift = models_api.check_drift();  // gauges and warnings; the report itself is not needed here
+    if (!drift.ok()) spdlog::warn("drift check: {}", drift.error().message);
+  });
 
   http::ServerOptions server_options{config.listen_host,         config.listen_port,
                                      config.http.max_body_bytes, config.http.idle_timeout,

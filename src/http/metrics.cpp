@@ -40,6 +40,14 @@ void Metrics::increment(std::string_view name, std::string_view help, const Labe
   family->second.values[key] += by;
 }
 
+void Metrics::set_gauge(std::string_view name, std::string_view help, const Labels& labels, double value) {
+  std::string key = render_labels(labels);
+  std::lock_guard lock(mutex_);
+  auto family = gauges_.find(name);
+  if (family == gauges_.end()) family = gauges_.emplace(std::string(name), Family{std::string(help), {}}).first;
+  family->second.values[key] = value;
+}
+
 void Metrics::observe_request(std::string_view route, int status, double seconds) {
   increment("jorge_http_requests_total", "HTTP requests by route and status.",
             {{"route", std::string(route)}, {"status", std::to_string(status)}});
@@ -58,6 +66,10 @@ std::string Metrics::render() const {
   std::string out;
   for (const auto& [name, family] : counters_) {
     out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " counter\n";
+    for (const auto& [labels, value] : family.values) out += name + labels + " " + number(value) + "\n";
+  }
+  for (const auto& [name, family] : gauges_) {
+    out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " gauge\n";
     for (const auto& [labels, value] : family.values) out += name + labels + " " + number(value) + "\n";
   }
   const std::string name = "jorge_http_request_duration_seconds";

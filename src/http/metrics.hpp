@@ -17,6 +17,8 @@ class Metrics {
  public:
   // `name` should end in _total; `help` is shown once per family.
   void increment(std::string_view name, std::string_view help, const Labels& labels, double by = 1);
+  // A value that goes up and down (drift, sizes): the latest one set is shown.
+  void set_gauge(std::string_view name, std::string_view help, const Labels& labels, double value);
   // Requests by route and status, and the latency histogram by route.
   void observe_request(std::string_view route, int status, double seconds);
   std::string render() const;
@@ -35,6 +37,7 @@ class Metrics {
   };
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> counters_;
+  std::map<std::string, Family, std::less<>> gauges_;
   std::map<std::string, Histogram, std::less<>> latency_;  // by route
 };
 

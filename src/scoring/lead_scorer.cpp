@@ -107,6 +107,11 @@ Result<std::shared_ptr<const LeadModel>> LeadModel::from_json(const std::string&
     JORGE_TRY(TabularModel table, TabularModel::from_json(json));
     model->kind_ = Kind::kTable;
     model->version_ = table.version();
+    auto metadata = nlohmann::json::parse(table.metadata_json(), nullptr, false);
+    if (metadata.is_object() && metadata.contains("drift_reference")) {
+      auto reference = parse_drift_reference(metadata["drift_reference"].dump());
+      if (reference.ok()) model->drift_ = std::move(reference).value();
+    }
     model->table_ = std::move(table);
     return std::shared_ptr<const LeadModel>(model);
   }

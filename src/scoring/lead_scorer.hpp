@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "scoring/drift.hpp"
 #include "scoring/forest.hpp"
 #include "scoring/lead_features.hpp"
 #include "scoring/pre_score.hpp"
@@ -53,6 +54,8 @@ class LeadModel {
 
   const std::string& version() const { return version_; }
   bool is_rules() const { return kind_ == Kind::kRules; }
+  // The training distribution of its numeric inputs, when the model file carries one.
+  const std::optional<DriftReference>& drift_reference() const { return drift_; }
   LeadScore score(const LeadFacts& lead, SystemTime now) const;
   // The score alone (0..100), without reasons: microseconds, for deciding a job's tier.
   double quick_score(const LeadFacts& lead, SystemTime now) const;
@@ -66,6 +69,7 @@ class LeadModel {
   std::optional<Forest> forest_;
   std::optional<TabularModel> table_;
   TierThresholds tiers_;
+  std::optional<DriftReference> drift_;
 };
 
 // How soon the pipeline should take up the lead an event brings: the active model's tier

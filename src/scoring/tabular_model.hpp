@@ -55,6 +55,7 @@ class TabularModel {
   const std::string& id_column() const { return id_column_; }
   const TableEncoder& encoder() const { return encoder_; }
   const Forest& forest() const { return forest_; }
+  const std::string& metadata_json() const { return metadata_json_; }
 
   // Scores one encoded row; `value_of(source)` gives the raw text of a source column for the
   // reasons. Reasons cover every source column that moved the score.

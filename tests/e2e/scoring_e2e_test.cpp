@@ -248,6 +248,45 @@ TEST_F(ScoreLeadEndpoint, LearnsFromWonAndLostOpportunities) {
   EXPECT_EQ(output.rfind("* won-", 0), 0u) << output;
 }
 
+TEST_F(ScoreLeadEndpoint, ReportsDriftBetweenTrainingDataAndRecentLeads) {
+  // Trained where every lead had browsed 10 to 60 pages; the leads now arriving have none.
+  std::string table = "page_views,timeline_days,won\n";
+  for (int i = 0; i < 400; ++i)
+    table += std::to_string(10 + i % 51) + "," + (i % 2 ? "7" : "270") + "," + (i % 2 && i % 5 ? "1" : "0") + "\n";
+  write_file(dir_.file("views.csv"), table);
+  std::string output;
+  ASSERT_EQ(run_jorge({"train", "--data", dir_.file("views.csv"), "--target", "won", "--quick", "--folds", "3",
+                       "--model", dir_.file("views.model")},
+                      &output),
+            0)
+      << output;
+  start({"[scoring]", "model = \"" + dir_.file("views.model") + "\""},
+        {{"JORGE_QUEUE_WARM_DELAY", "0"}, {"JORGE_QUEUE_COLD_DELAY", "0"}});
+  for (int i = 0; i < 40; ++i) {
+    char phone[24];
+    std::snprintf(phone, sizeof phone, "+1512888%04d", i);
+    auto reply = post_signed(client_, server_->url(),
+                             R"({"type":"ContactCreate","locationId":"loc1","webhookId":"d)" + std::to_string(i) +
+                                 R"(","id":"drift)" + std::to_string(i) + R"(","phone":")" + phone + R"("})");
+    ASSERT_EQ(reply->status, 200);
+  }
+  nlohmann::json drift;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto reply = client_.request("GET", server_->url() + "/api/v1/models/drift", {{"Authorization", "Bearer " + token_}});
+    drift = nlohmann::json::parse(reply->body);
+  } while (drift["leads"].get<int>() < 40 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(drift["leads"], 40) << drift.dump();
+  std::map<std::string, std::string> status;
+  for (const auto& feature : drift["features"]) status[feature["name"]] = feature["status"];
+  EXPECT_EQ(status["page_views"], "drifted") << drift.dump();
+  EXPECT_GT(drift["max_psi"].get<double>(), 0.2);
+  auto metrics = client_.request("GET", server_->url() + "/metrics", {});
+  EXPECT_NE(metrics->body.find("jorge_model_drift_psi{feature=\"page_views\"}"), std::string::npos);
+  EXPECT_NE(read_file(server_->log_path()).find("page_views has drifted"), std::string::npos);
+}
+
 TEST_F(ScoreLeadEndpoint, ARunningServerFollowsActivationAndRollback) {
   const std::string peer_model = kShared + "/peer/model.json";
   if (!std::filesystem::exists(peer_model)) GTEST_SKIP() << peer_model << " not present";

@@ -79,3 +79,28 @@ TEST(ScoreRequest, RejectsWhatTheContractDoesNotAllowNamingTheField) {
 
 }  // namespace
 }  // namespace jorge::scoring
+
+#include "scoring/drift.hpp"
+
+namespace jorge::scoring {
+namespace {
+
+TEST(Drift, SameDistributionIsStableAShiftedOneDrifts) {
+  std::vector<double> training, same, shifted;
+  for (int i = 0; i < 1000; ++i) {
+    training.push_back(i % 100);
+    same.push_back((i * 7) % 100);
+    shifted.push_back(50 + (i % 100));
+  }
+  training.push_back(NAN);
+  FeatureBins reference = bins_of(training);
+  EXPECT_LT(population_stability(reference, same), 0.1);
+  EXPECT_EQ(drift_status(population_stability(reference, same)), "stable");
+  EXPECT_GT(population_stability(reference, shifted), 0.2);
+  auto parsed = parse_drift_reference(drift_reference_json({{"x", reference}}));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->at("x").cuts, reference.cuts);
+}
+
+}  // namespace
+}  // namespace jorge::scoring

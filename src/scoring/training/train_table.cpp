@@ -13,6 +13,7 @@
 
 #include "core/bytes.hpp"
 #include "core/clock.hpp"
+#include "scoring/drift.hpp"
 #include "scoring/metrics.hpp"
 
 namespace jorge::scoring {
@@ -367,6 +368,21 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
                        {"bins_uncalibrated", raw_bins}}},
       {"final_rounds", final_params.max_rounds},
       {"seconds", std::round(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() * 100) / 100}};
+  // The training distribution of every number and yes/no column, for drift (PSI) later.
+  DriftReference drift;
+  for (size_t c = 0; c < result.columns.size(); ++c) {
+    const ColumnKind kind = result.columns[c].kind;
+    if (kind != ColumnKind::kNumeric && kind != ColumnKind::kBoolean) continue;
+    std::vector<double> values;
+    for (const auto& row : labelled.rows) {
+      const std::string& text = row[c];
+      std::optional<double> value = is_missing(text, na) ? std::nullopt
+                                    : kind == ColumnKind::kNumeric ? parse_number(text)
+                                                                   : parse_boolean(text);
+      values.push_back(value.value_or(NAN));
+    }
+    drift[result.columns[c].name] = bins_of(values);
+  }
   nlohmann::json metadata = {{"version", version},
                              {"kind", "table"},
                              {"created_at", created},
@@ -375,7 +391,8 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
                              {"data_sha256", data_hash},
                              {"rows", result.rows},
                              {"tiers", {{"hot", options.tiers.hot}, {"warm", options.tiers.warm}}},
-                             {"metrics", cv}};
+                             {"metrics", cv},
+                             {"drift_reference", nlohmann::json::parse(drift_reference_json(drift))}};
   JORGE_TRY(result.model, TabularModel::assemble(std::move(encoder), trees, std::move(calibration), metadata.dump()));
   result.report_json = report.dump(2);
   return result;
