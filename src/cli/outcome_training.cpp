@@ -58,7 +58,7 @@ Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out) {
     for (;;) {
       JORGE_TRY(store::LeadPage page, store.list_leads(filter));
       for (const auto& summary : page.leads) {
-        JORGE_TRY(store::LeadDetail lead, store.get_lead(summary.id));
+        JORGE_TRY(store::OutreachFacts lead, store.outreach_facts(summary.id, "ghl"));
         scoring::LeadFacts facts = pipeline::lead_facts_of(lead);
         const bool won = stage == Stage::kWon;
         if (hold_out && summary.id % 5 == 0) {

@@ -8,6 +8,6 @@
 
 namespace jorge::pipeline {
 
-scoring::LeadFacts lead_facts_of(const store::LeadDetail& lead);
+scoring::LeadFacts lead_facts_of(const store::OutreachFacts& lead);
 
 }  // namespace jorge::pipeline

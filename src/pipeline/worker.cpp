@@ -21,10 +21,9 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(*job.contact_id, "ghl"));
   effects.contact = lead.id;
   if (model_) {
-    JORGE_TRY(store::LeadDetail detail, store_.get_lead(lead.id));
     const auto model = model_->current();
     const SystemTime now = clock_.now();
-    scoring::LeadScore scored = model->score(lead_facts_of(detail), now);
+    scoring::LeadScore scored = model->score(lead_facts_of(lead), now);
     effects.score = store::LeadScoreRecord{lead.id, scored.model_version, scored.quality, scored.score,
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};
@@ -54,15 +53,26 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
 
 Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
   JORGE_TRY(std::vector<store::Job> claimed, jobs_.claim(worker_id, max_jobs));
+  // Decide every claimed job, then commit them together: one transaction for the batch.
+  std::vector<std::pair<int64_t, store::JobEffects>> decided;
+  std::vector<const store::Job*> decided_jobs;
   for (const store::Job& job : claimed) {
     auto effects = effects_of(job);
-    Status finished = effects.ok() ? store_.complete_job_with(job.id, worker_id, clock_.now(), *effects)
-                                   : Status(effects.error());
-    if (!finished.ok() && finished.error().code != ErrorCode::kAborted) {
-      Status failed = jobs_.fail(job, worker_id, finished.error());
+    if (!effects.ok()) {
+      Status failed = jobs_.fail(job, worker_id, effects.error());
       (void)failed;  // a lost lease: the job is someone else's now
+      continue;
     }
+    decided.emplace_back(job.id, std::move(effects).value());
+    decided_jobs.push_back(&job);
   }
+  if (decided.empty()) return static_cast<int>(claimed.size());
+  auto completed = store_.complete_jobs_with(worker_id, clock_.now(), decided);
+  if (!completed.ok())
+    for (const store::Job* job : decided_jobs) {
+      Status failed = jobs_.fail(*job, worker_id, completed.error());
+      (void)failed;
+    }
   return static_cast<int>(claimed.size());
 }
 

@@ -68,6 +68,11 @@ struct OutreachFacts {
   std::string crm_contact_id;     // the CRM's id for the person, empty when the CRM never sent it
   std::string last_inbound_text;  // the person's latest message to us
   bool already_texted = false;    // an SMS to them is queued or sent
+  // For scoring the lead:
+  SystemTime created_at{};
+  int64_t interactions = 0;                 // messages either way
+  std::string inbound_texts;                // everything they wrote, oldest first, one space apart
+  std::vector<CustomField> custom_fields;
 };
 
 // A model in the registry. `body` is the model file itself (listings leave it empty).
@@ -194,8 +199,16 @@ class Store {
   // Marks the job done and applies `effects` (outbox rows, opt-out) in ONE transaction; a
   // crash leaves either both or neither. An opt-out also blocks the contact's pending SMS.
   // kAborted when the lease was lost.
-  virtual Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now,
-                                   const JobEffects& effects) = 0;
+  Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now, const JobEffects& effects) {
+    JORGE_TRY(std::vector<bool> done, complete_jobs_with(owner, now, {{job_id, effects}}));
+    if (!done.front()) return Error{ErrorCode::kAborted, "job lease lost: it expired and the job went to another worker"};
+    return ok_status();
+  }
+  // The same for several jobs in ONE transaction (one commit, one flush, for a worker's whole
+  // batch): returns, per job, whether it was completed (false: its lease was lost, nothing of
+  // it was applied). Any other failure applies nothing at all.
+  virtual Result<std::vector<bool>> complete_jobs_with(const std::string& owner, SystemTime now,
+                                                      const std::vector<std::pair<int64_t, JobEffects>>& jobs) = 0;
   // What the pipeline needs to decide and send a text, in one query. kNotFound if no contact.
   virtual Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) = 0;
 

@@ -443,6 +443,21 @@ TEST_P(StoreConformance, ConcurrentSendersNeverShareAMessage) {
   EXPECT_EQ(std::adjacent_find(seen.begin(), seen.end()), seen.end()) << "a message was claimed twice";
 }
 
+TEST_P(StoreConformance, OutreachFactsCarryWhatScoringNeedsInOneQuery) {
+  ingest(ghl_event("contact_create.json"));
+  ingest(ghl_event("inbound_message_sms.json"));
+  auto facts = store_->outreach_facts(1, "ghl");
+  ASSERT_TRUE(facts.ok()) << facts.error().message;
+  EXPECT_EQ(facts->interactions, 1);
+  EXPECT_NE(facts->inbound_texts.find("pre-approved up to 525k"), std::string::npos) << facts->inbound_texts;
+  ASSERT_EQ(facts->custom_fields.size(), 2u);
+  bool budget = false;
+  for (const auto& field : facts->custom_fields)
+    if (field.key == "cF1budgetMax00000001") budget = std::get<double>(field.value) == 525000.0;
+  EXPECT_TRUE(budget);
+  EXPECT_GT(to_unix_millis(facts->created_at), 0);
+}
+
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {
   SystemTime now = clock_.now();
   EXPECT_EQ(*store_->active_model_version(), "");

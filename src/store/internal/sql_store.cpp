@@ -298,37 +298,81 @@ class SqlStore final : public Store {
     });
   }
 
-  Status complete_job_with(int64_t job_id, const std::string& owner, SystemTime now,
-                           const JobEffects& effects) override {
-    return readers_.with_session([&](SqlSession& session) -> Status {
+  Result<std::vector<bool>> complete_jobs_with(const std::string& owner, SystemTime now,
+                                              const std::vector<std::pair<int64_t, JobEffects>>& jobs) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<bool>> {
       JORGE_TRY_STATUS(session.begin());
-      Status done = apply_job_effects(session, job_id, owner, to_unix_millis(now), effects);
-      if (!done.ok()) {
-        session.rollback();
-        return done;
+      std::vector<bool> completed;
+      for (const auto& [job_id, effects] : jobs) {
+        Status done = apply_job_effects(session, job_id, owner, to_unix_millis(now), effects);
+        // A lost lease is found before anything of that job is written: the others go on.
+        if (!done.ok() && done.error().code != ErrorCode::kAborted) {
+          session.rollback();
+          return done.error();
+        }
+        completed.push_back(done.ok());
       }
-      return session.commit();
+      JORGE_TRY_STATUS(session.commit());
+      return completed;
     });
   }
 
   Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) override {
     return readers_.with_session([&](SqlSession& session) -> Result<OutreachFacts> {
-      // Every subquery goes through a contact_id index only: a predicate on source would
-      // tempt PostgreSQL into scanning the (source, external_id) index, which grows with leads.
-      JORGE_TRY(SqlRows rows, session.exec(
-                                  "SELECT c.id, c.first_name, c.phone, c.state, c.lead_source, c.do_not_disturb, "
-                                  "c.sms_opt_out, (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
-                                  "WHERE contact_id = c.id), (SELECT body FROM interactions WHERE "
-                                  "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
-                                  "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
-                                  "THEN 1 ELSE 0 END "
-                                  "FROM contacts c WHERE c.id = $1",
-                                  {contact, crm_source}));
+      // One round trip. Every subquery goes through a contact_id index only: a predicate on
+      // source would tempt PostgreSQL into scanning the (source, external_id) index, which
+      // grows with leads. Texts and custom fields come aggregated, separated by control
+      // characters that cannot occur in them (\x1e between items, \x1f between parts).
+      const bool postgres = backend_ == Backend::kPostgres;
+      const std::string aggregate = postgres ? "string_agg" : "group_concat";
+      const std::string character = postgres ? "CHR" : "CHAR";
+      // SQLite 3.40 keeps a subquery's order in group_concat; PostgreSQL is told the order.
+      const std::string texts =
+          postgres ? "(SELECT string_agg(body, ' ' ORDER BY occurred_at, id) FROM interactions WHERE contact_id = c.id "
+                     "AND direction = 'inbound' AND body <> '')"
+                   : "(SELECT group_concat(body, ' ') FROM (SELECT body FROM interactions WHERE contact_id = c.id "
+                     "AND direction = 'inbound' AND body <> '' ORDER BY occurred_at, id) inbound)";
+      const std::string sql =
+          "SELECT c.id, c.first_name, c.phone, c.state, c.lead_source, c.do_not_disturb, "
+          "c.sms_opt_out, (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
+          "WHERE contact_id = c.id), (SELECT body FROM interactions WHERE "
+          "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
+          "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
+          "THEN 1 ELSE 0 END, c.created_at, "
+          "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), " +
+          texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
+          "(31) || value, " + character + "(30)) "
+          "FROM custom_fields WHERE contact_id = c.id) "
+          "FROM contacts c WHERE c.id = $1";
+      JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
       if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
       const SqlRow& row = rows.rows[0];
-      return OutreachFacts{to_int(row[0]),     to_text(row[1]),     to_text(row[2]),     to_text(row[3]),
-                           to_text(row[4]),    to_int(row[5]) != 0, to_int(row[6]) != 0, to_text(row[7]),
-                           to_text(row[8]),    to_int(row[9]) > 0};
+      OutreachFacts facts;
+      facts.id = to_int(row[0]);
+      facts.first_name = to_text(row[1]);
+      facts.phone = to_text(row[2]);
+      facts.state = to_text(row[3]);
+      facts.lead_source = to_text(row[4]);
+      facts.do_not_disturb = to_int(row[5]) != 0;
+      facts.sms_opt_out = to_int(row[6]) != 0;
+      facts.crm_contact_id = to_text(row[7]);
+      facts.last_inbound_text = to_text(row[8]);
+      facts.already_texted = to_int(row[9]) > 0;
+      facts.created_at = from_unix_millis(to_int(row[10]));
+      facts.interactions = to_int(row[11]);
+      facts.inbound_texts = to_text(row[12]);
+      const std::string fields = to_text(row[13]);
+      for (size_t start = 0; start < fields.size();) {
+        size_t end = fields.find('\x1e', start);
+        if (end == std::string::npos) end = fields.size();
+        std::string item = fields.substr(start, end - start);
+        size_t first = item.find('\x1f'), second = first == std::string::npos ? first : item.find('\x1f', first + 1);
+        if (second != std::string::npos)
+          facts.custom_fields.push_back({item.substr(0, first),
+                                         decode_field_value(item.substr(first + 1, second - first - 1), item.substr(second + 1))});
+        start = end + 1;
+      }
+      return facts;
     });
   }
 
@@ -602,16 +646,25 @@ class SqlStore final : public Store {
                                          {job_id, owner, now}));
     if (done.affected == 0)
       return Error{ErrorCode::kAborted, "job lease lost: it expired and the job went to another worker"};
-    for (const OutboxMessage& message : effects.messages) {
-      JORGE_TRY(SqlRows inserted,
-                session.exec("INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, "
-                             "due_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                             {job_id, message.contact_id, std::string(outbox_kind_name(message.kind)),
-                              message.external_contact_id, int64_t{message.priority}, message.payload,
-                              std::max(now, to_unix_millis(message.due_at)), now}));
+    if (effects.score) JORGE_TRY_STATUS(insert_lead_score(session, *effects.score));
+    if (!effects.messages.empty()) {
+      // All of the job's messages in one statement: one round trip however many there are.
+      std::string sql = "INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, due_at, "
+                        "created_at) VALUES ";
+      std::vector<SqlValue> values;
+      for (const OutboxMessage& message : effects.messages) {
+        const size_t base = values.size();
+        sql += std::string(base ? ", " : "") + "(";
+        for (size_t k = 1; k <= 8; ++k) sql += "$" + std::to_string(base + k) + (k < 8 ? ", " : ")");
+        for (SqlValue value : {SqlValue{job_id}, SqlValue{message.contact_id}, SqlValue{std::string(outbox_kind_name(message.kind))},
+                               SqlValue{message.external_contact_id}, SqlValue{int64_t{message.priority}},
+                               SqlValue{message.payload}, SqlValue{std::max(now, to_unix_millis(message.due_at))},
+                               SqlValue{now}})
+          values.push_back(std::move(value));
+      }
+      JORGE_TRY(SqlRows inserted, session.exec(sql, values));
       (void)inserted;
     }
-    if (effects.score) JORGE_TRY_STATUS(insert_lead_score(session, *effects.score));
     if (effects.sms_opt_out && effects.contact != 0) {
       JORGE_TRY(SqlRows flagged, session.exec("UPDATE contacts SET sms_opt_out = $2, updated_at = $3 WHERE id = $1",
                                               {effects.contact, int64_t{*effects.sms_opt_out}, now}));
