@@ -6,7 +6,8 @@
 # committed. Then the pipeline (bench/pipeline_bench.cpp): jobs/s with GoHighLevel's limit
 # lifted, and speed to lead for 1,000 leads in a minute under it (about 5 minutes).
 # Knobs: DURATION (10s), WARMUP (3s), CONNS (32), BENCH_DELIVERIES (340000), LEADS (1000),
-# SPREAD (60), JOBS (20000), SKIP_PEER=1, SKIP_POSTGRES=1, SKIP_PIPELINE=1.
+# SPREAD (60), JOBS (20000), SKIP_PEER=1, SKIP_POSTGRES=1, SKIP_PIPELINE=1, SKIP_SCORING=1.
+# Then scoring: TreeSHAP in process, and POST /api/v1/score_lead against the peer's scorer.
 set -euo pipefail
 build_dir="$(cd "${1:-build}" && pwd)"
 cd "$(dirname "$0")/.."
@@ -117,5 +118,34 @@ if [ -z "${SKIP_PEER:-}" ] && [ -n "$peer_dir" ]; then
       "$peer_dir/run_peer_bench.sh" ingest > "$out/peer-gc$mode.log" 2>&1 || { echo "peer failed: $out/peer-gc$mode.log"; continue; }
     grep -E "^(RESULT|INGEST)" "$out/peer-gc$mode/summary.txt" | sed "s/^/peer_gc$mode /" | tee -a "$summary"
   done
+fi
+if [ -z "${SKIP_SCORING:-}" ] && [ -n "$peer_dir" ]; then
+  echo "== scoring in process: TreeSHAP and the whole explained score on the seed's model"
+  "$build_dir/bench/scoring_bench" 2>&1 | grep -E "^BM_" | tee -a "$summary"
+  echo "== scoring over HTTP: the peer with and without TreeSHAP, then Jorge with exact reasons"
+  for shap in 0 1; do
+    rm -rf "$out/peer-score-shap$shap"
+    OUT_DIR="$out/peer-score-shap$shap" PEER_SHAP=$shap DURATION="$DURATION" WARMUP="$WARMUP" CONNS="$CONNS" \
+      "$peer_dir/run_peer_bench.sh" score > "$out/peer-score-shap$shap.log" 2>&1 || { echo "peer failed"; continue; }
+    grep -E "^RESULT" "$out/peer-score-shap$shap/summary.txt" | sed "s/^/peer_shap$shap /" | tee -a "$summary"
+  done
+  # Same payloads and wrk script; run here because the peer script's pre-flight curl sends no token.
+  score_dir="$(mktemp -d /tmp/jorge-bench-score-XXXXXX)"
+  token="bench-$(date +%s%N)"
+  printf 'listen = "127.0.0.1:18556"\ndatabase = "sqlite://%s/j.db"\napi_token = "%s"\n[ghl]\nverify_signatures = false\n[scoring]\nmodel = "%s"\n' \
+    "$score_dir" "$token" "$peer_dir/model.json" > "$score_dir/jorge.toml"
+  "$build_dir/jorge" serve --config "$score_dir/jorge.toml" > "$score_dir/serve.log" 2>&1 &
+  score_pid=$!
+  for _ in $(seq 50); do curl -fs http://127.0.0.1:18556/healthz >/dev/null && break; sleep 0.1; done
+  url=http://127.0.0.1:18556/api/v1/score_lead
+  export PAYLOAD_DIR="$peer_dir/payloads" AUTH_TOKEN="$token"
+  wrk -t2 -c"$CONNS" -d"$WARMUP" -s "$peer_dir/wrk/score.lua" "$url" >/dev/null
+  wrk -t1 -c1 -d"$DURATION" --latency -s "$peer_dir/wrk/score.lua" "$url" > "$out/jorge-score-c1.txt"
+  summarize jorge_score_c1 "$out/jorge-score-c1.txt" | tee -a "$summary"
+  wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$peer_dir/wrk/score.lua" "$url" > "$out/jorge-score-c$CONNS.txt"
+  summarize "jorge_score_c$CONNS" "$out/jorge-score-c$CONNS.txt" | tee -a "$summary"
+  echo "RSS jorge score server: $(ps -o rss= -p $score_pid) KB" | tee -a "$summary"
+  kill -TERM $score_pid; wait $score_pid || true
+  rm -rf "$score_dir"
 fi
 echo "summary: $summary"
