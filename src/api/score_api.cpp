@@ -1,17 +1,9 @@
 #include "api/score_api.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include <cmath>
-
+#include "core/json_writer.hpp"
 #include "scoring/lead_request.hpp"
 
 namespace jorge::api {
-namespace {
-
-double round_to(double value, double step) { return std::round(value / step) * step; }
-
-}  // namespace
 
 void ScoreApi::add_routes(http::Router& router) {
   router.add("POST", "/api/v1/score_lead", [this](http::Request& request, http::Respond respond) {
@@ -19,28 +11,39 @@ void ScoreApi::add_routes(http::Router& router) {
     auto lead = scoring::parse_score_request(request.body);
     if (!lead.ok()) return respond(http::json_error(400, "invalid_argument", lead.error().message));
     const scoring::LeadScore scored = model_.current()->score(*lead, clock_.now());
-    nlohmann::json reasons = nlohmann::json::array();
-    for (const auto& reason : scored.reasons)
-      reasons.push_back({{"field", reason.field}, {"value", reason.value}, {"points", round_to(reason.points, 0.01)},
-                         {"text", reason.text}});
-    nlohmann::json body = {
-        {"lead_id", scored.lead_id},
-        {"predicted_quality", scored.quality},
-        {"confidence", scored.confidence},
-        {"score", scored.score},
-        {"signals",
-         {{"budget_quality", scored.signals.budget_quality},
-          {"timeline_urgency", scored.signals.timeline_urgency},
-          {"financing_readiness", scored.signals.financing_readiness},
-          {"message_intent", scored.signals.message_intent}}},
-        {"explanation", scored.explanation},
-        {"recommendations", scored.recommendations},
-        {"model_version", scored.model_version},
-        {"probability", round_to(scored.probability, 1e-4)},
-        {"probability_interval", {round_to(scored.low, 1e-4), round_to(scored.high, 1e-4)}},
-        {"base_points", round_to(scored.base_points, 0.01)},
-        {"reasons", reasons}};
-    respond(http::json_response(200, body.dump()));
+    // Written directly: on this path a JSON DOM cost as much as the TreeSHAP itself.
+    JsonWriter out;
+    out.begin_object();
+    out.key("lead_id").value(scored.lead_id);
+    out.key("predicted_quality").value(scored.quality);
+    out.key("confidence").value(scored.confidence, 2);
+    out.key("score").value(scored.score, 1);
+    out.key("signals").begin_object();
+    out.key("budget_quality").value(scored.signals.budget_quality, 2);
+    out.key("timeline_urgency").value(scored.signals.timeline_urgency, 2);
+    out.key("financing_readiness").value(scored.signals.financing_readiness, 2);
+    out.key("message_intent").value(scored.signals.message_intent, 2);
+    out.end_object();
+    out.key("explanation").value(scored.explanation);
+    out.key("recommendations").begin_array();
+    for (const auto& recommendation : scored.recommendations) out.value(recommendation);
+    out.end_array();
+    out.key("model_version").value(scored.model_version);
+    out.key("probability").value(scored.probability, 4);
+    out.key("probability_interval").begin_array().value(scored.low, 4).value(scored.high, 4).end_array();
+    out.key("base_points").value(scored.base_points, 2);
+    out.key("reasons").begin_array();
+    for (const auto& reason : scored.reasons) {
+      out.begin_object();
+      out.key("field").value(reason.field);
+      out.key("value").value(reason.value);
+      out.key("points").value(reason.points, 2);
+      out.key("text").value(reason.text);
+      out.end_object();
+    }
+    out.end_array();
+    out.end_object();
+    respond(http::json_response(200, out.take()));
   });
 }
 
