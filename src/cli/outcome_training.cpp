@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 #include "cli/model_watcher.hpp"
 #include "core/csv.hpp"
@@ -15,7 +16,9 @@
 namespace jorge::cli {
 namespace {
 
-std::string row_of(const scoring::LeadFacts& facts, bool won) {
+// One row: the 30 features, distinct sources, every custom field named in `custom_keys`,
+// source, message, outcome.
+std::string row_of(const scoring::LeadFacts& facts, bool won, const std::vector<std::string>& custom_keys) {
   float features[scoring::kLeadFeatureCount];
   scoring::extract_lead_features(facts, facts.created_at.value_or(SystemTime{}), features);
   std::string row;
@@ -24,13 +27,22 @@ std::string row_of(const scoring::LeadFacts& facts, bool won) {
     std::snprintf(number, sizeof number, "%.9g,", value);
     row += number;
   }
+  row += std::to_string(facts.distinct_sources) + ",";
+  for (const auto& key : custom_keys) {
+    std::string value;
+    for (const auto& [name, text] : facts.custom_fields)
+      if (name == key) value = text;
+    row += csv_field(value) + ",";
+  }
   row += csv_field(facts.source) + "," + csv_field(facts.message) + "," + (won ? "1" : "0") + "\n";
   return row;
 }
 
-std::string header() {
+std::string header(const std::vector<std::string>& custom_keys) {
   std::string line;
   for (auto name : scoring::lead_feature_names()) line += std::string(name) + ",";
+  line += "distinct_sources,";
+  for (const auto& key : custom_keys) line += csv_field("custom." + key) + ",";
   return line + "source,message," + kOutcomeTarget + "\n";
 }
 
@@ -49,8 +61,11 @@ struct TempCsv {
 }  // namespace
 
 Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out) {
-  OutcomeRows rows;
-  rows.training_csv = header();
+  // First every won or lost lead, then the table: its columns include every custom field any
+  // of them has.
+  std::vector<std::pair<scoring::LeadFacts, bool>> leads;
+  std::vector<ContactId> ids;
+  std::set<std::string> custom_keys;
   for (Stage stage : {Stage::kWon, Stage::kLost}) {
     store::LeadFilter filter;
     filter.stage = stage;
@@ -60,18 +75,26 @@ Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out) {
       for (const auto& summary : page.leads) {
         JORGE_TRY(store::OutreachFacts lead, store.outreach_facts(summary.id, "ghl"));
         scoring::LeadFacts facts = pipeline::lead_facts_of(lead);
-        const bool won = stage == Stage::kWon;
-        if (hold_out && summary.id % 5 == 0) {
-          rows.holdout.push_back(std::move(facts));
-          rows.holdout_labels.push_back(won ? 1.0f : 0.0f);
-        } else {
-          rows.training_csv += row_of(facts, won);
-          ++rows.training_rows;
-          rows.training_positives += won;
-        }
+        for (const auto& [key, value] : facts.custom_fields) custom_keys.insert(key);
+        leads.emplace_back(std::move(facts), stage == Stage::kWon);
+        ids.push_back(summary.id);
       }
       if (!page.next_after_id) break;
       filter.after_id = *page.next_after_id;
+    }
+  }
+  const std::vector<std::string> keys(custom_keys.begin(), custom_keys.end());
+  OutcomeRows rows;
+  rows.training_csv = header(keys);
+  for (size_t i = 0; i < leads.size(); ++i) {
+    auto& [facts, won] = leads[i];
+    if (hold_out && ids[i] % 5 == 0) {
+      rows.holdout.push_back(std::move(facts));
+      rows.holdout_labels.push_back(won ? 1.0f : 0.0f);
+    } else {
+      rows.training_csv += row_of(facts, won, keys);
+      ++rows.training_rows;
+      rows.training_positives += won;
     }
   }
   return rows;

@@ -308,6 +308,16 @@ LeadFacts lead_facts_from(const std::string& source, const std::string& message,
     return std::any_of(words.begin(), words.end(), [&](std::string_view word) { return text.find(word) != std::string::npos; });
   };
   for (const CustomField& field : fields) {
+    std::string as_text;
+    if (const auto* value = std::get_if<std::string>(&field.value)) as_text = *value;
+    else if (const auto* value = std::get_if<double>(&field.value)) {
+      char buffer[32];
+      std::snprintf(buffer, sizeof buffer, "%.10g", *value);
+      as_text = buffer;
+    } else if (const auto* value = std::get_if<bool>(&field.value)) as_text = *value ? "yes" : "no";
+    else if (const auto* value = std::get_if<std::vector<std::string>>(&field.value))
+      for (const auto& item : *value) as_text += (as_text.empty() ? "" : ", ") + item;
+    lead.custom_fields.emplace_back(field.key, as_text);
     const std::string key = lower(field.key);
     std::string text;
     std::optional<double> number;

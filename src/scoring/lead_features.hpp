@@ -28,6 +28,9 @@ struct LeadFacts {
   int64_t interaction_count = 0, email_opens = 0;
   std::optional<SystemTime> created_at;  // when the lead arrived; now when absent
   int utc_offset_minutes = 0;            // of created_at as given, for the local hour
+  // Beyond the seed's 30, offered by name to models from `jorge train`:
+  int64_t distinct_sources = 1;                    // sources this person reached us through
+  std::vector<std::pair<std::string, std::string>> custom_fields;  // every custom field, as text
 };
 
 inline constexpr size_t kLeadFeatureCount = 30;

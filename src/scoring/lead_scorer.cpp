@@ -87,6 +87,8 @@ std::map<std::string, std::string> named_values(const LeadFacts& lead, std::span
   }
   values["message"] = lead.message;
   values["source"] = lead.source;
+  values["distinct_sources"] = std::to_string(lead.distinct_sources);
+  for (const auto& [key, value] : lead.custom_fields) values["custom." + key] = value;
   if (lead.budget_min) values["budget_min"] = format("%.2f", *lead.budget_min);
   if (lead.budget_max) values["budget_max"] = format("%.2f", *lead.budget_max);
   if (lead.timeline) values["timeline"] = *lead.timeline;

@@ -71,6 +71,7 @@ struct OutreachFacts {
   // For scoring the lead:
   SystemTime created_at{};
   int64_t interactions = 0;                 // messages either way
+  int64_t distinct_sources = 1;             // sources that sent us this person
   std::string inbound_texts;                // everything they wrote, oldest first, one space apart
   std::vector<CustomField> custom_fields;
 };

@@ -8,6 +8,7 @@
 #include <map>
 #include <functional>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -217,7 +218,8 @@ TEST_F(ScoreLeadEndpoint, LearnsFromWonAndLostOpportunities) {
         R"({"type":"ContactCreate","locationId":"loc1","webhookId":"c-)" + id + R"(","id":")" + id +
             R"(","firstName":"Pat","phone":")" + phone + R"(","source":")" + (zillow ? "zillow" : "facebook") +
             R"(","dateAdded":"2026-10-0)" + std::to_string(1 + i % 9) + R"(T1)" + std::to_string(i % 10) +
-            R"(:00:00Z"})",
+            R"(:00:00Z","customFields":[{"id":"cFhouseType0000000001","value":")" + (i % 2 ? "condo" : "house") +
+            R"("}]})",
         R"({"type":"InboundMessage","locationId":"loc1","webhookId":"m-)" + id + R"(","contactId":")" + id +
             R"(","messageId":"msg-)" + id + R"(","direction":"inbound","messageType":"SMS","body":")" +
             (keen ? "We are pre-approved for $500k and ready to tour this week" : "just looking, maybe next year") +
@@ -240,6 +242,10 @@ TEST_F(ScoreLeadEndpoint, LearnsFromWonAndLostOpportunities) {
       << output;
   auto report = nlohmann::json::parse(read_file(dir_.file("own.json")));
   EXPECT_EQ(report["rows"], 120);
+  std::set<std::string> columns;
+  for (const auto& column : report["columns"]) columns.insert(column["name"]);
+  EXPECT_TRUE(columns.count("custom.cFhouseType0000000001")) << "every custom field is a column";
+  EXPECT_TRUE(columns.count("distinct_sources"));
   EXPECT_GT(report["cv"]["auc"].get<double>(), 0.6) << report["cv"].dump();
   ASSERT_EQ(run_jorge({"models", "retrain", "--min-outcomes", "20", "--database", database}, &output), 0) << output;
   EXPECT_NE(output.find("champion rules-v1"), std::string::npos) << output;

@@ -339,7 +339,8 @@ class SqlStore final : public Store {
           "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
           "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
           "THEN 1 ELSE 0 END, c.created_at, "
-          "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), " +
+          "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), "
+          "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id), " +
           texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
           "(31) || value, " + character + "(30)) "
           "FROM custom_fields WHERE contact_id = c.id) "
@@ -360,8 +361,9 @@ class SqlStore final : public Store {
       facts.already_texted = to_int(row[9]) > 0;
       facts.created_at = from_unix_millis(to_int(row[10]));
       facts.interactions = to_int(row[11]);
-      facts.inbound_texts = to_text(row[12]);
-      const std::string fields = to_text(row[13]);
+      facts.distinct_sources = std::max<int64_t>(1, to_int(row[12]));
+      facts.inbound_texts = to_text(row[13]);
+      const std::string fields = to_text(row[14]);
       for (size_t start = 0; start < fields.size();) {
         size_t end = fields.find('\x1e', start);
         if (end == std::string::npos) end = fields.size();
