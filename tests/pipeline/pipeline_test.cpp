@@ -1,5 +1,5 @@
 // Webhook event -> job -> worker -> outbox -> sender -> a local GoHighLevel server, with a
-// real SQLite store and a manual clock.
+// real store (SQLite and PostgreSQL) and a manual clock.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -19,10 +19,13 @@ SystemTime at(const char* iso) {
   return time;
 }
 
-class PipelineTest : public ::testing::Test {
+// Every case on SQLite and on a real PostgreSQL server.
+class PipelineTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    store_ = std::move(store::open_store("sqlite://" + dir_.file("jorge.db"), clock_)).value();
+    const std::string database = testing::fresh_database(GetParam(), dir_);
+    if (database.empty()) GTEST_SKIP() << testing::kNoPostgres;
+    store_ = std::move(store::open_store(database, clock_)).value();
     crm::GhlClientOptions options;
     options.base_url = fake_.url();
     options.token = "test-token";
@@ -72,7 +75,7 @@ class PipelineTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(PipelineTest, NewLeadGetsExactlyOneFirstTouchText) {
+TEST_P(PipelineTest, NewLeadGetsExactlyOneFirstTouchText) {
   deliver("contact_create.json");
   drain();
   deliver("contact_tag_update.json");  // more news about the same person: no second first touch
@@ -86,7 +89,7 @@ TEST_F(PipelineTest, NewLeadGetsExactlyOneFirstTouchText) {
   for (const auto& message : *outbox) EXPECT_EQ(message.state, "sent");
 }
 
-TEST_F(PipelineTest, TexasLeadAtElevenSaturdayNightIsTextedSundayNoon) {
+TEST_P(PipelineTest, TexasLeadAtElevenSaturdayNightIsTextedSundayNoon) {
   clock_.set(at("2026-11-29T05:00:00Z"));  // Saturday 23:00 in Austin
   deliver("contact_create.json");
   drain();
@@ -99,7 +102,7 @@ TEST_F(PipelineTest, TexasLeadAtElevenSaturdayNightIsTextedSundayNoon) {
   EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
 }
 
-TEST_F(PipelineTest, OptedOutContactGetsNothingEver) {
+TEST_P(PipelineTest, OptedOutContactGetsNothingEver) {
   clock_.set(at("2026-11-29T05:00:00Z"));  // the first touch waits for the morning...
   deliver("contact_create.json");
   drain();
@@ -114,7 +117,7 @@ TEST_F(PipelineTest, OptedOutContactGetsNothingEver) {
   EXPECT_TRUE(blocked);
 }
 
-TEST_F(PipelineTest, ThrottledAndFailingGoHighLevelStillGetsTheTextOnce) {
+TEST_P(PipelineTest, ThrottledAndFailingGoHighLevelStillGetsTheTextOnce) {
   fake_.fail_next(1, 429, 2);
   fake_.fail_next(1, 500);
   deliver("contact_create.json");
@@ -129,7 +132,7 @@ TEST_F(PipelineTest, ThrottledAndFailingGoHighLevelStillGetsTheTextOnce) {
   EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
 }
 
-TEST_F(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
+TEST_P(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
   fake_.fail_next(2, 422);
   deliver("contact_create.json");
   drain();
@@ -141,7 +144,7 @@ TEST_F(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
   EXPECT_TRUE(dead);
 }
 
-TEST_F(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
+TEST_P(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   deliver("contact_create.json");
   ASSERT_TRUE(worker_->run_once("worker", 10).ok());
   // A sender claims the text, GoHighLevel accepts it, and the sender dies before recording it.
@@ -159,7 +162,7 @@ TEST_F(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   for (const auto& message : outbox()) EXPECT_EQ(message.state, "sent");
 }
 
-TEST_F(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
+TEST_P(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
   ghl_ = std::make_unique<crm::GhlClient>(crm::GhlClientOptions{fake_.url(), "test-token", "loc1", 300});
   SenderOptions options;
   options.location_id = "loc1";
@@ -177,10 +180,13 @@ TEST_F(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
   EXPECT_TRUE(sent);
 }
 
-TEST_F(PipelineTest, LeadWithoutPhoneGetsNoText) {
+TEST_P(PipelineTest, LeadWithoutPhoneGetsNoText) {
   deliver("contact_create_no_phone.json");
   drain();
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, PipelineTest, ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
 
 }  // namespace jorge::pipeline
