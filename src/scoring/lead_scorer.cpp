@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -12,10 +13,35 @@
 namespace jorge::scoring {
 namespace {
 
+// printf's "%.Nf" (and "%%") for one number, through std::to_chars: this runs for every reason
+// of every request, where snprintf's locale machinery showed up in profiles. "%.6g" keeps
+// snprintf.
 std::string format(const char* pattern, double value) {
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, pattern, value);
-  return buffer;
+  std::string out;
+  for (const char* at = pattern; *at; ++at) {
+    if (*at != '%') {
+      out.push_back(*at);
+      continue;
+    }
+    if (at[1] == '%') {
+      out.push_back('%');
+      ++at;
+      continue;
+    }
+    if (at[1] == '.' && std::isdigit(static_cast<unsigned char>(at[2])) && at[3] == 'f') {
+      char buffer[64];
+      auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, at[2] - '0');
+      if (error == std::errc()) out.append(buffer, end);
+      at += 3;
+      continue;
+    }
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "%.6g", value);
+    out += buffer;
+    while (*at && *at != 'g' && *at != 'f') ++at;
+    if (!*at) break;
+  }
+  return out;
 }
 
 std::string plural(double count, const char* one, const char* many) {

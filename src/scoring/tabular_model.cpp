@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -22,10 +23,12 @@ std::vector<double> share_in_points(std::span<const double> contributions, doubl
 }
 
 std::string points_text(double points) {
+  const double rounded = std::round(points) == 0 ? 0.0 : std::round(points);  // no "-0"
   char buffer[32];
-  const double rounded = std::round(points);
-  std::snprintf(buffer, sizeof buffer, "%+.0f point%s", rounded, std::abs(rounded) == 1 ? "" : "s");
-  return buffer;
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(rounded));
+  std::string text = rounded >= 0 ? "+" : "";
+  text.append(buffer, end);
+  return text + (std::abs(rounded) == 1 ? " point" : " points");
 }
 
 std::string tier_for(double score, const TierThresholds& thresholds) {

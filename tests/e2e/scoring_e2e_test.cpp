@@ -108,7 +108,7 @@ TEST(TrainCommand, LeadsTableWithAndWithoutTheStaffFilledColumns) {
   TempDir dir;
   std::string output;
   ASSERT_EQ(run_jorge({"train", "--data", data, "--target", "Converted", "--id", "Prospect ID", "--na-values", "Select",
-                       "--drop", "Lead Number,Tags,Lead Quality,Lead Profile", "--model", dir.file("m.model"),
+                       "--drop", "Lead Number,Tags,Lead Quality,Lead Profile", "--quick", "--model", dir.file("m.model"),
                        "--report", dir.file("r.json")},
                       &output),
             0)
