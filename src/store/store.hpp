@@ -72,6 +72,7 @@ struct OutreachFacts {
   SystemTime created_at{};
   int64_t interactions = 0;                 // messages either way
   int64_t distinct_sources = 1;             // sources that sent us this person
+  std::optional<double> response_hours;     // from our first message to their first reply after it
   std::string inbound_texts;                // everything they wrote, oldest first, one space apart
   std::vector<CustomField> custom_fields;
 };

@@ -456,6 +456,16 @@ TEST_P(StoreConformance, OutreachFactsCarryWhatScoringNeedsInOneQuery) {
     if (field.key == "cF1budgetMax00000001") budget = std::get<double>(field.value) == 525000.0;
   EXPECT_TRUE(budget);
   EXPECT_GT(to_unix_millis(facts->created_at), 0);
+  EXPECT_FALSE(facts->response_hours) << "no message from us yet, so no response time";
+  ingest(ghl_event("outbound_message_sms.json"));
+  InboundEvent reply = ghl_event("inbound_message_sms.json");
+  reply.idempotency_key = "later-reply";
+  reply.interaction->external_id = "later-reply";
+  reply.interaction->occurred_at = ghl_event("outbound_message_sms.json").interaction->occurred_at + std::chrono::minutes(90);
+  ingest(reply);
+  facts = store_->outreach_facts(1, "ghl");
+  ASSERT_TRUE(facts->response_hours.has_value());
+  EXPECT_DOUBLE_EQ(*facts->response_hours, 1.5);
 }
 
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {

@@ -340,7 +340,10 @@ class SqlStore final : public Store {
           "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
           "THEN 1 ELSE 0 END, c.created_at, "
           "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), "
-          "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id), " +
+          "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id), "
+          "(SELECT MIN(r.occurred_at) - o.first_out FROM interactions r, (SELECT MIN(occurred_at) AS first_out "
+          "FROM interactions WHERE contact_id = c.id AND direction = 'outbound') o WHERE r.contact_id = c.id AND "
+          "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
           texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
           "(31) || value, " + character + "(30)) "
           "FROM custom_fields WHERE contact_id = c.id) "
@@ -362,8 +365,9 @@ class SqlStore final : public Store {
       facts.created_at = from_unix_millis(to_int(row[10]));
       facts.interactions = to_int(row[11]);
       facts.distinct_sources = std::max<int64_t>(1, to_int(row[12]));
-      facts.inbound_texts = to_text(row[13]);
-      const std::string fields = to_text(row[14]);
+      if (row[13]) facts.response_hours = static_cast<double>(to_int(row[13])) / 3'600'000.0;
+      facts.inbound_texts = to_text(row[14]);
+      const std::string fields = to_text(row[15]);
       for (size_t start = 0; start < fields.size();) {
         size_t end = fields.find('\x1e', start);
         if (end == std::string::npos) end = fields.size();
