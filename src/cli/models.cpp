@@ -1,5 +1,6 @@
 // `jorge models list | add FILE | activate VERSION | rollback`, and the watcher that lets a
 // running server pick up whichever model is active in the database.
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -128,6 +129,8 @@ void ModelWatcher::check_now() {
   }
   active_.set(*model);
   loaded_ = (*record)->version;
+  // Parsing the model file's JSON left megabytes of freed heap behind: give them back.
+  malloc_trim(0);
   spdlog::info("scoring with model {}", loaded_);
 }
 

@@ -171,7 +171,7 @@ Result<Forest> Forest::from_xgboost_json(std::string_view text) {
 
 void Forest::build_tables() {
   constexpr int kMaxDistinct = 10;
-  constexpr size_t kBudget = size_t{16} << 20;  // floats: 64 MB at most, whatever the model
+  constexpr size_t kBudget = size_t{6} << 20;  // floats: 24 MB at most, whatever the model (RSS target 64 MB)
   tabled_.assign(roots_.size(), false);
   tree_tables_.assign(roots_.size(), TreeTables{});
   struct PathFeature {
