@@ -287,6 +287,9 @@ void Forest::build_tables() {
     for (size_t i = first; i < end; ++i) {
       const Node& node = nodes_[i];
       if (node.left < 0) continue;
+      // A pair's parent hands no mask down: its pair reads the parent's own mask and takes the
+      // direction itself. Half the splits of a full tree are such parents.
+      if (nodes_[static_cast<size_t>(node.left)].left < 0 && nodes_[static_cast<size_t>(node.right)].left < 0) continue;
       splits_.push_back({node.feature, node.value, static_cast<uint16_t>(i - first),
                          static_cast<uint16_t>(static_cast<size_t>(node.left) - first),
                          static_cast<uint16_t>(static_cast<size_t>(node.right) - first), node.slot, node.default_left});
