@@ -13,9 +13,8 @@
 namespace jorge::scoring {
 namespace {
 
-// printf's "%.Nf" (and "%%") for one number, through std::to_chars: this runs for every reason
-// of every request, where snprintf's locale machinery showed up in profiles. "%.6g" keeps
-// snprintf.
+// printf's "%.Nf", "%.Ng" and "%%" for one number, through std::to_chars: this runs for every
+// reason of every request, where snprintf's locale machinery showed up in profiles.
 std::string format(const char* pattern, double value) {
   std::string out;
   for (const char* at = pattern; *at; ++at) {
@@ -35,9 +34,11 @@ std::string format(const char* pattern, double value) {
       at += 3;
       continue;
     }
-    char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "%.6g", value);
-    out += buffer;
+    // "%.Ng": shortest of fixed and scientific, N significant digits.
+    int digits = at[1] == '.' && std::isdigit(static_cast<unsigned char>(at[2])) ? at[2] - '0' : 6;
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, digits);
+    if (error == std::errc()) out.append(buffer, end);
     while (*at && *at != 'g' && *at != 'f') ++at;
     if (!*at) break;
   }
