@@ -17,4 +17,11 @@ Status BearerAuth::check(const http::Request& request) const {
   return ok_status();
 }
 
+http::Handler BearerAuth::guard(http::Handler handler) const {
+  return [this, handler = std::move(handler)](http::Request& request, http::Respond respond) {
+    if (Status allowed = check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
+    handler(request, std::move(respond));
+  };
+}
+
 }  // namespace jorge::api

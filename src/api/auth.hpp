@@ -5,6 +5,7 @@
 
 #include "core/result.hpp"
 #include "http/message.hpp"
+#include "http/router.hpp"
 
 namespace jorge::api {
 
@@ -13,6 +14,8 @@ class BearerAuth {
   explicit BearerAuth(const std::string& token);
   // kUnauthenticated with what to send when the header is missing or wrong.
   Status check(const http::Request& request) const;
+  // `handler` behind the check: a request without the token gets the 401 and goes no further.
+  http::Handler guard(http::Handler handler) const;
 
  private:
   std::string token_digest_;

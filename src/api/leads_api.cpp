@@ -61,10 +61,9 @@ Result<store::LeadFilter> filter_from(const http::Request& request) {
 
 void LeadsApi::add_routes(http::Router& router) {
   auto guarded = [this](void (LeadsApi::*handler)(http::Request&, http::Respond)) {
-    return [this, handler](http::Request& request, http::Respond respond) {
-      if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
+    return auth_.guard([this, handler](http::Request& request, http::Respond respond) {
       (this->*handler)(request, std::move(respond));
-    };
+    });
   };
   router.add("GET", "/api/v1/leads", guarded(&LeadsApi::list));
   router.add("POST", "/api/v1/leads", guarded(&LeadsApi::create));

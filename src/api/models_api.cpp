@@ -63,12 +63,7 @@ Result<std::string> ModelsApi::check_drift() {
 }
 
 void ModelsApi::add_routes(http::Router& router) {
-  auto guarded = [this](http::Handler handler) {
-    return [this, handler](http::Request& request, http::Respond respond) {
-      if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
-      handler(request, std::move(respond));
-    };
-  };
+  auto guarded = [this](http::Handler handler) { return auth_.guard(std::move(handler)); };
   router.add("GET", "/api/v1/models", guarded([this](http::Request&, http::Respond respond) {
     auto models = store_.list_models();
     if (!models.ok()) return respond(http::error_response(models.error()));

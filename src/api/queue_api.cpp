@@ -40,12 +40,7 @@ std::optional<int64_t> parse_id(std::string_view text) {
 }  // namespace
 
 void QueueApi::add_routes(http::Router& router) {
-  auto guarded = [this](http::Handler handler) {
-    return [this, handler](http::Request& request, http::Respond respond) {
-      if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
-      handler(request, std::move(respond));
-    };
-  };
+  auto guarded = [this](http::Handler handler) { return auth_.guard(std::move(handler)); };
   router.add("GET", "/api/v1/queue/status", guarded([this](http::Request&, http::Respond respond) {
     auto status = jobs_.status();
     if (!status.ok()) return respond(http::error_response(status.error()));

@@ -6,8 +6,7 @@
 namespace jorge::api {
 
 void ScoreApi::add_routes(http::Router& router) {
-  router.add("POST", "/api/v1/score_lead", [this](http::Request& request, http::Respond respond) {
-    if (Status allowed = auth_.check(request); !allowed.ok()) return respond(http::error_response(allowed.error()));
+  router.add("POST", "/api/v1/score_lead", auth_.guard([this](http::Request& request, http::Respond respond) {
     auto lead = scoring::parse_score_request(request.body);
     if (!lead.ok()) return respond(http::json_error(400, "invalid_argument", lead.error().message));
     const scoring::LeadScore scored = model_.current()->score(*lead, clock_.now());
@@ -44,7 +43,7 @@ void ScoreApi::add_routes(http::Router& router) {
     out.end_array();
     out.end_object();
     respond(http::json_response(200, out.take()));
-  });
+  }));
 }
 
 }  // namespace jorge::api
