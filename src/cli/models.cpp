@@ -4,30 +4,17 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "cli/commands.hpp"
+#include "core/files.hpp"
 #include "cli/model_watcher.hpp"
 #include "cli/outcome_training.hpp"
 #include "core/clock.hpp"
 #include "scoring/lead_scorer.hpp"
 
 namespace jorge::cli {
-namespace {
-
-Result<std::string> read_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-}  // namespace
-
 Result<std::string> register_model_file(store::Store& store, const std::string& path, SystemTime now) {
-  JORGE_TRY(std::string body, read_model_file(path));
+  JORGE_TRY(std::string body, read_file(path));
   auto described = scoring::LeadModel::describe(body, path);
   if (!described.ok()) return Error{described.error().code, path + ": " + described.error().message};
   // Load it once: a file that cannot score never reaches the registry.

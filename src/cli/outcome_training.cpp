@@ -1,15 +1,14 @@
 #include "cli/outcome_training.hpp"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <set>
 
 #include "cli/model_watcher.hpp"
 #include "core/csv.hpp"
+#include "core/files.hpp"
 #include "pipeline/lead_facts.hpp"
 #include "scoring/metrics.hpp"
 
@@ -45,18 +44,6 @@ std::string header(const std::vector<std::string>& custom_keys) {
   for (const auto& key : custom_keys) line += csv_field("custom." + key) + ",";
   return line + "source,message," + kOutcomeTarget + "\n";
 }
-
-// A temporary file removed when it goes out of scope.
-struct TempCsv {
-  std::string path;
-  TempCsv() {
-    char name[] = "/tmp/jorge-outcomes-XXXXXX";
-    int fd = mkstemp(name);
-    if (fd >= 0) close(fd);
-    path = name;
-  }
-  ~TempCsv() { std::remove(path.c_str()); }
-};
 
 }  // namespace
 
@@ -100,14 +87,11 @@ Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out) {
   return rows;
 }
 
-Result<scoring::TrainTableResult> train_on_outcomes(const OutcomeRows& rows, const std::string& csv_path, bool quick) {
-  {
-    std::ofstream out(csv_path, std::ios::binary | std::ios::trunc);
-    out << rows.training_csv;
-    if (!out) return Error{ErrorCode::kInternal, "cannot write " + csv_path};
-  }
+Result<scoring::TrainTableResult> train_on_outcomes(const OutcomeRows& rows, bool quick) {
+  TempFile csv("jorge-outcomes");  // train_table reads tables from files
+  JORGE_TRY_STATUS(write_file(csv.path(), rows.training_csv));
   scoring::TrainTableOptions options;
-  options.data_path = csv_path;
+  options.data_path = csv.path();
   options.target = kOutcomeTarget;
   options.tune = !quick;
   options.folds = static_cast<int>(std::min<size_t>(5, std::max<size_t>(2, std::min(rows.training_positives,
@@ -126,8 +110,7 @@ Result<std::string> retrain_once(store::Store& store, const scoring::ActiveLeadM
       rows.training_positives + 2 > rows.training_rows)
     return "retraining waits: " + std::to_string(outcomes) + " won/lost leads so far, both outcomes needed in " +
            "training and holdout, at least " + std::to_string(options.min_outcomes) + " in all";
-  TempCsv csv;
-  JORGE_TRY(scoring::TrainTableResult trained, train_on_outcomes(rows, csv.path, /*quick=*/false));
+  JORGE_TRY(scoring::TrainTableResult trained, train_on_outcomes(rows, /*quick=*/false));
   JORGE_TRY(std::string body, trained.model.to_json());
   JORGE_TRY(auto challenger, scoring::LeadModel::from_json(body, trained.model.version()));
   const auto champion = active.current();

@@ -27,9 +27,8 @@ inline constexpr const char* kOutcomeTarget = "won";
 // Reads every won or lost lead; with `hold_out`, one lead in five (by id) goes to `holdout`.
 Result<OutcomeRows> export_outcomes(store::Store& store, bool hold_out);
 
-// Trains on the outcome rows written to `csv_path` (a temporary file the caller owns).
-Result<scoring::TrainTableResult> train_on_outcomes(const OutcomeRows& rows, const std::string& csv_path,
-                                                    bool quick);
+// Trains on the outcome rows as `jorge train` trains on a CSV.
+Result<scoring::TrainTableResult> train_on_outcomes(const OutcomeRows& rows, bool quick);
 
 struct RetrainOptions {
   int every_hours = 24;    // 0: never

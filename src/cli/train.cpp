@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/csv.hpp"
+#include "core/files.hpp"
 #include "cli/outcome_training.hpp"
 #include "scoring/training/train_table.hpp"
 
@@ -39,12 +40,6 @@ class ProgressBar {
   bool terminal_;
 };
 
-bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  return static_cast<bool>(out);
-}
-
 }  // namespace
 
 int train(const TrainCommand& command) {
@@ -65,9 +60,7 @@ int train(const TrainCommand& command) {
     }
     std::fprintf(stderr, "training: %zu won or lost leads in the store (%zu won)\n", rows->training_rows,
                  rows->training_positives);
-    std::string csv_path = command.model_out + ".outcomes.csv";
-    trained = train_on_outcomes(*rows, csv_path, command.quick);
-    std::remove(csv_path.c_str());
+    trained = train_on_outcomes(*rows, command.quick);
   } else {
     scoring::TrainTableOptions options;
     options.data_path = command.data;
@@ -85,11 +78,11 @@ int train(const TrainCommand& command) {
     return trained.error().code == ErrorCode::kInvalidArgument || trained.error().code == ErrorCode::kNotFound ? 2 : 1;
   }
   auto model_json = trained->model.to_json();
-  if (!model_json.ok() || !write_text(command.model_out, *model_json)) {
+  if (!model_json.ok() || !write_file(command.model_out, *model_json).ok()) {
     std::fprintf(stderr, "jorge train: cannot write the model to %s\n", command.model_out.c_str());
     return 1;
   }
-  if (!command.report_out.empty() && !write_text(command.report_out, trained->report_json)) {
+  if (!command.report_out.empty() && !write_file(command.report_out, trained->report_json).ok()) {
     std::fprintf(stderr, "jorge train: cannot write the report to %s\n", command.report_out.c_str());
     return 1;
   }

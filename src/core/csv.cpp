@@ -1,11 +1,10 @@
 #include "core/csv.hpp"
+#include "core/files.hpp"
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "core/text.hpp"
 
@@ -162,11 +161,8 @@ Result<CsvTable> parse_csv(std::string_view text) {
 }
 
 Result<CsvTable> read_csv_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open (does it exist, can we read it?)"};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  auto table = parse_csv(contents.str());
+  JORGE_TRY(std::string contents, read_file(path));
+  auto table = parse_csv(contents);
   if (!table.ok()) return Error{table.error().code, path + ": " + table.error().message};
   return table;
 }

@@ -1,10 +1,9 @@
 #include "scoring/forest.hpp"
+#include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 namespace jorge::scoring {
 namespace {
@@ -73,11 +72,8 @@ double unwound_sum(const PathElement* path, int depth, int index) {
 }  // namespace
 
 Result<Forest> Forest::from_xgboost_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  auto forest = from_xgboost_json(contents.str());
+  JORGE_TRY(std::string contents, read_file(path));
+  auto forest = from_xgboost_json(contents);
   if (!forest.ok()) return Error{forest.error().code, path + ": " + forest.error().message};
   return forest;
 }

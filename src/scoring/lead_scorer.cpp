@@ -1,12 +1,11 @@
 #include "scoring/lead_scorer.hpp"
+#include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "core/bytes.hpp"
 
@@ -96,14 +95,6 @@ const std::vector<std::string>& recommendations_for(const std::string& quality) 
   return kRecommendations.at(quality);
 }
 
-std::string read_file(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream contents;
-  if (ok) contents << in.rdbuf();
-  return contents.str();
-}
-
 // Request fields and the 30 features by name, as text, for a table model.
 std::map<std::string, std::string> named_values(const LeadFacts& lead, std::span<const float> features) {
   std::map<std::string, std::string> values;
@@ -176,9 +167,7 @@ Result<LeadModel::Description> LeadModel::describe(const std::string& json, cons
 }
 
 Result<std::shared_ptr<const LeadModel>> LeadModel::from_file(const std::string& path) {
-  bool ok = false;
-  std::string json = read_file(path, ok);
-  if (!ok) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
+  JORGE_TRY(std::string json, read_file(path));
   auto described = describe(json, path);
   if (!described.ok()) return Error{described.error().code, path + ": " + described.error().message};
   auto model = from_json(json, described->version);

@@ -1,11 +1,10 @@
 #include "scoring/tabular_model.hpp"
+#include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 namespace jorge::scoring {
 namespace {
@@ -85,11 +84,8 @@ Result<TabularModel> TabularModel::from_json(const std::string& json) {
 }
 
 Result<TabularModel> TabularModel::from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{ErrorCode::kNotFound, path + ": cannot open the model file"};
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  auto model = from_json(contents.str());
+  JORGE_TRY(std::string contents, read_file(path));
+  auto model = from_json(contents);
   if (!model.ok()) return Error{model.error().code, path + ": " + model.error().message};
   return model;
 }

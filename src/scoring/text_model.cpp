@@ -1,28 +1,12 @@
 #include "scoring/text_model.hpp"
 
-#include <fasttext/fasttext.h>
-#include <unistd.h>
+#include "core/files.hpp"
 
-#include <cstdio>
-#include <fstream>
-#include <sstream>
+#include <fasttext/fasttext.h>
+
 
 namespace jorge::scoring {
-namespace {
-
-// fastText reads and writes only files: a private temporary one, removed on scope exit.
-struct TempFile {
-  std::string path;
-  TempFile() {
-    char name[] = "/tmp/jorge-text-XXXXXX";
-    int fd = mkstemp(name);
-    if (fd >= 0) close(fd);
-    path = name;
-  }
-  ~TempFile() { std::remove(path.c_str()); }
-};
-
-}  // namespace
+// fastText reads and writes only files: each step goes through a private temporary one.
 
 std::string text_tokens(std::string_view text) {
   std::string out;
@@ -40,13 +24,13 @@ std::string text_tokens(std::string_view text) {
 }
 
 Result<TextModel> TextModel::train(const std::vector<std::string>& texts, std::span<const float> labels, uint64_t seed) {
-  TempFile input, saved;
-  {
-    std::ofstream out(input.path);
-    for (size_t i = 0; i < texts.size(); ++i) out << "__label__" << (labels[i] > 0.5f ? 1 : 0) << ' ' << text_tokens(texts[i]) << '\n';
-  }
+  TempFile input("jorge-text");
+  std::string lines;
+  for (size_t i = 0; i < texts.size(); ++i)
+    lines += std::string("__label__") + (labels[i] > 0.5f ? "1 " : "0 ") + text_tokens(texts[i]) + '\n';
+  JORGE_TRY_STATUS(write_file(input.path(), lines));
   fasttext::Args args;
-  args.input = input.path;
+  args.input = input.path();
   args.model = fasttext::model_name::sup;
   args.loss = fasttext::loss_name::softmax;
   args.dim = 16;
@@ -70,15 +54,12 @@ Result<TextModel> TextModel::train(const std::vector<std::string>& texts, std::s
 }
 
 Result<TextModel> TextModel::from_bytes(const std::string& bytes) {
-  TempFile file;
-  {
-    std::ofstream out(file.path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
+  TempFile file("jorge-text");
+  JORGE_TRY_STATUS(write_file(file.path(), bytes));
   TextModel model;
   model.model_ = std::make_shared<fasttext::FastText>();
   try {
-    model.model_->loadModel(file.path);  // checks the magic number and version first
+    model.model_->loadModel(file.path());  // checks the magic number and version first
   } catch (const std::exception& error) {
     return Error{ErrorCode::kInvalidArgument, std::string("fastText model: ") + error.what()};
   }
@@ -86,16 +67,13 @@ Result<TextModel> TextModel::from_bytes(const std::string& bytes) {
 }
 
 Result<std::string> TextModel::to_bytes() const {
-  TempFile file;
+  TempFile file("jorge-text");
   try {
-    model_->saveModel(file.path);
+    model_->saveModel(file.path());
   } catch (const std::exception& error) {
     return Error{ErrorCode::kInternal, std::string("fastText save: ") + error.what()};
   }
-  std::ifstream in(file.path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
+  return read_file(file.path());
 }
 
 double TextModel::probability(std::string_view text) const {

@@ -1,14 +1,13 @@
 #include "scoring/training/train_table.hpp"
+#include "core/files.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <numeric>
 #include <random>
-#include <sstream>
 #include <unordered_map>
 
 #include "core/bytes.hpp"
@@ -102,14 +101,6 @@ double single_column_auc(const CsvTable& table, size_t column, ColumnKind kind, 
   return std::max(auc, 1 - auc);
 }
 
-std::string read_all(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream contents;
-  if (ok) contents << in.rdbuf();
-  return contents.str();
-}
-
 }  // namespace
 
 std::optional<float> parse_label(std::string_view text) {
@@ -121,9 +112,7 @@ std::optional<float> parse_label(std::string_view text) {
 Result<TrainTableResult> train_table(const TrainTableOptions& options, const TrainProgress& progress) {
   auto started = std::chrono::steady_clock::now();
   if (options.folds < 2 || options.folds > 20) return usage("--folds must be between 2 and 20");
-  bool readable = false;
-  std::string bytes = read_all(options.data_path, readable);
-  if (!readable) return Error{ErrorCode::kNotFound, options.data_path + ": cannot open (does it exist, can we read it?)"};
+  JORGE_TRY(std::string bytes, read_file(options.data_path));
   auto parsed = parse_csv(bytes);
   if (!parsed.ok()) return Error{parsed.error().code, options.data_path + ": " + parsed.error().message};
   const CsvTable& table = *parsed;
