@@ -100,6 +100,19 @@ TEST(TrainCommand, ExplainsBadInputAndExitsTwo) {
   EXPECT_EQ(run_jorge({"train", "--data", dir.file("t.csv"), "--target", "target", "--model", dir.file("m")}, &output), 2);
   EXPECT_NE(output.find("maybe"), std::string::npos) << output;
   EXPECT_EQ(run_jorge({"train", "--data", dir.file("missing.csv"), "--target", "t", "--model", dir.file("m")}, &output), 2);
+  // A file that is not a model never reaches scoring or the registry.
+  write_file(dir.file("not-a-model.json"), R"({"hello":"world"})");
+  EXPECT_EQ(run_jorge({"score", "--model", dir.file("not-a-model.json"), "--data", dir.file("t.csv"), "--out",
+                       dir.file("p.csv")},
+                      &output),
+            2);
+  EXPECT_NE(output.find("not a Jorge model file"), std::string::npos) << output;
+  EXPECT_EQ(run_jorge({"models", "add", dir.file("not-a-model.json"), "--database", "sqlite://" + dir.file("j.db")},
+                      &output),
+            2);
+  EXPECT_NE(output.find("not-a-model.json"), std::string::npos) << output;
+  ASSERT_EQ(run_jorge({"models", "list", "--database", "sqlite://" + dir.file("j.db")}, &output), 0);
+  EXPECT_NE(output.find("no models yet"), std::string::npos) << output;
 }
 
 TEST(TrainCommand, LeadsTableWithAndWithoutTheStaffFilledColumns) {
