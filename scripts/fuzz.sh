@@ -29,6 +29,14 @@ run() {  # target seed_dir...
 }
 run ghl_webhook_fuzz "$fixtures"/ghl/*.json
 run manual_lead_fuzz tests/ingest/manual/*.json
+run portal_lead_fuzz "$fixtures"/zillow/*.json "$fixtures"/realtor/*.json
+run facebook_fuzz "$fixtures"/facebook/*.json
+mkdir -p "$fuzz_dir/seeds/normalise"
+printf '%s' '$400k-$500k' > "$fuzz_dir/seeds/normalise/money"
+printf '%s' '3-6 months' > "$fuzz_dir/seeds/normalise/timeline"
+printf '%s' 'DELGADO, Maria' > "$fuzz_dir/seeds/normalise/name"
+printf '%s' '4407 South Lamar Boulevard, Apartment 3' > "$fuzz_dir/seeds/normalise/address"
+run normalise_fuzz "$fuzz_dir"/seeds/normalise/*
 mkdir -p "$fuzz_dir/seeds"
 python3 - "$fixtures/sms/inbound_keyword_cases.json" "$fuzz_dir/seeds" <<'PY' 2>/dev/null || true
 import json, sys

@@ -38,9 +38,16 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
   nlohmann::json records = nlohmann::json::array();
   for (const auto& record : lead.records) {
     nlohmann::json payload = nlohmann::json::parse(record.payload, nullptr, false);
+    nlohmann::json origin = nlohmann::json::object();
+    const LeadOrigin& o = record.origin;
+    for (const auto& [key, value] : {std::pair{"campaign_id", &o.campaign_id}, {"campaign_name", &o.campaign_name},
+                                     {"ad_id", &o.ad_id}, {"ad_name", &o.ad_name}, {"adset_id", &o.adset_id},
+                                     {"form_id", &o.form_id}, {"lead_type", &o.lead_type}})
+      if (!value->empty()) origin[key] = *value;
     records.push_back({{"source", record.source},
                        {"external_id", record.external_id},
                        {"received_at", format_iso8601(record.received_at)},
+                       {"origin", std::move(origin)},
                        {"payload", payload.is_discarded() ? nlohmann::json(record.payload) : payload}});
   }
   out["source_records"] = std::move(records);

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/json_writer.hpp"
+#include "ingest/facebook/facebook_webhook.hpp"
+
 #include <atomic>
 #include <mutex>
 
@@ -14,6 +17,25 @@ Webhooks::Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters,
 void Webhooks::add_routes(http::Router& router) {
   router.add("POST", "/webhooks/{source}", [this](http::Request& request, http::Respond respond) {
     receive(request, std::move(respond));
+  });
+}
+
+void Webhooks::add_facebook_verification(http::Router& router, std::string verify_token) {
+  router.add("GET", "/webhooks/facebook", [this, verify_token](http::Request& request, http::Respond respond) {
+    auto challenge = ingest::verification_challenge(request.query_param("hub.mode"), request.query_param("hub.verify_token"),
+                                                    request.query_param("hub.challenge"), verify_token);
+    if (!challenge) {
+      count("facebook", "verification_refused");
+      spdlog::warn("webhook source=facebook request_id={} verification refused (mode or verify token wrong)",
+                   request.request_id);
+      return respond(http::json_error(403, "forbidden", "hub.mode must be subscribe and hub.verify_token must match "
+                                                        "sources.facebook.verify_token"));
+    }
+    count("facebook", "verified");
+    http::Response answer;
+    answer.content_type = "text/plain";
+    answer.body = *challenge;
+    respond(std::move(answer));
   });
 }
 
@@ -33,6 +55,7 @@ struct DeliveryOutcome {
   bool any_unrecognised = false;
   std::vector<int64_t> event_ids;
   std::string failure;
+  std::string lead_id;  // a portal's lead id, echoed in the answer
 };
 
 }  // namespace
@@ -64,12 +87,15 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
   }
   auto outcome = std::make_shared<DeliveryOutcome>();
   outcome->remaining = events.size();
+  if (events.size() == 1 && events.front().event_type == "lead") outcome->lead_id = events.front().idempotency_key;
   auto body = std::make_shared<const std::string>(std::move(request.body));
   std::string request_id = request.request_id;
   for (InboundEvent& event : events) {
     bool recognised = event.recognised;
     // A quick score decides how soon the pipeline takes the lead up (hot first).
-    store::JobPlan plan = jobs_.plan(scoring::queue_tier(*model_.current(), event));
+    // A fetch (the lead is not here yet) runs at once; what it fetches gets its own tier.
+    store::JobPlan plan = event.contact ? jobs_.plan(scoring::queue_tier(*model_.current(), event))
+                                        : store::JobPlan{0, {}};
     std::string event_type = event.event_type.substr(0, 64);
     store_.ingest_async(std::move(event), *body, plan,
                         [this, outcome, respond, source, request_id, recognised,
@@ -97,11 +123,13 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
         spdlog::info("webhook source={} request_id={} stored unhandled event type {}", source, request_id, event_type);
       }
       count(source, outcome->all_duplicate ? "duplicate" : "accepted");
-      std::string ids;
-      for (int64_t id : outcome->event_ids) ids += (ids.empty() ? "" : ",") + std::to_string(id);
-      respond(http::json_response(200, std::string(R"({"status":")") +
-                                           (outcome->all_duplicate ? "duplicate" : "accepted") +
-                                           R"(","events":[)" + ids + "]}"));
+      JsonWriter answer;
+      answer.begin_object().key("status").value(outcome->all_duplicate ? "duplicate" : "accepted");
+      if (!outcome->lead_id.empty()) answer.key("lead_id").value(outcome->lead_id);
+      answer.key("events").begin_array();
+      for (int64_t id : outcome->event_ids) answer.value(static_cast<double>(id), 0);
+      answer.end_array().end_object();
+      respond(http::json_response(200, answer.take()));
     });
   }
 }

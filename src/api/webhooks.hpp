@@ -19,6 +19,8 @@ class Webhooks {
   Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
            const queue::JobQueue& jobs, http::Metrics& metrics, const scoring::ActiveLeadModel& model);
   void add_routes(http::Router& router);
+  // GET /webhooks/facebook: Meta's subscription handshake with sources.facebook.verify_token.
+  void add_facebook_verification(http::Router& router, std::string verify_token);
 
  private:
   void receive(http::Request& request, http::Respond respond);

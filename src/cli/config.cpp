@@ -33,12 +33,34 @@ void flatten(const toml::table& table, const std::string& prefix, Settings& out,
       out[key] = *text;
     } else if (node.is_integer()) {
       out[key] = std::to_string(*node.value<int64_t>());
+    } else if (node.is_floating_point()) {
+      char number[32];
+      std::snprintf(number, sizeof number, "%.17g", *node.value<double>());
+      out[key] = number;
     } else if (node.is_boolean()) {
       out[key] = *node.value<bool>() ? "true" : "false";
     } else if (error.empty()) {
       error = key + ": expected a string, an integer or a boolean";
     }
   }
+}
+
+// Keys a [sources.NAME] table may hold; each secret also as <key>_file.
+const std::set<std::string, std::less<>>& source_keys() {
+  static const std::set<std::string, std::less<>> keys = {
+      "kind", "secret", "secret_file", "username", "password", "password_file", "app_secret", "app_secret_file",
+      "verify_token", "verify_token_file", "page_access_token", "page_access_token_file", "graph_base_url",
+      "graph_version", "imap_url", "poll_seconds", "cost_per_lead", "monthly_spend", "campaign"};
+  return keys;
+}
+
+// "sources.NAME.KEY" or "sources.NAME.map.QUESTION".
+bool is_source_key(const std::string& key) {
+  if (key.rfind("sources.", 0) != 0) return false;
+  size_t dot = key.find('.', 8);
+  if (dot == std::string::npos || dot == 8) return false;
+  std::string rest = key.substr(dot + 1);
+  return source_keys().count(rest) || (rest.rfind("map.", 0) == 0 && rest.size() > 4);
 }
 
 Error bad(const std::string& key, const std::string& expected) {
@@ -80,6 +102,72 @@ Result<std::string> read_secret_file(const std::string& key, const std::string& 
   return secret;
 }
 
+// A secret given inline or as <key>_file (the file's text, trailing newline dropped).
+Result<std::string> secret(const Settings& settings, const std::string& key) {
+  if (auto found = settings.find(key); found != settings.end()) return found->second;
+  if (auto file = settings.find(key + "_file"); file != settings.end()) return read_secret_file(key + "_file", file->second);
+  return std::string();
+}
+
+Result<int64_t> dollars_to_cents(const Settings& settings, const std::string& key) {
+  auto found = settings.find(key);
+  if (found == settings.end()) return int64_t{0};
+  char* end = nullptr;
+  double dollars = std::strtod(found->second.c_str(), &end);
+  if (end == found->second.c_str() || *end != '\0' || dollars < 0 || dollars > 1e9)
+    return bad(key, "expected an amount of dollars, e.g. 35 or 35.50, got \"" + found->second + "\"");
+  return static_cast<int64_t>(dollars * 100 + 0.5);
+}
+
+Result<std::map<std::string, Config::Source>> build_sources(const Settings& settings) {
+  std::map<std::string, Config::Source> sources;
+  for (const auto& [key, value] : settings) {
+    if (!is_source_key(key)) continue;
+    std::string name = key.substr(8, key.find('.', 8) - 8);
+    if (sources.count(name)) continue;
+    const std::string at = "sources." + name + ".";
+    Config::Source source;
+    source.name = name;
+    source.kind = text(settings, at + "kind", name);
+    static const std::set<std::string> kinds = {"facebook", "zillow", "realtor", "portal", "email", "csv"};
+    if (!kinds.count(source.kind))
+      return bad(at + "kind", "expected facebook, zillow, realtor, portal, email or csv (it defaults to the table's "
+                              "name, \"" + name + "\")");
+    for (char c : name)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
+        return bad("sources." + name, "a source name may hold letters, digits, '_' and '-' only");
+    JORGE_TRY(source.secret, secret(settings, at + "secret"));
+    source.username = text(settings, at + "username", "");
+    JORGE_TRY(source.password, secret(settings, at + "password"));
+    JORGE_TRY(source.app_secret, secret(settings, at + "app_secret"));
+    JORGE_TRY(source.verify_token, secret(settings, at + "verify_token"));
+    JORGE_TRY(source.page_access_token, secret(settings, at + "page_access_token"));
+    source.graph_base_url = text(settings, at + "graph_base_url", source.graph_base_url);
+    if (source.graph_base_url.rfind("http://", 0) != 0 && source.graph_base_url.rfind("https://", 0) != 0)
+      return bad(at + "graph_base_url", "expected an http:// or https:// URL");
+    source.graph_version = text(settings, at + "graph_version", source.graph_version);
+    if (source.graph_version.empty() || source.graph_version[0] != 'v')
+      return bad(at + "graph_version", "expected a pinned Graph API version such as v21.0");
+    source.imap_url = text(settings, at + "imap_url", "");
+    JORGE_TRY(int64_t poll, integer(settings, at + "poll_seconds", 60, 1, 86400));
+    source.poll_seconds = static_cast<int>(poll);
+    JORGE_TRY(source.cost_per_lead_cents, dollars_to_cents(settings, at + "cost_per_lead"));
+    JORGE_TRY(source.monthly_spend_cents, dollars_to_cents(settings, at + "monthly_spend"));
+    source.campaign = text(settings, at + "campaign", "");
+    for (const auto& [mapped, field] : settings)
+      if (mapped.rfind(at + "map.", 0) == 0) source.field_map[mapped.substr(at.size() + 4)] = field;
+    if (source.kind == "facebook" && source.app_secret.empty())
+      return bad(at + "app_secret", "not set: Facebook notifications cannot be verified without the app secret "
+                                    "(App Dashboard > Settings > Basic)");
+    if ((source.kind == "zillow" || source.kind == "realtor" || source.kind == "portal") && source.secret.empty() &&
+        source.username.empty())
+      return bad(at + "secret", "not set: set the shared secret the relay signs with (X-Jorge-Signature), or "
+                                "username and password for basic auth");
+    sources.emplace(name, std::move(source));
+  }
+  return sources;
+}
+
 }  // namespace
 
 Result<Settings> read_config_file(const std::string& path, bool required) {
@@ -100,11 +188,33 @@ Result<Settings> read_config_file(const std::string& path, bool required) {
   flatten(parsed, "", settings, error);
   if (!error.empty()) return Error{ErrorCode::kInvalidArgument, error};
   for (const auto& [key, value] : settings)
-    if (!known_keys().count(key)) return bad(key, "unknown key in " + path + " (see docs/configuration.md)");
+    if (!known_keys().count(key) && !is_source_key(key))
+      return bad(key, "unknown key in " + path + " (see docs/configuration.md)");
   return settings;
 }
 
 void apply_environment(Settings& settings, char** environment) {
+  // JORGE_SOURCES_<NAME>_<KEY>: the longest key that ends the variable's name wins
+  // (APP_SECRET before SECRET); the rest is the source's name, lower-cased.
+  for (char** entry = environment; entry && *entry; ++entry) {
+    std::string_view variable(*entry);
+    constexpr std::string_view kPrefix = "JORGE_SOURCES_";
+    size_t equals = variable.find('=');
+    if (variable.substr(0, kPrefix.size()) != kPrefix || equals == std::string_view::npos) continue;
+    std::string name_and_key(variable.substr(kPrefix.size(), equals - kPrefix.size()));
+    std::string best;
+    for (const std::string& key : source_keys()) {
+      std::string upper = "_" + key;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](char c) { return std::toupper(c); });
+      if (name_and_key.size() > upper.size() &&
+          name_and_key.compare(name_and_key.size() - upper.size(), upper.size(), upper) == 0 && key.size() > best.size())
+        best = key;
+    }
+    if (best.empty()) continue;
+    std::string name = name_and_key.substr(0, name_and_key.size() - best.size() - 1);
+    std::transform(name.begin(), name.end(), name.begin(), [](char c) { return std::tolower(c); });
+    settings["sources." + name + "." + best] = std::string(variable.substr(equals + 1));
+  }
   for (const std::string& key : known_keys()) {
     std::string name = "JORGE_" + key;
     std::transform(name.begin(), name.end(), name.begin(), [](char c) { return c == '.' ? '_' : std::toupper(c); });
@@ -207,6 +317,7 @@ Result<Config> build_config(const Settings& settings) {
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.count(config.log_level)) return bad("log.level", "expected trace, debug, info, warn, error or off");
+  JORGE_TRY(config.sources, build_sources(settings));
   return config;
 }
 

@@ -52,6 +52,21 @@ struct Config {
   int retrain_hours = 24;        // scheduled challenger/champion retraining; 0: off
   int retrain_min_outcomes = 50;
   std::string log_level = "info";
+
+  // [sources.NAME]: where leads come from, how each is authenticated and what it costs.
+  struct Source {
+    std::string name;  // the table name: "zillow", "facebook", "open_house_csv"
+    std::string kind;  // facebook | zillow | realtor | portal | email | csv (defaults to the name)
+    std::string secret, username, password;  // portals: X-Jorge-Signature secret, or basic auth
+    std::string app_secret, verify_token, page_access_token;  // facebook
+    std::string graph_base_url = "https://graph.facebook.com", graph_version = "v21.0";
+    std::string imap_url;  // email: imaps://host:993/INBOX (username, password above)
+    int poll_seconds = 60;
+    int64_t cost_per_lead_cents = 0, monthly_spend_cents = 0;
+    std::string campaign;
+    std::map<std::string, std::string, std::less<>> field_map;  // sources.NAME.map.<question> = "<field>"
+  };
+  std::map<std::string, Source> sources;
 };
 
 // Values as text by dotted key, from the file, the environment and flags, in rising priority.

@@ -12,11 +12,14 @@
 #include "api/queue_api.hpp"
 #include "api/models_api.hpp"
 #include "api/score_api.hpp"
+#include "api/sources_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
 #include "cli/model_watcher.hpp"
 #include "cli/outcome_training.hpp"
+#include "ingest/facebook/facebook_webhook.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
+#include "ingest/portal/portal_lead.hpp"
 #include "http/server.hpp"
 #include "pipeline/pipeline.hpp"
 #include "store/store.hpp"
@@ -109,9 +112,33 @@ int serve(const Config& config) {
   api::add_health_routes(router, **store, metrics);
   std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
   adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
+  std::optional<pipeline::FacebookFetchOptions> facebook;
+  std::string facebook_verify_token;
+  std::vector<api::SourceCost> source_costs;
+  for (const auto& [name, source] : config.sources) {
+    source_costs.push_back({name, source.kind, source.cost_per_lead_cents, source.monthly_spend_cents, source.campaign});
+    if (source.kind == "facebook") {
+      adapters.push_back(ingest::make_facebook_adapter(source.app_secret));
+      facebook_verify_token = source.verify_token;
+      if (source.page_access_token.empty()) {
+        spdlog::warn("sources.{}.page_access_token is not set: Facebook leads are stored as notifications and fetched "
+                     "once it is", name);
+      } else {
+        facebook = pipeline::FacebookFetchOptions{source.graph_base_url, source.graph_version,
+                                                  source.page_access_token,
+                                                  {source.field_map.begin(), source.field_map.end()}};
+      }
+    } else if (source.kind == "zillow" || source.kind == "realtor" || source.kind == "portal") {
+      adapters.push_back(ingest::make_portal_adapter(name, {source.secret, source.username, source.password}));
+    }
+    spdlog::info("source {} ({}) enabled", name, source.kind);
+  }
   api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics, lead_model);
   webhooks.add_routes(router);
+  if (!facebook_verify_token.empty()) webhooks.add_facebook_verification(router, facebook_verify_token);
   api::BearerAuth auth(config.api_token);
+  api::SourcesApi sources_api(**store, clock, auth, std::move(source_costs));
+  sources_api.add_routes(router);
   api::LeadsApi leads(**store, jobs, auth, lead_model);
   leads.add_routes(router);
   api::QueueApi queue_api(jobs, **store, clock, auth);
@@ -144,6 +171,7 @@ int serve(const Config& config) {
   pipeline_options.requests_per_10s = config.ghl_requests_per_10s;
   pipeline_options.first_touch.team = config.first_touch_team;
   pipeline_options.model = &lead_model;
+  pipeline_options.facebook = facebook;
   if (!config.quiet_hours)
     spdlog::warn("compliance.quiet_hours is off: texts may go out at any hour (use only for tests)");
   pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);

@@ -72,6 +72,13 @@ struct OpportunityRecord {
   Money value;
 };
 
+// What brought a lead in, kept with its source record: the ad and campaign behind it (Facebook
+// Lead Ads), the kind of request (Zillow "tour_request"). Empty when the source does not say.
+struct LeadOrigin {
+  std::string campaign_id, campaign_name, ad_id, ad_name, adset_id, form_id, lead_type;
+  bool operator==(const LeadOrigin&) const = default;
+};
+
 // One delivery from a source, parsed and normalised, ready to be stored in one transaction.
 struct InboundEvent {
   std::string source;           // "ghl", "manual", ...
@@ -82,6 +89,10 @@ struct InboundEvent {
   std::optional<ContactFacts> contact;  // for messages/opportunities: at least external_id
   std::optional<InteractionRecord> interaction;
   std::optional<OpportunityRecord> opportunity;
+  LeadOrigin origin;
+  // The job the stored event makes: "process_event" (score it, maybe text) for a person;
+  // "fetch_facebook_lead" for a notification whose lead must first be fetched.
+  std::string job_kind = "process_event";
 };
 
 }  // namespace jorge

@@ -75,10 +75,10 @@ inline Status ok_status() { return {}; }
   if (!tmp.ok()) return tmp.take_error();    \
   decl = std::move(tmp).value()
 // JORGE_TRY(auto x, f());  hands f()'s Error to our caller unchanged, else binds the value.
-#define JORGE_TRY(decl, expr) JORGE_TRY_IMPL(JORGE_CONCAT(jorge_try_, __LINE__), decl, expr)
+#define JORGE_TRY(decl, ...) JORGE_TRY_IMPL(JORGE_CONCAT(jorge_try_, __LINE__), decl, (__VA_ARGS__))
 // JORGE_TRY_STATUS(f());  for Status-returning calls.
-#define JORGE_TRY_STATUS(expr)                                      \
+#define JORGE_TRY_STATUS(...)                                       \
   do {                                                              \
-    auto jorge_status_ = (expr);                                    \
+    auto jorge_status_ = (__VA_ARGS__);                             \
     if (!jorge_status_.ok()) return jorge_status_.take_error();     \
   } while (0)

@@ -1,10 +1,12 @@
 #pragma once
 // The one place adapters turn typed-in contact details into normalised facts. Never rejects a
 // lead for a bad detail: an unusable phone or e-mail is left out (the raw payload keeps it).
+// Pure functions of their arguments (no clock, no I/O), each fuzzed.
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "core/clock.hpp"
 #include "core/lead.hpp"
 
 namespace jorge::ingest {
@@ -14,11 +16,59 @@ struct TypedContact {  // as the source sent it
   std::string_view country;  // ISO alpha-2 when known; phones without a country code read as US otherwise
 };
 
-// Names trimmed and NFC (full name composed from first + last when absent), phone E.164,
-// e-mail trimmed and lower-cased.
+// Names trimmed, NFC and cased (see name_case); "LAST, First" in a full name is turned round;
+// a missing first/last is split from the full name and the full name composed from them;
+// phone E.164, e-mail trimmed and lower-cased.
 void normalise_contact(const TypedContact& typed, ContactFacts& facts);
 
 // Trimmed NFC text; empty when the input is not valid UTF-8.
 std::string clean_text(std::string_view text);
+
+// A name typed all in capitals or all in small letters gets each word's first letter
+// capitalised ("MARIA DELGADO", "maria delgado" -> "Maria Delgado"); mixed case is kept as
+// typed ("McAllister", "van der Berg"). Returns NFC text, empty on invalid UTF-8.
+std::string name_case(std::string_view name);
+
+struct PersonName {
+  std::string first, last;
+};
+// "Maria Delgado" -> {Maria, Delgado}; "DELGADO, Maria" -> {Maria, Delgado}; one word -> first.
+PersonName split_full_name(std::string_view full_name);
+
+// An amount of dollars as people write it: "400k", "$1.2M", "550,000", "1.5 million",
+// "$400k-$500k", "between 300 and 350k", "around 800k". A range gives low < high; one amount
+// gives low == high. Numbers under 1,000 without a suffix next to a larger one take its
+// suffix ("300-350k" = 300,000-350,000). Nothing when there is no amount.
+struct MoneyRange {
+  double low = 0, high = 0;
+  bool operator==(const MoneyRange&) const = default;
+};
+std::optional<MoneyRange> parse_money(std::string_view text);
+
+// When someone means to move, in months from `now`: "asap"/"now"/"immediately" -> 0-1,
+// "3-6 months", "0-3_months", "within 30 days", "2 weeks", "next year", "by March" (the next
+// March after `now`), "6+ months", "just looking" -> nothing. Nothing when not understood.
+struct Timeline {
+  double low_months = 0, high_months = 0;
+  bool operator==(const Timeline&) const = default;
+};
+std::optional<Timeline> parse_timeline(std::string_view text, SystemTime now);
+
+// US ZIP: "78704", "78704-1234", " 78704 " -> "78704" (ZIP+4 kept as "78704-1234");
+// other text is trimmed and upper-cased (postcodes abroad).
+std::string normalise_postal_code(std::string_view text);
+// US state names and abbreviations -> the two-letter code ("texas", "Tx." -> "TX"); other
+// text as typed (trimmed).
+std::string normalise_state(std::string_view text);
+// Street addresses: trimmed, inner spaces collapsed, common suffixes and directions
+// abbreviated the USPS way ("1807 Bluebonnet Lane" -> "1807 Bluebonnet Ln", "South" -> "S"),
+// unit markers kept ("#2104", "Apt 3").
+std::string normalise_address(std::string_view text);
+
+// Reads free answers once for everyone downstream: a custom field whose key speaks of a budget
+// or price range ("budget", "price_range") adds "budget_min"/"budget_max" in dollars; one whose
+// key speaks of timing ("timeline", "when_are_you_looking_to_buy?", "move_in") adds
+// "timeline_months" (the sooner end) counted from `at`. Existing fields are left as they are.
+void add_derived_fields(ContactFacts& facts, SystemTime at);
 
 }  // namespace jorge::ingest

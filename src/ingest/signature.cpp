@@ -96,4 +96,21 @@ bool verify_signature(const PublicKey& key, std::string_view message, std::strin
   return valid;
 }
 
+Status verify_hmac_header(std::string_view header_name, std::string_view header_value, std::string_view secret,
+                          std::string_view body) {
+  if (secret.empty())
+    return Error{ErrorCode::kUnauthenticated, "no secret is configured for this source, so no delivery can be verified"};
+  if (header_value.empty()) return Error{ErrorCode::kUnauthenticated, std::string(header_name) + " header is missing"};
+  constexpr std::string_view kPrefix = "sha256=";
+  if (header_value.substr(0, kPrefix.size()) != kPrefix)
+    return Error{ErrorCode::kUnauthenticated, std::string(header_name) + " must be \"sha256=<hex>\""};
+  std::string expected = hmac_sha256_hex(secret, body);
+  std::string given(header_value.substr(kPrefix.size()));
+  for (char& c : given)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  if (!constant_time_equal(expected, given))
+    return Error{ErrorCode::kUnauthenticated, std::string(header_name) + " does not match the body"};
+  return ok_status();
+}
+
 }  // namespace jorge::ingest

@@ -34,5 +34,11 @@ class PublicKey {
 // Ed25519, chosen by the key's type). Never throws; bad base64 is simply false.
 bool verify_signature(const PublicKey& key, std::string_view message, std::string_view signature_base64);
 
+// `header_value` is "sha256=<lower-case hex of HMAC-SHA256(secret, body)>" (Facebook's
+// X-Hub-Signature-256, our X-Jorge-Signature), compared in constant time. kUnauthenticated
+// naming `header_name` otherwise; kFailedPrecondition when no secret is configured.
+Status verify_hmac_header(std::string_view header_name, std::string_view header_value, std::string_view secret,
+                          std::string_view body);
+
 
 }  // namespace jorge::ingest

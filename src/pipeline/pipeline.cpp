@@ -28,6 +28,19 @@ void Pipeline::start() {
         if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
       }
     });
+  if (options_.facebook)
+    threads_.emplace_back([this] {
+      const scoring::ActiveLeadModel* model = options_.model;
+      FacebookFetcher fetcher(store_, jobs_, *options_.facebook, [this, model](const InboundEvent& event) {
+        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : store::JobPlan{};
+      });
+      std::string id = options_.instance_id + "-facebook";
+      while (!stopping_) {
+        auto done = fetcher.run_once(id, kClaimBatch);
+        if (!done.ok()) spdlog::warn("facebook fetcher: {}", done.error().message);
+        if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll * 4);
+      }
+    });
   if (!options_.send) {
     spdlog::warn("ghl.api_token is not set: texts wait in the outbox until it is");
     return;

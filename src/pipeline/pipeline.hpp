@@ -8,6 +8,9 @@
 #include <thread>
 #include <vector>
 
+#include <optional>
+
+#include "pipeline/facebook_fetcher.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/worker.hpp"
 #include "scoring/active_model.hpp"
@@ -23,6 +26,7 @@ struct PipelineOptions {
   int requests_per_10s = 100;
   bots::FirstTouchTemplates first_touch;
   const scoring::ActiveLeadModel* model = nullptr;  // scores each lead as its job runs
+  std::optional<FacebookFetchOptions> facebook;     // a thread fetching notified Facebook leads
 };
 
 class Pipeline {

@@ -25,9 +25,9 @@ store::JobPlan JobQueue::plan(scoring::Tier tier) const {
   return {2, clock_.now() + options_.cold_delay};
 }
 
-Result<std::vector<store::Job>> JobQueue::claim(const std::string& worker, int max_jobs) {
+Result<std::vector<store::Job>> JobQueue::claim(const std::string& worker, int max_jobs, std::string_view kind) {
   SystemTime now = clock_.now();
-  return store_.claim_jobs(worker, now, now + options_.lease, max_jobs);
+  return store_.claim_jobs(worker, now, now + options_.lease, max_jobs, kind);
 }
 
 Status JobQueue::complete(const store::Job& job, const std::string& worker) {

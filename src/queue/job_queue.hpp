@@ -48,7 +48,8 @@ class JobQueue {
 
   // The plan for the job of a lead with this pre-score: priority and start delay by tier.
   store::JobPlan plan(scoring::Tier tier) const;
-  Result<std::vector<store::Job>> claim(const std::string& worker, int max_jobs);
+  Result<std::vector<store::Job>> claim(const std::string& worker, int max_jobs,
+                                        std::string_view kind = "process_event");
   Status complete(const store::Job& job, const std::string& worker);
   // Retries later with backoff, or buries the job once it has had max_attempts. Errors whose
   // code says retrying cannot help (kInvalidArgument, kFailedPrecondition) bury it at once.

@@ -122,6 +122,12 @@ struct LeadFilter {
   int limit = 50;                           // 1..500
 };
 
+struct SourceSummary {
+  std::string source;
+  int64_t leads = 0, contacts = 0;
+  SystemTime first_lead_at{}, last_lead_at{};
+};
+
 struct LeadSummary {
   ContactId id = 0;
   std::string full_name, phone, email;
@@ -139,6 +145,7 @@ struct SourceRecord {
   std::string source, external_id;
   SystemTime received_at{};
   std::string payload;  // the raw body as the source sent it
+  LeadOrigin origin;    // campaign, ad, form, kind of request
 };
 
 struct StoredInteraction {
@@ -187,8 +194,9 @@ class Store {
   // value first, then oldest run_at; a claim is a lease that expires at `lease_until`, after
   // which the job is claimed again (its worker is presumed dead). Several processes may claim
   // at once (PostgreSQL: FOR UPDATE SKIP LOCKED): no job is handed to two live leases.
+  // Only jobs of `kind` ("process_event" for the pipeline, "fetch_facebook_lead", ...).
   virtual Result<std::vector<Job>> claim_jobs(const std::string& owner, SystemTime now, SystemTime lease_until,
-                                              int max_jobs) = 0;
+                                              int max_jobs, std::string_view kind = "process_event") = 0;
   // kAborted when `owner` no longer holds the lease (it expired and someone else took it).
   virtual Status complete_job(int64_t id, const std::string& owner, SystemTime now) = 0;
   virtual Status retry_job(int64_t id, const std::string& owner, SystemTime run_at, const std::string& error) = 0;
@@ -267,6 +275,10 @@ class Store {
   virtual Result<StoreCounts> counts() = 0;
   // Whether the delivery with this key was committed (crash tests, reconciliation).
   virtual Result<bool> has_event(const std::string& source, const std::string& idempotency_key) = 0;
+  // The idempotency key of a stored delivery (a Facebook notification's leadgen id); kNotFound.
+  virtual Result<std::string> event_key(EventId id) = 0;
+  // Leads and distinct contacts per source so far, sources in name order.
+  virtual Result<std::vector<SourceSummary>> source_summaries() = 0;
   // Waits for queued writes to finish and their callbacks to run; later writes fail kUnavailable.
   virtual void close() = 0;
 };

@@ -37,3 +37,39 @@ FieldValue field_value(const nlohmann::json& value) {
 }
 
 }  // namespace jorge::ingest::internal
+
+namespace jorge::ingest::internal {
+
+Status only_known_fields(const nlohmann::json& object, std::string_view where,
+                         std::initializer_list<std::string_view> known) {
+  for (const auto& item : object.items()) {
+    bool found = false;
+    for (std::string_view name : known) found = found || item.key() == name;
+    if (!found)
+      return Error{ErrorCode::kInvalidArgument, std::string(where) + ": unknown field \"" + item.key().substr(0, 64) +
+                                                    "\" (see docs/api.md for the accepted fields)"};
+  }
+  return ok_status();
+}
+
+Result<const nlohmann::json*> object_field(const nlohmann::json& object, const char* key, std::string_view where) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  auto found = object.find(key);
+  if (found == object.end() || found->is_null()) return &kEmpty;
+  if (!found->is_object())
+    return Error{ErrorCode::kInvalidArgument, std::string(where) + "." + key + " must be an object"};
+  return &*found;
+}
+
+Status check_text_field(const nlohmann::json& object, const char* key, std::string_view where, size_t max_bytes) {
+  auto found = object.find(key);
+  if (found == object.end() || found->is_null() || found->is_number()) return ok_status();
+  if (!found->is_string())
+    return Error{ErrorCode::kInvalidArgument, std::string(where) + "." + key + " must be a string"};
+  if (found->get_ref<const std::string&>().size() > max_bytes)
+    return Error{ErrorCode::kInvalidArgument,
+                 std::string(where) + "." + key + " is longer than " + std::to_string(max_bytes) + " bytes"};
+  return ok_status();
+}
+
+}  // namespace jorge::ingest::internal

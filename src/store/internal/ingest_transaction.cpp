@@ -108,12 +108,18 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, const 
   bool describes_person = !event.interaction && !event.opportunity;
   if (contact.has_source_record && !describes_person && event.contact->custom_fields.empty()) return ok_status();
   const char* sql = describes_person
-                        ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
-                          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, external_id) DO UPDATE SET "
-                          "raw_event_id = excluded.raw_event_id"
-                        : "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
-                          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, external_id) DO NOTHING";
-  auto run = session.exec(sql, {contact.id, event.source, external_id, now, raw_event});
+                        ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, campaign_id, "
+                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (source, external_id) "
+                          "DO UPDATE SET raw_event_id = excluded.raw_event_id"
+                        : "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, campaign_id, "
+                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                          "ON CONFLICT (source, external_id) DO NOTHING";
+  const LeadOrigin& origin = event.origin;
+  auto run = session.exec(sql, {contact.id, event.source, external_id, now, raw_event, origin.campaign_id,
+                                origin.campaign_name, origin.ad_id, origin.ad_name, origin.adset_id, origin.form_id,
+                                origin.lead_type});
   if (!run.ok()) return run.take_error();
   for (const CustomField& field : event.contact->custom_fields) {
     auto saved = session.exec(
@@ -194,7 +200,18 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
     if (!existing.rows.empty() && existing.rows[0][1]) outcome.contact_id = std::stoll(*existing.rows[0][1]);
     return outcome;
   }
-  if (!event.recognised || !event.contact) return outcome;
+  if (!event.recognised) return outcome;
+  int64_t run_at = plan.run_at == SystemTime{} ? now : std::max(now, to_unix_millis(plan.run_at));
+  if (!event.contact) {
+    // A notification that names a lead without describing it: its job fetches the lead.
+    if (event.job_kind != "process_event") {
+      JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, raw_event_id, priority, run_at, created_at) "
+                                          "VALUES ($1, $2, $3, $4, $5)",
+                                          {event.job_kind, outcome.event_id, int64_t{plan.priority}, run_at, now}));
+      (void)job;
+    }
+    return outcome;
+  }
 
   const ContactFacts& facts = *event.contact;
   JORGE_TRY(std::optional<KnownContact> found, find_contact(session, event));
@@ -211,10 +228,9 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;
-  int64_t run_at = plan.run_at == SystemTime{} ? now : std::max(now, to_unix_millis(plan.run_at));
   JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, priority, run_at, created_at) "
-                                      "VALUES ('process_event', $1, $2, $3, $4, $5)",
-                                      {contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now}));
+                                      "VALUES ($1, $2, $3, $4, $5, $6)",
+                                      {event.job_kind, contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now}));
   (void)job;
   return outcome;
 }

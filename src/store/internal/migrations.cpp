@@ -85,6 +85,19 @@ CREATE TABLE lead_scores (
 CREATE INDEX lead_scores_contact ON lead_scores (contact_id, scored_at);
 CREATE INDEX lead_scores_time ON lead_scores (scored_at);
 )sql",
+    // 5: what brought each lead in (campaign, ad, form, kind of request), and job kinds
+    // claimed separately (Facebook fetches are not pipeline work).
+    R"sql(
+ALTER TABLE leads ADD COLUMN campaign_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN campaign_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN ad_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN ad_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN adset_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN form_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE leads ADD COLUMN lead_type TEXT NOT NULL DEFAULT '';
+CREATE INDEX leads_source ON leads (source, received_at);
+CREATE INDEX jobs_kind_ready ON jobs (kind, state, priority, run_at);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

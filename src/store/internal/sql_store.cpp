@@ -155,12 +155,15 @@ class SqlStore final : public Store {
       std::vector<LeadSummary> one{detail.summary};
       JORGE_TRY_STATUS(attach_sources(session, one));
       detail.summary.sources = one[0].sources;
-      JORGE_TRY(SqlRows records, session.exec("SELECT l.source, l.external_id, l.received_at, r.body FROM leads l "
-                                              "JOIN raw_events r ON r.id = l.raw_event_id "
+      JORGE_TRY(SqlRows records, session.exec("SELECT l.source, l.external_id, l.received_at, r.body, l.campaign_id, "
+                                              "l.campaign_name, l.ad_id, l.ad_name, l.adset_id, l.form_id, l.lead_type "
+                                              "FROM leads l JOIN raw_events r ON r.id = l.raw_event_id "
                                               "WHERE l.contact_id = $1 ORDER BY l.id",
                                               {id}));
       for (const SqlRow& r : records.rows)
-        detail.records.push_back({to_text(r[0]), to_text(r[1]), from_unix_millis(to_int(r[2])), to_text(r[3])});
+        detail.records.push_back({to_text(r[0]), to_text(r[1]), from_unix_millis(to_int(r[2])), to_text(r[3]),
+                                  LeadOrigin{to_text(r[4]), to_text(r[5]), to_text(r[6]), to_text(r[7]),
+                                             to_text(r[8]), to_text(r[9]), to_text(r[10])}});
       JORGE_TRY(SqlRows fields, session.exec("SELECT field_key, value_type, value FROM custom_fields "
                                              "WHERE contact_id = $1 ORDER BY source, field_key",
                                              {id}));
@@ -215,8 +218,35 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<std::string> event_key(EventId id) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::string> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT idempotency_key FROM raw_events WHERE id = $1", {id}));
+      if (rows.rows.empty() || !rows.rows[0][0])
+        return Error{ErrorCode::kNotFound, "no stored delivery " + std::to_string(id)};
+      return *rows.rows[0][0];
+    });
+  }
+
+  Result<std::vector<SourceSummary>> source_summaries() override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<SourceSummary>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT source, COUNT(*), COUNT(DISTINCT contact_id), MIN(received_at), "
+                                           "MAX(received_at) FROM leads GROUP BY source ORDER BY source"));
+      std::vector<SourceSummary> sources;
+      for (const auto& row : rows.rows) {
+        SourceSummary summary;
+        summary.source = row[0].value_or("");
+        summary.leads = std::stoll(row[1].value_or("0"));
+        summary.contacts = std::stoll(row[2].value_or("0"));
+        summary.first_lead_at = from_unix_millis(std::stoll(row[3].value_or("0")));
+        summary.last_lead_at = from_unix_millis(std::stoll(row[4].value_or("0")));
+        sources.push_back(std::move(summary));
+      }
+      return sources;
+    });
+  }
+
   Result<std::vector<Job>> claim_jobs(const std::string& owner, SystemTime now, SystemTime lease_until,
-                                      int max_jobs) override {
+                                      int max_jobs, std::string_view kind = "process_event") override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<Job>> {
       int64_t now_ms = to_unix_millis(now);
       // Leases that ran out belong to workers presumed dead: their jobs are ready again.
@@ -227,11 +257,12 @@ class SqlStore final : public Store {
       // SKIP LOCKED: concurrent claimers on PostgreSQL pass over rows another claim holds.
       std::string sql = std::string(
                             "UPDATE jobs SET state = 'running', lease_owner = $1, lease_until = $2, started_at = $3, "
-                            "attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE state = 'ready' AND "
-                            "run_at <= $3 ORDER BY priority, run_at, id LIMIT $4") +
+                            "attempts = attempts + 1 WHERE id IN (SELECT id FROM jobs WHERE kind = $5 AND state = 'ready' "
+                            "AND run_at <= $3 ORDER BY priority, run_at, id LIMIT $4") +
                         (backend_ == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "") +
                         ") RETURNING " + kJobColumns;
-      JORGE_TRY(SqlRows rows, session.exec(sql, {owner, to_unix_millis(lease_until), now_ms, int64_t{max_jobs}}));
+      JORGE_TRY(SqlRows rows, session.exec(sql, {owner, to_unix_millis(lease_until), now_ms, int64_t{max_jobs},
+                                                 std::string(kind)}));
       std::vector<Job> jobs = jobs_from(rows);
       std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
         return std::tie(a.priority, a.run_at, a.id) < std::tie(b.priority, b.run_at, b.id);

@@ -1,0 +1,92 @@
+#include "ingest/normalise.hpp"
+
+#include <gtest/gtest.h>
+
+namespace jorge::ingest {
+namespace {
+
+SystemTime at(const char* iso) {
+  SystemTime time;
+  EXPECT_TRUE(parse_iso8601(iso, time));
+  return time;
+}
+
+std::optional<MoneyRange> range(double low, double high) { return MoneyRange{low, high}; }
+
+}  // namespace
+
+TEST(Normalise, ReadsMoneyAsPeopleWriteIt) {
+  EXPECT_EQ(parse_money("400k"), range(400'000, 400'000));
+  EXPECT_EQ(parse_money("$1.2M"), range(1'200'000, 1'200'000));
+  EXPECT_EQ(parse_money("550,000"), range(550'000, 550'000));
+  EXPECT_EQ(parse_money("$550,000.00"), range(550'000, 550'000));
+  EXPECT_EQ(parse_money("1.5 million"), range(1'500'000, 1'500'000));
+  EXPECT_EQ(parse_money("$400k-$500k"), range(400'000, 500'000));
+  EXPECT_EQ(parse_money("300-350k"), range(300'000, 350'000));
+  EXPECT_EQ(parse_money("between 300 and 350K"), range(300'000, 350'000));
+  EXPECT_EQ(parse_money("Looking for 3 bed near Zilker, budget around 800k"), range(800'000, 800'000));
+  EXPECT_EQ(parse_money("$250"), range(250, 250));
+  EXPECT_EQ(parse_money("720-759"), std::nullopt);  // a credit score range, not money
+  EXPECT_EQ(parse_money("3 beds"), std::nullopt);
+  EXPECT_EQ(parse_money(""), std::nullopt);
+}
+
+TEST(Normalise, ReadsTimelinesInMonthsFromNow) {
+  SystemTime november = at("2026-11-25T12:00:00Z");
+  EXPECT_EQ(parse_timeline("ASAP", november), (Timeline{0, 1}));
+  EXPECT_EQ(parse_timeline("3-6 months", november), (Timeline{3, 6}));
+  EXPECT_EQ(parse_timeline("0-3_months", november), (Timeline{0, 3}));
+  EXPECT_EQ(parse_timeline("1-3 months", november), (Timeline{1, 3}));
+  EXPECT_EQ(parse_timeline("within 6 months", november), (Timeline{0, 6}));
+  EXPECT_EQ(parse_timeline("by March", november), (Timeline{0, 4}));
+  EXPECT_EQ(parse_timeline("in June", november), (Timeline{7, 8}));
+  EXPECT_EQ(parse_timeline("next year", november), (Timeline{2, 14}));
+  EXPECT_EQ(parse_timeline("2 years", november), (Timeline{24, 24}));
+  EXPECT_EQ(parse_timeline("just looking", november), std::nullopt);
+  EXPECT_EQ(parse_timeline("blue", november), std::nullopt);
+}
+
+TEST(Normalise, CasesNamesTypedAllUpperOrLowerAndTurnsLastCommaFirst) {
+  EXPECT_EQ(name_case("MARIA DELGADO"), "Maria Delgado");
+  EXPECT_EQ(name_case("mary-jane o'brien"), "Mary-Jane O'Brien");
+  EXPECT_EQ(name_case("McAllister"), "McAllister");
+  EXPECT_EQ(name_case("LUKAS SCHÄFER"), "Lukas Schäfer");
+  EXPECT_EQ(name_case("ludwig van beethoven"), "Ludwig van Beethoven");
+  EXPECT_EQ(name_case("JOHN SMITH III"), "John Smith III");
+  ContactFacts facts;
+  normalise_contact({{}, {}, "DELGADO, Maria", "(512) 555-0123", " Maria@Example.COM ", {}}, facts);
+  EXPECT_EQ(facts.first_name, "Maria");
+  EXPECT_EQ(facts.last_name, "Delgado");
+  EXPECT_EQ(facts.full_name, "Maria Delgado");
+  EXPECT_EQ(facts.phone->e164(), "+15125550123");
+  EXPECT_EQ(facts.email, "maria@example.com");
+  ContactFacts composed;
+  normalise_contact({"Jose\xCC\x81", "Lopez", {}, {}, {}, {}}, composed);
+  EXPECT_EQ(composed.full_name, "Jos\xC3\xA9 Lopez");  // NFC
+}
+
+TEST(Normalise, PostalCodesStatesAndAddresses) {
+  EXPECT_EQ(normalise_postal_code(" 78704 "), "78704");
+  EXPECT_EQ(normalise_postal_code("787041234"), "78704-1234");
+  EXPECT_EQ(normalise_postal_code("sw1a 1aa"), "SW1A 1AA");
+  EXPECT_EQ(normalise_state("texas"), "TX");
+  EXPECT_EQ(normalise_state("Tx."), "TX");
+  EXPECT_EQ(normalise_state("Bayern"), "Bayern");
+  EXPECT_EQ(normalise_address("1807 Bluebonnet Lane"), "1807 Bluebonnet Ln");
+  EXPECT_EQ(normalise_address("4407 South Lamar Boulevard, Apartment 3"), "4407 S Lamar Blvd, Apt 3");
+  EXPECT_EQ(normalise_address("4407 Avenue C"), "4407 Avenue C");
+  EXPECT_EQ(normalise_address("1100 s lamar blvd #2104"), "1100 S Lamar Blvd #2104");
+}
+
+TEST(Normalise, DerivesBudgetAndTimelineFromFreeAnswers) {
+  ContactFacts facts;
+  facts.custom_fields = {{"price_range", std::string("$400k-$500k")},
+                         {"when_are_you_looking_to_buy?", std::string("0-3_months")}};
+  add_derived_fields(facts, at("2026-11-20T15:02:09Z"));
+  ASSERT_EQ(facts.custom_fields.size(), 5u);
+  EXPECT_EQ(facts.custom_fields[2], (CustomField{"budget_min", 400'000.0}));
+  EXPECT_EQ(facts.custom_fields[3], (CustomField{"budget_max", 500'000.0}));
+  EXPECT_EQ(facts.custom_fields[4], (CustomField{"timeline_months", 0.0}));
+}
+
+}  // namespace jorge::ingest

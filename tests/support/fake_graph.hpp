@@ -1,0 +1,45 @@
+#pragma once
+// A local Facebook Graph API for tests (specs/integrations.md §3.5-3.7): a real HTTP server on
+// 127.0.0.1 answering GET /{version}/{leadgen_id} with the lead bodies it was given, the
+// documented error bodies on command, and a record of every request.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+
+namespace jorge::testing {
+
+class FakeGraph {
+ public:
+  explicit FakeGraph(std::string page_token = "test-page-token");
+  ~FakeGraph();
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // GET /{version}/{id} answers 200 with `body` from now on.
+  void add_lead(const std::string& id, std::string body);
+  // The next `count` requests answer `status` with `body` (a Graph error fixture).
+  void fail_next(int count, int status, std::string body);
+  int requests() const;
+  std::vector<std::string> requested_paths() const;
+
+ private:
+  void handle(http::Request& request, http::Respond respond);
+
+  std::string token_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> leads_;
+  std::vector<std::pair<int, std::string>> failures_;
+  std::vector<std::string> paths_;
+  http::Router router_;
+  http::Metrics metrics_;
+  std::unique_ptr<http::Server> server_;
+  uint16_t port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace jorge::testing
