@@ -42,5 +42,14 @@ struct ModelsCommand {
   int min_outcomes = 50;  // retrain --min-outcomes
 };
 int models_command(const ModelsCommand& command);
+struct ImportCommand {
+  std::string source;                // --source NAME: the leads' source ("open_house", "zillow")
+  std::string data;                  // --data FILE.csv
+  std::vector<std::string> map;      // --map column=field,...
+  bool dry_run = false;              // --dry-run: parse and show, write nothing
+  std::string rejects;               // --rejects FILE (default FILE.csv.rejects.csv)
+  std::string database;              // --database or the configuration's
+};
+int import_leads(const ImportCommand& command);
 
 }  // namespace jorge::cli

@@ -103,6 +103,18 @@ int main(int argc, char** argv) {
   models->add_option("--database", models_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
   models->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
+  auto* import = app.add_subcommand("import", "import leads from a CSV file (idempotent: the same file twice adds nothing)");
+  jorge::cli::ImportCommand import_command;
+  import->add_option("--source", import_command.source, "the leads' source name, e.g. open_house or zillow")->required();
+  import->add_option("--data", import_command.data, "the CSV file (comma, semicolon, tab or pipe; header row)")->required();
+  import->add_option("--map", import_command.map, "column=field overrides, comma-separated (field \"ignore\" drops a column)")
+      ->delimiter(',');
+  import->add_flag("--dry-run", import_command.dry_run, "show the mapping and the rejects, write nothing");
+  import->add_option("--rejects", import_command.rejects, "where rejected rows go (default FILE.rejects.csv)");
+  std::string import_database;
+  import->add_option("--database", import_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
+  import->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
+
   CLI11_PARSE(app, argc, argv);
   jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
@@ -152,5 +164,20 @@ int main(int argc, char** argv) {
     return jorge::cli::models_command(models_command);
   }
   if (*score) return jorge::cli::score(score_command);
+  if (*import) {
+    for (char c : import_command.source)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
+        std::fprintf(stderr, "jorge import: --source may hold letters, digits, '_' and '-' only\n");
+        return 2;
+      }
+    import_command.database = import_database;
+    if (import_command.database.empty() && !import_command.dry_run) {
+      bool path_given = import->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
+      auto config = load_config(config_path, path_given, {});
+      if (!config) return 2;
+      import_command.database = config->database;
+    }
+    return jorge::cli::import_leads(import_command);
+  }
   return 2;
 }
