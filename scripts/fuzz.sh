@@ -37,6 +37,7 @@ printf '%s' '3-6 months' > "$fuzz_dir/seeds/normalise/timeline"
 printf '%s' 'DELGADO, Maria' > "$fuzz_dir/seeds/normalise/name"
 printf '%s' '4407 South Lamar Boulevard, Apartment 3' > "$fuzz_dir/seeds/normalise/address"
 run normalise_fuzz "$fuzz_dir"/seeds/normalise/*
+run lead_email_fuzz "$fixtures"/email/*.eml
 run import_fuzz tests/ingest/import/*.csv tests/scoring/data/csv_seeds/*.csv
 mkdir -p "$fuzz_dir/seeds"
 python3 - "$fixtures/sms/inbound_keyword_cases.json" "$fuzz_dir/seeds" <<'PY' 2>/dev/null || true

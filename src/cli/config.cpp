@@ -50,7 +50,7 @@ const std::set<std::string, std::less<>>& source_keys() {
   static const std::set<std::string, std::less<>> keys = {
       "kind", "secret", "secret_file", "username", "password", "password_file", "app_secret", "app_secret_file",
       "verify_token", "verify_token_file", "page_access_token", "page_access_token_file", "graph_base_url",
-      "graph_version", "imap_url", "poll_seconds", "cost_per_lead", "monthly_spend", "campaign"};
+      "graph_version", "imap_url", "ca_file", "poll_seconds", "cost_per_lead", "monthly_spend", "campaign"};
   return keys;
 }
 
@@ -149,6 +149,7 @@ Result<std::map<std::string, Config::Source>> build_sources(const Settings& sett
     if (source.graph_version.empty() || source.graph_version[0] != 'v')
       return bad(at + "graph_version", "expected a pinned Graph API version such as v21.0");
     source.imap_url = text(settings, at + "imap_url", "");
+    source.ca_file = text(settings, at + "ca_file", "");
     JORGE_TRY(int64_t poll, integer(settings, at + "poll_seconds", 60, 1, 86400));
     source.poll_seconds = static_cast<int>(poll);
     JORGE_TRY(source.cost_per_lead_cents, dollars_to_cents(settings, at + "cost_per_lead"));
@@ -163,6 +164,12 @@ Result<std::map<std::string, Config::Source>> build_sources(const Settings& sett
         source.username.empty())
       return bad(at + "secret", "not set: set the shared secret the relay signs with (X-Jorge-Signature), or "
                                 "username and password for basic auth");
+    if (source.kind == "email") {
+      if (source.imap_url.rfind("imaps://", 0) != 0 && source.imap_url.rfind("imap://", 0) != 0)
+        return bad(at + "imap_url", "expected imaps://HOST[:993]/MAILBOX (imap:// only on a trusted network)");
+      if (source.username.empty() || source.password.empty())
+        return bad(at + "username", "the mailbox needs username and password (or password_file)");
+    }
     sources.emplace(name, std::move(source));
   }
   return sources;

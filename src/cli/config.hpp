@@ -61,6 +61,7 @@ struct Config {
     std::string app_secret, verify_token, page_access_token;  // facebook
     std::string graph_base_url = "https://graph.facebook.com", graph_version = "v21.0";
     std::string imap_url;  // email: imaps://host:993/INBOX (username, password above)
+    std::string ca_file;   // email: a CA to trust besides the system's (a private mail server)
     int poll_seconds = 60;
     int64_t cost_per_lead_cents = 0, monthly_spend_cents = 0;
     std::string campaign;

@@ -113,6 +113,7 @@ int serve(const Config& config) {
   std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters;
   adapters.push_back(ingest::make_ghl_adapter(std::move(keys).value()));
   std::optional<pipeline::FacebookFetchOptions> facebook;
+  std::vector<pipeline::EmailPollOptions> mailboxes;
   std::string facebook_verify_token;
   std::vector<api::SourceCost> source_costs;
   for (const auto& [name, source] : config.sources) {
@@ -128,6 +129,12 @@ int serve(const Config& config) {
                                                   source.page_access_token,
                                                   {source.field_map.begin(), source.field_map.end()}};
       }
+    } else if (source.kind == "email") {
+      pipeline::EmailPollOptions mailbox;
+      mailbox.source = name;
+      mailbox.imap = {source.imap_url, source.username, source.password, source.ca_file};
+      mailbox.poll = std::chrono::seconds(source.poll_seconds);
+      mailboxes.push_back(std::move(mailbox));
     } else if (source.kind == "zillow" || source.kind == "realtor" || source.kind == "portal") {
       adapters.push_back(ingest::make_portal_adapter(name, {source.secret, source.username, source.password}));
     }
@@ -172,6 +179,7 @@ int serve(const Config& config) {
   pipeline_options.first_touch.team = config.first_touch_team;
   pipeline_options.model = &lead_model;
   pipeline_options.facebook = facebook;
+  pipeline_options.mailboxes = mailboxes;
   if (!config.quiet_hours)
     spdlog::warn("compliance.quiet_hours is off: texts may go out at any hour (use only for tests)");
   pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);

@@ -41,6 +41,19 @@ void Pipeline::start() {
         if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll * 4);
       }
     });
+  for (const EmailPollOptions& mailbox : options_.mailboxes)
+    threads_.emplace_back([this, mailbox] {
+      const scoring::ActiveLeadModel* model = options_.model;
+      EmailPoller poller(store_, clock_, mailbox, [this, model](const InboundEvent& event) {
+        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : store::JobPlan{};
+      });
+      while (!stopping_) {
+        auto imported = poller.run_once();
+        if (!imported.ok()) spdlog::warn("email source={}: {}", mailbox.source, imported.error().message);
+        else if (*imported > 0) spdlog::info("email source={}: {} new lead e-mails", mailbox.source, *imported);
+        poller.wait(stopping_);
+      }
+    });
   if (!options_.send) {
     spdlog::warn("ghl.api_token is not set: texts wait in the outbox until it is");
     return;

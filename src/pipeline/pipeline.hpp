@@ -10,6 +10,7 @@
 
 #include <optional>
 
+#include "pipeline/email_poller.hpp"
 #include "pipeline/facebook_fetcher.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/worker.hpp"
@@ -27,6 +28,7 @@ struct PipelineOptions {
   bots::FirstTouchTemplates first_touch;
   const scoring::ActiveLeadModel* model = nullptr;  // scores each lead as its job runs
   std::optional<FacebookFetchOptions> facebook;     // a thread fetching notified Facebook leads
+  std::vector<EmailPollOptions> mailboxes;          // a thread reading each lead mailbox
 };
 
 class Pipeline {

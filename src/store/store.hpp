@@ -122,6 +122,11 @@ struct LeadFilter {
   int limit = 50;                           // 1..500
 };
 
+struct MailboxState {
+  std::string mailbox;  // the source and account it belongs to ("email:leads@imap.example.com/INBOX")
+  int64_t uidvalidity = 0, last_uid = 0;
+};
+
 struct SourceSummary {
   std::string source;
   int64_t leads = 0, contacts = 0;
@@ -277,6 +282,9 @@ class Store {
   virtual Result<bool> has_event(const std::string& source, const std::string& idempotency_key) = 0;
   // The idempotency key of a stored delivery (a Facebook notification's leadgen id); kNotFound.
   virtual Result<std::string> event_key(EventId id) = 0;
+  // How far a lead mailbox has been read: its UIDVALIDITY and the last UID imported.
+  virtual Result<std::optional<MailboxState>> mailbox_state(const std::string& mailbox) = 0;
+  virtual Status save_mailbox_state(const MailboxState& state, SystemTime now) = 0;
   // Leads and distinct contacts per source so far, sources in name order.
   virtual Result<std::vector<SourceSummary>> source_summaries() = 0;
   // Waits for queued writes to finish and their callbacks to run; later writes fail kUnavailable.

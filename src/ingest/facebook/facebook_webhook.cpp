@@ -57,7 +57,8 @@ Result<std::vector<InboundEvent>> parse_leadgen_notification(std::string_view bo
       event.idempotency_key = leadgen_id;
       event.job_kind = std::string(kFetchFacebookLeadJob);
       if (auto created = value->find("created_time"); created != value->end() && created->is_number_integer())
-        event.occurred_at = SystemTime{} + std::chrono::seconds(created->get<int64_t>());
+        if (int64_t seconds = created->get<int64_t>(); seconds > 0 && seconds < 4'102'444'800)  // before 2100
+          event.occurred_at = SystemTime{} + std::chrono::seconds(seconds);
       event.origin.ad_id = text_field(*value, "ad_id");
       event.origin.adset_id = text_field(*value, "adgroup_id");
       event.origin.form_id = text_field(*value, "form_id");

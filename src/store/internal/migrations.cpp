@@ -85,8 +85,8 @@ CREATE TABLE lead_scores (
 CREATE INDEX lead_scores_contact ON lead_scores (contact_id, scored_at);
 CREATE INDEX lead_scores_time ON lead_scores (scored_at);
 )sql",
-    // 5: what brought each lead in (campaign, ad, form, kind of request), and job kinds
-    // claimed separately (Facebook fetches are not pipeline work).
+    // 5: what brought each lead in (campaign, ad, form, kind of request), job kinds claimed
+    // separately (Facebook fetches are not pipeline work), and how far each lead mailbox is read.
     R"sql(
 ALTER TABLE leads ADD COLUMN campaign_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE leads ADD COLUMN campaign_name TEXT NOT NULL DEFAULT '';
@@ -97,6 +97,8 @@ ALTER TABLE leads ADD COLUMN form_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE leads ADD COLUMN lead_type TEXT NOT NULL DEFAULT '';
 CREATE INDEX leads_source ON leads (source, received_at);
 CREATE INDEX jobs_kind_ready ON jobs (kind, state, priority, run_at);
+CREATE TABLE mailbox_state (
+  mailbox TEXT PRIMARY KEY, uidvalidity BIGINT NOT NULL, last_uid BIGINT NOT NULL, updated_at BIGINT NOT NULL);
 )sql",
 };
 
