@@ -2,6 +2,8 @@
 // signing inside the load generator would steal the very cores being measured.
 //
 //   sign_deliveries OUT_DIR COUNT TEMPLATE.json...
+//   sign_deliveries --hmac SECRET OUT_DIR COUNT TEMPLATE.json...   (Zillow, Realtor.com, Facebook:
+//                   "sha256=<hex HMAC-SHA256>" signatures, every __WEBHOOK_ID__ replaced)
 //
 // Writes OUT_DIR/bench-rsa.pub (the key the server checks with) and OUT_DIR/deliveries.txt,
 // one "signature<TAB>body" line per delivery; each body is a template with __WEBHOOK_ID__
@@ -11,11 +13,13 @@
 #include <atomic>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/bytes.hpp"
 #include "ingest/signing.hpp"
 
 namespace {
@@ -32,6 +36,12 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string hmac_secret;
+  if (argc > 2 && std::string(argv[1]) == "--hmac") {
+    hmac_secret = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 4) {
     std::fprintf(stderr, "usage: %s OUT_DIR COUNT TEMPLATE.json...\n", argv[0]);
     return 2;
@@ -41,14 +51,18 @@ int main(int argc, char** argv) {
   std::vector<std::string> templates;
   for (int i = 3; i < argc; ++i) templates.push_back(slurp(argv[i]));
 
-  auto pair = jorge::ingest::generate_key_pair(jorge::ingest::KeyType::kRsa4096FourPrimes);
-  if (!pair.ok()) {
-    std::fprintf(stderr, "cannot generate the benchmark key\n");
-    return 1;
+  std::optional<jorge::ingest::PrivateKey> signer;
+  if (hmac_secret.empty()) {
+    auto pair = jorge::ingest::generate_key_pair(jorge::ingest::KeyType::kRsa4096FourPrimes);
+    if (!pair.ok()) {
+      std::fprintf(stderr, "cannot generate the benchmark key\n");
+      return 1;
+    }
+    std::ofstream(out_dir + "/bench-rsa.pub") << pair->public_pem;
+    auto loaded = jorge::ingest::PrivateKey::from_pem(pair->private_pem);
+    if (!loaded.ok()) return 1;
+    signer = *loaded;
   }
-  std::ofstream(out_dir + "/bench-rsa.pub") << pair->public_pem;
-  auto signer = jorge::ingest::PrivateKey::from_pem(pair->private_pem);
-  if (!signer.ok()) return 1;
 
   std::vector<std::string> lines(static_cast<size_t>(count));
   std::atomic<long> next{0};
@@ -56,8 +70,9 @@ int main(int argc, char** argv) {
     for (long i; (i = next++) < count;) {
       std::string body = templates[static_cast<size_t>(i) % templates.size()];
       std::string id = "bench-" + std::to_string(i);
-      if (size_t at = body.find("__WEBHOOK_ID__"); at != std::string::npos) body.replace(at, 14, id);
-      lines[static_cast<size_t>(i)] = *signer->sign(body) + "\t" + body + "\n";
+      for (size_t at; (at = body.find("__WEBHOOK_ID__")) != std::string::npos;) body.replace(at, 14, id);
+      std::string signature = signer ? *signer->sign(body) : "sha256=" + jorge::hmac_sha256_hex(hmac_secret, body);
+      lines[static_cast<size_t>(i)] = signature + "\t" + body + "\n";
       if (i % 20000 == 0) std::fprintf(stderr, "signed %ld of %ld\n", i, count);
     }
   };

@@ -6,7 +6,7 @@
 # committed. Then the pipeline (bench/pipeline_bench.cpp): jobs/s with GoHighLevel's limit
 # lifted, and speed to lead for 1,000 leads in a minute under it (about 5 minutes).
 # Knobs: DURATION (10s), WARMUP (3s), CONNS (32), BENCH_DELIVERIES (340000), LEADS (1000),
-# SPREAD (60), JOBS (20000), SKIP_PEER=1, SKIP_POSTGRES=1, SKIP_PIPELINE=1, SKIP_SCORING=1.
+# SPREAD (60), JOBS (20000), SKIP_PEER=1, SKIP_POSTGRES=1, SKIP_PIPELINE=1, SKIP_SCORING=1, SKIP_SOURCES=1.
 # Then scoring: TreeSHAP in process, and POST /api/v1/score_lead against the peer's scorer.
 set -euo pipefail
 build_dir="$(cd "${1:-build}" && pwd)"
@@ -97,6 +97,11 @@ if [ -z "${SKIP_POSTGRES:-}" ]; then
   # Over the Unix socket, as a PostgreSQL on the same host would be reached.
   run_jorge postgres "postgresql://postgres@/postgres?host=/tmp&port=55439"
   scripts/postgres.sh stop "$pg_dir"  # idle or not, it would share the cores with the peer's run
+fi
+
+if [ -z "${SKIP_SOURCES:-}" ]; then
+  echo "== sources: Zillow, Realtor.com and Facebook webhooks, jorge import, lead e-mails (SQLite)"
+  DURATION="$DURATION" CONNS="$CONNS" scripts/bench-sources.sh "$build_dir" 2>&1 | grep -E "^RESULT" | tee -a "$summary"
 fi
 
 if [ -z "${SKIP_PIPELINE:-}" ]; then

@@ -1,4 +1,6 @@
--- wrk script: POST pre-signed, unique GoHighLevel deliveries to /webhooks/ghl.
+-- wrk script: POST pre-signed, unique deliveries to WEBHOOK_PATH (default /webhooks/ghl) with
+-- the signature in SIGNATURE_HEADER (default x-wh-signature; X-Jorge-Signature for Zillow and
+-- Realtor.com, X-Hub-Signature-256 for Facebook).
 -- Reads DELIVERIES ("signature<TAB>body" lines from bench/sign_deliveries); lines
 -- [FIRST, FIRST+COUNT) are split among wrk's threads, so no delivery is sent twice.
 -- Counts requests sent, 2xx, non-2xx; if a thread runs out it reports exhausted>0 and
@@ -6,6 +8,8 @@
 local path = os.getenv("DELIVERIES") or "deliveries.txt"
 local first = tonumber(os.getenv("FIRST") or "1")
 local count = tonumber(os.getenv("COUNT") or "100000")
+local webhook_path = os.getenv("WEBHOOK_PATH") or "/webhooks/ghl"
+local signature_header = os.getenv("SIGNATURE_HEADER") or "x-wh-signature"
 local threads = {}
 local requests = {}
 local index = 0
@@ -27,8 +31,8 @@ function init(args)
       local tab = line:find("\t", 1, true)
       -- Whole requests are built here, once, so request() costs the load generator nothing
       -- but a table read: it shares the two cores with the server being measured.
-      table.insert(requests, wrk.format("POST", "/webhooks/ghl",
-        { ["Content-Type"] = "application/json", ["x-wh-signature"] = line:sub(1, tab - 1) }, line:sub(tab + 1)))
+      table.insert(requests, wrk.format("POST", webhook_path,
+        { ["Content-Type"] = "application/json", [signature_header] = line:sub(1, tab - 1) }, line:sub(tab + 1)))
     end
   end
 end

@@ -86,7 +86,8 @@ int import_leads(const ImportCommand& command) {
   }
 
   SystemClock clock;
-  auto store = store::open_store(command.database, clock);
+  // Large group commits: an import is one writer with thousands of rows waiting.
+  auto store = store::open_store(command.database, clock, store::StoreOptions{0, 4096, 20000});
   if (!store.ok()) {
     std::fprintf(stderr, "jorge import: database: %s\n", store.error().message.c_str());
     return 1;
