@@ -1,5 +1,7 @@
 #include "pipeline/outbox_sender.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "bots/compliance/quiet_hours.hpp"
 
 namespace jorge::pipeline {
@@ -19,9 +21,18 @@ Result<int> OutboxSender::run_once(const std::string& sender_id, int max_message
   return static_cast<int>(claimed.size());
 }
 
-Status OutboxSender::handle(const store::OutboxMessage& message, const std::string& sender_id) {
+Status OutboxSender::handle(const store::OutboxMessage& queued, const std::string& sender_id) {
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
+  store::OutboxMessage message = queued;
+  if (message.kind != store::OutboxKind::kUpsertContact && message.external_contact_id.empty()) {
+    // Queued before GoHighLevel knew the person: its id comes from the upsert ahead of it.
+    JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
+    if (lead.crm_contact_id.empty())
+      return store_.postpone_outbox(message.id, sender_id, now + std::chrono::seconds(2), /*counts_as_attempt=*/false,
+                                    "waiting for the GoHighLevel contact");
+    message.external_contact_id = lead.crm_contact_id;
+  }
   if (message.kind == store::OutboxKind::kSms) {
     JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
     if (lead.sms_opt_out || lead.do_not_disturb)
@@ -87,11 +98,38 @@ Status OutboxSender::settle_failure(const store::OutboxMessage& message, const s
                                 /*counts_as_attempt=*/true, note);
 }
 
+Result<std::string> OutboxSender::upsert_body(ContactId contact) {
+  JORGE_TRY(store::LeadDetail lead, store_.get_lead(contact));
+  nlohmann::json body = nlohmann::json::object();
+  auto set = [&](const char* key, const std::string& value) {
+    if (!value.empty()) body[key] = value;
+  };
+  set("firstName", lead.first_name);
+  set("lastName", lead.last_name);
+  set("name", lead.summary.full_name);
+  set("email", lead.summary.email);
+  set("phone", lead.summary.phone);
+  set("address1", lead.address);
+  set("city", lead.city);
+  set("state", lead.state);
+  set("postalCode", lead.postal_code);
+  set("source", lead.lead_source);
+  body["tags"] = {"jorge"};
+  return body.dump();
+}
+
 Status OutboxSender::deliver(const store::OutboxMessage& message, const std::string& sender_id) {
   using Outcome = store::Store::OutboxOutcome;
   std::string remote_id, conversation_id;
   Status sent;
-  if (message.kind == store::OutboxKind::kSms) {
+  if (message.kind == store::OutboxKind::kUpsertContact) {
+    auto contact = upsert_body(message.contact_id);
+    if (!contact.ok()) return settle_failure(message, sender_id, contact.error(), "upsert");
+    auto id = ghl_.upsert_contact(*contact);
+    if (!id.ok()) return settle_failure(message, sender_id, id.error(), "upsert");
+    JORGE_TRY_STATUS(store_.link_crm_contact(message.contact_id, "ghl", *id, clock_.now()));
+    remote_id = *id;
+  } else if (message.kind == store::OutboxKind::kSms) {
     auto reply = ghl_.send_sms(message.external_contact_id, message.payload);
     if (reply.ok()) {
       remote_id = reply->message_id;

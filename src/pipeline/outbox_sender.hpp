@@ -36,6 +36,8 @@ class OutboxSender {
  private:
   Status handle(const store::OutboxMessage& message, const std::string& sender_id);
   Status deliver(const store::OutboxMessage& message, const std::string& sender_id);
+  // The POST /contacts/upsert body for a person, from what Jorge knows of them now.
+  Result<std::string> upsert_body(ContactId contact);
   // After a failed call: a 429 waits for the location's window without counting; a refusal
   // (4xx) or the last allowed attempt makes the message dead; anything else retries with backoff.
   Status settle_failure(const store::OutboxMessage& message, const std::string& sender_id, const Error& error,

@@ -34,8 +34,16 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   else if (keyword == bots::InboundKeyword::kOptIn) effects.sms_opt_out = false;
   bool opted_out = effects.sms_opt_out.value_or(lead.sms_opt_out);
   // First touch happens once per person, only to someone who can be texted.
-  if (opted_out || lead.do_not_disturb || lead.crm_contact_id.empty() || lead.phone.empty() || lead.already_texted)
-    return effects;
+  if (opted_out || lead.do_not_disturb || lead.phone.empty() || lead.already_texted) return effects;
+  if (lead.crm_contact_id.empty()) {
+    // From Zillow, Facebook, an e-mail, an import: GoHighLevel learns of the person first; the
+    // text and tags below wait in the outbox until it answers with its id.
+    store::OutboxMessage upsert;
+    upsert.kind = store::OutboxKind::kUpsertContact;
+    upsert.contact_id = lead.id;
+    upsert.priority = job.priority;
+    effects.messages.push_back(upsert);
+  }
   store::OutboxMessage sms;
   sms.kind = store::OutboxKind::kSms;
   sms.contact_id = lead.id;

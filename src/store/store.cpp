@@ -8,7 +8,14 @@
 
 namespace jorge::store {
 
-std::string_view outbox_kind_name(OutboxKind kind) { return kind == OutboxKind::kSms ? "sms" : "tags"; }
+std::string_view outbox_kind_name(OutboxKind kind) {
+  switch (kind) {
+    case OutboxKind::kSms: return "sms";
+    case OutboxKind::kTags: return "tags";
+    case OutboxKind::kUpsertContact: return "upsert_contact";
+  }
+  return "sms";
+}
 
 Result<IngestOutcome> Store::ingest(InboundEvent event, std::string raw_body, JobPlan plan) {
   std::promise<Result<IngestOutcome>> promise;

@@ -44,7 +44,9 @@ struct Job {
 };
 
 // A message or CRM update waiting to go out (the transactional outbox).
-enum class OutboxKind { kSms, kTags };
+// kUpsertContact: create or find a person in GoHighLevel who came from another source, so that
+// the texts after it (queued with no CRM id yet) have someone to go to.
+enum class OutboxKind { kSms, kTags, kUpsertContact };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -285,6 +287,10 @@ class Store {
   // How far a lead mailbox has been read: its UIDVALIDITY and the last UID imported.
   virtual Result<std::optional<MailboxState>> mailbox_state(const std::string& mailbox) = 0;
   virtual Status save_mailbox_state(const MailboxState& state, SystemTime now) = 0;
+  // Records `external_id` as the person's id in `source` (the CRM), so later texts and
+  // deliveries about that id find this contact. Idempotent.
+  virtual Status link_crm_contact(ContactId contact, const std::string& source, const std::string& external_id,
+                                  SystemTime now) = 0;
   // Leads and distinct contacts per source so far, sources in name order.
   virtual Result<std::vector<SourceSummary>> source_summaries() = 0;
   // Waits for queued writes to finish and their callbacks to run; later writes fail kUnavailable.

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/bytes.hpp"
+#include "support/fake_ghl.hpp"
 #include "support/fake_graph.hpp"
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
@@ -231,6 +232,45 @@ TEST_P(SourcesEndToEnd, FacebookLeadsAreFetchedFromGraphOnceThroughOutagesAndDea
       EXPECT_EQ(row["campaign"], "Buyer Leads Q4");
       EXPECT_GT(row["spend"].get<double>(), 0);  // $900 a month, prorated from the first lead
     }
+}
+
+// A Zillow lead is new to GoHighLevel: Jorge upserts it there (through the outbox) before the
+// first text, texts the id GoHighLevel gave, and keeps that id for the contact.
+TEST_P(SourcesEndToEnd, LeadsFromOtherSourcesAreUpsertedIntoGoHighLevelBeforeTheFirstText) {
+  FakeGhl ghl;
+  ServerConfig config;
+  TempDir dir;
+  config.directory = dir.path();
+  config.database = fresh_database(GetParam(), dir);
+  config.extra_toml = {"[queue]", "hot_delay = 0", "warm_delay = 0", "cold_delay = 0", "[sources.zillow]",
+                       std::string("secret = \"") + kZillowSecret + "\""};
+  ServerProcess texting(write_server_config(config), {{"JORGE_GHL_API_TOKEN", "test-location-token"},
+                                                      {"JORGE_GHL_API_BASE_URL", ghl.url()},
+                                                      {"JORGE_GHL_LOCATION_ID", "loc1"},
+                                                      {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}});
+  ASSERT_TRUE(texting.started()) << read_file(texting.log_path());
+  std::string body = fixture("zillow/lead.json");
+  auto posted = client_.request("POST", texting.url() + "/webhooks/zillow", {{"X-Jorge-Signature", "sha256=" + hmac_sha256_hex(kZillowSecret, body)}}, body);
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(posted->status, 200) << posted->body;
+  for (int i = 0; i < 200 && ghl.sent_sms_contacts().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(ghl.upserts().size(), 1u) << read_file(texting.log_path());
+  json upsert = json::parse(ghl.upserts()[0]);
+  EXPECT_EQ(upsert["locationId"], "loc1");
+  EXPECT_EQ(upsert["phone"], "+15125550123");
+  EXPECT_EQ(upsert["email"], "maria.delgado@example.com");
+  EXPECT_EQ(upsert["firstName"], "Maria");
+  EXPECT_EQ(upsert["source"], "zillow");
+  ASSERT_EQ(ghl.sent_sms_contacts().size(), 1u);
+  EXPECT_EQ(ghl.sent_sms_contacts()[0], "fakeContact1");  // the id GoHighLevel answered with
+  auto leads = client_.request("GET", texting.url() + "/api/v1/leads", {{"Authorization", "Bearer " + config.api_token}});
+  json lead = json::parse(leads->body)["leads"][0];
+  EXPECT_EQ(lead["sources"], json::array({"ghl", "zillow"}));
+  // The same lead delivered again is a duplicate: nothing more goes to GoHighLevel.
+  client_.request("POST", texting.url() + "/webhooks/zillow", {{"X-Jorge-Signature", "sha256=" + hmac_sha256_hex(kZillowSecret, body)}}, body);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(ghl.upserts().size(), 1u);
+  EXPECT_EQ(ghl.sent_sms_contacts().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SourcesEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -40,6 +40,13 @@ std::vector<std::string> FakeGhl::sent_sms_contacts() const {
   return sent_contacts_;
 }
 
+std::vector<std::string> FakeGhl::upserts() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> bodies;
+  for (const auto& body : upserts_) bodies.push_back(body.dump());
+  return bodies;
+}
+
 std::vector<std::string> FakeGhl::sent_sms_messages() const {
   std::lock_guard lock(mutex_);
   return sent_;
@@ -143,6 +150,20 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
                                                            {"msg", "Message queued successfully."},
                                                            {"status", "pending"}}
                                                 .dump());
+      }
+    } else if (request.method == "POST" && request.path == "/contacts/upsert") {
+      // §2.4b: match by e-mail, then phone; otherwise create. Repeats find the same contact.
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      std::string email = body.is_object() ? body.value("email", "") : "", phone = body.is_object() ? body.value("phone", "") : "";
+      if (!body.is_object() || body.value("locationId", "").empty() || (email.empty() && phone.empty())) {
+        response = http::json_response(422, R"({"statusCode":422,"message":["locationId and an email or phone are required"],"error":"Unprocessable Entity"})");
+      } else {
+        std::string key = !email.empty() ? "email:" + email : "phone:" + phone;
+        bool created = !upserted_.count(key);
+        if (created) upserted_[key] = "fakeContact" + std::to_string(upserted_.size() + 1);
+        upserts_.push_back(body);
+        response = http::json_response(created ? 201 : 200,
+                                       nlohmann::json{{"new", created}, {"contact", {{"id", upserted_[key]}}}}.dump());
       }
     } else if (request.method == "POST" && request.path.find("/tags") != std::string::npos) {
       auto body = nlohmann::json::parse(request.body, nullptr, false);

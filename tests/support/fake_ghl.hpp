@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
@@ -51,6 +53,8 @@ class FakeGhl {
   // 0 disables; otherwise at most this many requests per `window`, else 429.
   void enforce_rate_limit(int requests, std::chrono::milliseconds window);
   int throttled() const;
+  // Bodies of accepted POST /contacts/upsert calls, in order.
+  std::vector<std::string> upserts() const;
 
  private:
   struct Fault {
@@ -75,6 +79,8 @@ class FakeGhl {
   std::mt19937 fault_random_;
   std::chrono::milliseconds slow_{0};
   std::map<std::string, int> injected_;
+  std::map<std::string, std::string> upserted_;  // "email:..."/"phone:..." -> contact id
+  std::vector<nlohmann::json> upserts_;
   int next_id_ = 0;
   http::Router router_;
   http::Metrics metrics_;

@@ -82,6 +82,21 @@ Result<SentMessage> GhlClient::send_sms(const std::string& contact_id, const std
   return sent;
 }
 
+Result<std::string> GhlClient::upsert_contact(const std::string& contact_json) {
+  nlohmann::json body = nlohmann::json::parse(contact_json, nullptr, false);
+  if (!body.is_object()) return Error{ErrorCode::kInvalidArgument, "ghl upsert contact: the contact is not a JSON object"};
+  body["locationId"] = options_.location_id;
+  JORGE_TRY(HttpReply reply, call("POST", "/contacts/upsert", kContactsVersion, body.dump()));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "upsert contact");
+  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  // Documented as {"new": bool, "contact": {...}}; a bare contact is accepted too.
+  const nlohmann::json* contact = &parsed;
+  if (parsed.is_object() && parsed.contains("contact") && parsed["contact"].is_object()) contact = &parsed["contact"];
+  if (!contact->is_object() || !contact->contains("id") || !(*contact)["id"].is_string())
+    return Error{ErrorCode::kUnavailable, "ghl upsert contact: 2xx without a contact id"};
+  return (*contact)["id"].get<std::string>();
+}
+
 Status GhlClient::add_tags(const std::string& contact_id, const std::vector<std::string>& tags) {
   JORGE_TRY(HttpReply reply, call("POST", "/contacts/" + contact_id + "/tags", kContactsVersion,
                                   nlohmann::json{{"tags", tags}}.dump()));

@@ -46,6 +46,9 @@ class GhlClient {
   Status update_custom_fields(const std::string& contact_id,
                               const std::vector<std::pair<std::string, std::string>>& fields);
   Result<std::vector<ConversationMessage>> recent_messages(const std::string& conversation_id);
+  // POST /contacts/upsert (§2.4b) with `contact` (firstName, phone, ... without locationId):
+  // GoHighLevel's id of the person, found or created. Safe to repeat.
+  Result<std::string> upsert_contact(const std::string& contact_json);
   // The contact's conversation id, or empty when there is none yet
   // (GET /conversations/search?contactId=...).
   Result<std::string> find_conversation(const std::string& contact_id);

@@ -249,10 +249,22 @@ class SqlStore final : public Store {
     });
   }
 
+  Status link_crm_contact(ContactId contact, const std::string& source, const std::string& external_id,
+                          SystemTime now) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      // raw_event_id 0: the link comes from the CRM's answer, not from a stored delivery.
+      JORGE_TRY(SqlRows rows, session.exec("INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
+                                           "VALUES ($1, $2, $3, $4, 0) ON CONFLICT (source, external_id) DO NOTHING",
+                                           {contact, source, external_id, to_unix_millis(now)}));
+      (void)rows;
+      return ok_status();
+    });
+  }
+
   Result<std::vector<SourceSummary>> source_summaries() override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<SourceSummary>> {
       JORGE_TRY(SqlRows rows, session.exec("SELECT source, COUNT(*), COUNT(DISTINCT contact_id), MIN(received_at), "
-                                           "MAX(received_at) FROM leads GROUP BY source ORDER BY source"));
+                                           "MAX(received_at) FROM leads WHERE raw_event_id <> 0 GROUP BY source ORDER BY source"));
       std::vector<SourceSummary> sources;
       for (const auto& row : rows.rows) {
         SourceSummary summary;
@@ -681,7 +693,10 @@ class SqlStore final : public Store {
     for (const SqlRow& row : rows.rows) {
       OutboxMessage message;
       message.id = to_int(row[0]);
-      message.kind = to_text(row[1]) == "tags" ? OutboxKind::kTags : OutboxKind::kSms;
+      std::string kind = to_text(row[1]);
+      message.kind = kind == "tags" ? OutboxKind::kTags
+                     : kind == "upsert_contact" ? OutboxKind::kUpsertContact
+                                                : OutboxKind::kSms;
       message.contact_id = to_int(row[2]);
       message.external_contact_id = to_text(row[3]);
       message.priority = static_cast<int>(to_int(row[4]));
