@@ -114,6 +114,42 @@ TEST_P(EmailEndToEnd, EveryLeadEmailOnceSeenAfterCommitAndNothingTwiceAcrossRest
   EXPECT_EQ(log.find("ann.lee"), std::string::npos);  // no personal data in the log
 }
 
+// The mailbox over implicit TLS: the server's certificate is checked against the configured CA
+// and the host name; without that CA the connection is refused and nothing is read.
+TEST(EmailOverTls, ReadsWithTheTrustedCaAndRefusesAnUntrustedCertificate) {
+  Dovecot dovecot(/*tls=*/true);
+  ASSERT_TRUE(dovecot.started()) << dovecot.error();
+  dovecot.deliver(fixture("email/realtor_lead_html_only.eml"));
+  for (bool trusted : {false, true}) {
+    TempDir dir;
+    ServerConfig config;
+    config.directory = dir.path();
+    config.database = "sqlite://" + dir.file("jorge.db");
+    config.extra_toml = {"[sources.mailbox]", "kind = \"email\"", "imap_url = \"" + dovecot.url() + "\"",
+                         std::string("username = \"") + Dovecot::kUser + "\"",
+                         std::string("password = \"") + Dovecot::kPassword + "\""};
+    if (trusted) config.extra_toml.push_back("ca_file = \"" + dovecot.ca_file() + "\"");
+    ServerProcess server(write_server_config(config));
+    ASSERT_TRUE(server.started()) << read_file(server.log_path());
+    crm::HttpClient client;
+    size_t leads = 0;
+    std::string log;
+    for (int i = 0; i < 100; ++i) {
+      auto reply = client.request("GET", server.url() + "/api/v1/leads", {{"Authorization", "Bearer " + config.api_token}});
+      leads = reply.ok() ? json::parse(reply->body)["leads"].size() : 0;
+      log = read_file(server.log_path());
+      if (leads > 0 || log.find("TLS with localhost failed") != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (trusted) {
+      EXPECT_EQ(leads, 1u) << log;
+    } else {
+      EXPECT_EQ(leads, 0u);
+      EXPECT_NE(log.find("TLS with localhost failed"), std::string::npos) << log;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, EmailEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return backend_name(info.param); });
 

@@ -37,7 +37,7 @@ void own(const std::string& path) {
 
 }  // namespace
 
-Dovecot::Dovecot() {
+Dovecot::Dovecot(bool tls) : tls_(tls) {
   namespace fs = std::filesystem;
   maildir_ = dir_.file("mail/") + kUser;
   // Dovecot's auth and mail processes run as other users: they must reach into the directory.
@@ -46,6 +46,15 @@ Dovecot::Dovecot() {
   for (const char* sub : {"cur", "new", "tmp"}) fs::create_directories(maildir_ + "/" + sub);
   own(dir_.file("mail"));
   write_file(dir_.file("passwd"), std::string(kUser) + ":{PLAIN}" + kPassword + "\n");
+  if (tls_) {
+    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+                          "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " + dir_.file("key.pem") +
+                          " -out " + dir_.file("cert.pem") + " > " + dir_.file("openssl.log") + " 2>&1";
+    if (std::system(command.c_str()) != 0) {
+      error_ = "openssl could not make a certificate: " + read_file(dir_.file("openssl.log"));
+      return;
+    }
+  }
   start();
 }
 
@@ -54,12 +63,16 @@ void Dovecot::start() {
   const std::string& d = dir_.path();
   write_file(dir_.file("dovecot.conf"),
              "protocols = imap\nlisten = 127.0.0.1\nbase_dir = " + d + "/base\nstate_dir = " + d +
-                 "/state\nlog_path = " + d + "/dovecot.log\nssl = no\ndisable_plaintext_auth = no\n"
+                 "/state\nlog_path = " + d + "/dovecot.log\n" +
+                 (tls_ ? "ssl = required\nssl_cert = <" + d + "/cert.pem\nssl_key = <" + d + "/key.pem\n"
+                       : "ssl = no\n") +
+                 "disable_plaintext_auth = no\n"
                  "auth_mechanisms = plain login\nmail_location = maildir:" + d + "/mail/%u\n"
                  "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u " + d + "/passwd\n}\n"
                  "userdb {\n  driver = static\n  args = uid=65534 gid=65534 home=" + d + "/mail/%u\n}\n"
                  "service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = " +
-                 std::to_string(port) + "\n  }\n  inet_listener imaps {\n    port = 0\n  }\n}\n"
+                 (tls_ ? "0" : std::to_string(port)) + "\n  }\n  inet_listener imaps {\n    address = 127.0.0.1\n    port = " +
+                 (tls_ ? std::to_string(port) + "\n    ssl = yes" : std::string("0")) + "\n  }\n}\n"
                  "service auth {\n  unix_listener auth-userdb {\n    mode = 0666\n  }\n}\n");
   std::string command = "dovecot -c " + dir_.file("dovecot.conf") + " > " + dir_.file("start.log") + " 2>&1";
   if (std::system(command.c_str()) != 0) {

@@ -11,11 +11,16 @@ namespace jorge::testing {
 
 class Dovecot {
  public:
-  Dovecot();
+  // `tls`: implicit TLS only (imaps), with a self-signed certificate for "localhost" made at
+  // start; ca_file() is that certificate.
+  explicit Dovecot(bool tls = false);
   ~Dovecot();
   bool started() const { return port_ != 0; }
   const std::string& error() const { return error_; }
-  std::string url() const { return "imap://127.0.0.1:" + std::to_string(port_) + "/INBOX"; }
+  std::string url() const {
+    return tls_ ? "imaps://localhost:" + std::to_string(port_) + "/INBOX" : "imap://127.0.0.1:" + std::to_string(port_) + "/INBOX";
+  }
+  std::string ca_file() const { return dir_.file("cert.pem"); }
   static constexpr const char* kUser = "leads";
   static constexpr const char* kPassword = "mailbox-secret";
   // Puts `message` (RFC 5322 bytes, CRLF) into the mailbox as a new message.
@@ -31,6 +36,7 @@ class Dovecot {
   TempDir dir_;
   std::string maildir_;
   int port_ = 0;
+  bool tls_ = false;
   int delivered_ = 0;
   std::string error_;
 };
