@@ -51,5 +51,13 @@ struct ImportCommand {
   std::string database;              // --database or the configuration's
 };
 int import_leads(const ImportCommand& command);
+struct DedupCommand {
+  std::vector<std::string> data;  // one file: pairs within it; two: pairs across them
+  std::string id_column;          // --id-column (row numbers when absent)
+  std::vector<std::string> map;   // --map column=field,...
+  std::string out;                // --out PAIRS.csv: id_a,id_b,probability
+  double threshold = 0.5;         // --threshold P
+};
+int dedup(const DedupCommand& command);
 
 }  // namespace jorge::cli

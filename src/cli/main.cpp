@@ -115,6 +115,18 @@ int main(int argc, char** argv) {
   import->add_option("--database", import_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
   import->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
+  auto* dedup = app.add_subcommand("dedup", "find the same person across rows of CSV files (no database needed)");
+  jorge::cli::DedupCommand dedup_command;
+  dedup->add_option("--data", dedup_command.data, "a CSV file; give two to link across them")->required();
+  dedup->add_option("--id-column", dedup_command.id_column, "the column that names each row");
+  dedup->add_option("--map", dedup_command.map, "column=field, comma-separated (fields: first_name, last_name, "
+                                                "full_name, email, phone, street_number, address_line1, address_line2, "
+                                                "city, state, postal_code, birth_date, external_id)")
+      ->delimiter(',');
+  dedup->add_option("--out", dedup_command.out, "where to write id_a,id_b,probability")->required();
+  dedup->add_option("--threshold", dedup_command.threshold, "report pairs at or above this probability")
+      ->check(CLI::Range(0.0, 1.0));
+
   CLI11_PARSE(app, argc, argv);
   jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
@@ -164,6 +176,7 @@ int main(int argc, char** argv) {
     return jorge::cli::models_command(models_command);
   }
   if (*score) return jorge::cli::score(score_command);
+  if (*dedup) return jorge::cli::dedup(dedup_command);
   if (*import) {
     for (char c : import_command.source)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {
