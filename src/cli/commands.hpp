@@ -57,6 +57,10 @@ struct DedupCommand {
   std::vector<std::string> map;   // --map column=field,...
   std::string out;                // --out PAIRS.csv: id_a,id_b,probability
   double threshold = 0.5;         // --threshold P
+  bool apply = false;             // --apply: merge the database's duplicates (undoable)
+  bool undo = false;              // --undo: undo every merge --apply made, newest first
+  std::string database;
+  double merge_threshold = 0.95, review_threshold = 0.5;
 };
 int dedup(const DedupCommand& command);
 

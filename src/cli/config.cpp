@@ -20,7 +20,8 @@ const std::set<std::string>& known_keys() {
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team"};
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team",
+      "identity.merge_threshold", "identity.review_threshold"};
   return keys;
 }
 
@@ -324,6 +325,18 @@ Result<Config> build_config(const Settings& settings) {
   config.log_level = text(settings, "log.level", "info");
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.count(config.log_level)) return bad("log.level", "expected trace, debug, info, warn, error or off");
+  for (auto [key, field] : {std::pair{"identity.merge_threshold", &config.identity_merge_threshold},
+                            {"identity.review_threshold", &config.identity_review_threshold}}) {
+    if (auto found = settings.find(key); found != settings.end()) {
+      char* end = nullptr;
+      double value = std::strtod(found->second.c_str(), &end);
+      if (end == found->second.c_str() || *end != '\0' || value <= 0 || value > 1)
+        return bad(key, "expected a probability above 0 and at most 1, got \"" + found->second + "\"");
+      *field = value;
+    }
+  }
+  if (config.identity_review_threshold > config.identity_merge_threshold)
+    return bad("identity.review_threshold", "must not be above identity.merge_threshold");
   JORGE_TRY(config.sources, build_sources(settings));
   return config;
 }

@@ -52,6 +52,8 @@ struct Config {
   int retrain_hours = 24;        // scheduled challenger/champion retraining; 0: off
   int retrain_min_outcomes = 50;
   std::string log_level = "info";
+  double identity_merge_threshold = 0.95;   // identity.merge_threshold
+  double identity_review_threshold = 0.5;   // identity.review_threshold
 
   // [sources.NAME]: where leads come from, how each is authenticated and what it costs.
   struct Source {

@@ -7,7 +7,9 @@
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
+#include "api/identity_api.hpp"
 #include "identity/matcher.hpp"
+#include "store/store.hpp"
 
 namespace jorge::cli {
 namespace {
@@ -36,7 +38,59 @@ std::optional<identity::FieldType> proposed_field(std::string header) {
 
 }  // namespace
 
+namespace {
+
+// --apply and --undo: the database's contacts, merged (or unmerged) in place.
+int dedup_database(const DedupCommand& command) {
+  SystemClock clock;
+  auto store = store::open_store(command.database, clock);
+  if (!store.ok()) {
+    std::fprintf(stderr, "jorge dedup: database: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  if (command.undo) {
+    auto merges = (*store)->active_merges("dedup");
+    if (!merges.ok()) {
+      std::fprintf(stderr, "jorge dedup --undo: %s\n", merges.error().message.c_str());
+      return 1;
+    }
+    ProgressBar bar("undoing");
+    size_t done = 0;
+    for (const auto& merge : *merges) {
+      auto undone = (*store)->unmerge_contact(merge.merged, clock.now());
+      if (!undone.ok()) {
+        std::fprintf(stderr, "jorge dedup --undo: merge %lld: %s\n", static_cast<long long>(merge.id),
+                     undone.error().message.c_str());
+        return 1;
+      }
+      bar.update(static_cast<int>(++done), static_cast<int>(merges->size()), std::to_string(done) + " merges undone");
+    }
+    std::printf("undid %zu merges made by jorge dedup --apply\n", merges->size());
+    return 0;
+  }
+  ProgressBar bar("deduplicating");
+  auto summary = api::apply_dedup(**store, clock, {command.merge_threshold, command.review_threshold},
+                                  [&](size_t done, size_t total) {
+                                    bar.update(static_cast<int>(done), static_cast<int>(std::max<size_t>(total, 1)),
+                                               std::to_string(done) + " of " + std::to_string(total) + " pairs");
+                                  });
+  (*store)->close();
+  if (!summary.ok()) {
+    std::fprintf(stderr, "jorge dedup --apply: %s (merges made so far stand; each can be undone)\n",
+                 summary.error().message.c_str());
+    return 1;
+  }
+  std::printf("%zu contacts, %zu candidate pairs: merged %zu (probability >= %.3f), %zu pairs queued for review "
+              "(GET /api/v1/identity/review). Undo: jorge dedup --undo, or POST /api/v1/contacts/{id}/unmerge\n",
+              summary->contacts, summary->candidate_pairs, summary->merged, summary->merge_threshold,
+              summary->queued_for_review);
+  return 0;
+}
+
+}  // namespace
+
 int dedup(const DedupCommand& command) {
+  if (command.apply || command.undo) return dedup_database(command);
   auto start = std::chrono::steady_clock::now();
   if (command.data.empty() || command.data.size() > 2) {
     std::fprintf(stderr, "jorge dedup: give one --data FILE (pairs within it) or two (pairs across them)\n");

@@ -117,15 +117,20 @@ int main(int argc, char** argv) {
 
   auto* dedup = app.add_subcommand("dedup", "find the same person across rows of CSV files (no database needed)");
   jorge::cli::DedupCommand dedup_command;
-  dedup->add_option("--data", dedup_command.data, "a CSV file; give two to link across them")->required();
+  dedup->add_option("--data", dedup_command.data, "a CSV file; give two to link across them");
+  dedup->add_flag("--apply", dedup_command.apply, "merge the duplicates in the database (each merge can be undone)");
+  dedup->add_flag("--undo", dedup_command.undo, "undo every merge that --apply made, newest first");
+  std::string dedup_database;
+  dedup->add_option("--database", dedup_database, "with --apply/--undo: sqlite://PATH or postgresql://... (default: the configuration's)");
   dedup->add_option("--id-column", dedup_command.id_column, "the column that names each row");
   dedup->add_option("--map", dedup_command.map, "column=field, comma-separated (fields: first_name, last_name, "
                                                 "full_name, email, phone, street_number, address_line1, address_line2, "
                                                 "city, state, postal_code, birth_date, external_id)")
       ->delimiter(',');
-  dedup->add_option("--out", dedup_command.out, "where to write id_a,id_b,probability")->required();
+  dedup->add_option("--out", dedup_command.out, "where to write id_a,id_b,probability");
   dedup->add_option("--threshold", dedup_command.threshold, "report pairs at or above this probability")
       ->check(CLI::Range(0.0, 1.0));
+  dedup->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
   CLI11_PARSE(app, argc, argv);
   jorge::cli::set_up_logging();
@@ -176,7 +181,23 @@ int main(int argc, char** argv) {
     return jorge::cli::models_command(models_command);
   }
   if (*score) return jorge::cli::score(score_command);
-  if (*dedup) return jorge::cli::dedup(dedup_command);
+  if (*dedup) {
+    if (dedup_command.apply || dedup_command.undo) {
+      dedup_command.database = dedup_database;
+      bool path_given = dedup->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
+      if (dedup_command.database.empty()) {
+        auto config = load_config(config_path, path_given, {});
+        if (!config) return 2;
+        dedup_command.database = config->database;
+        dedup_command.merge_threshold = config->identity_merge_threshold;
+        dedup_command.review_threshold = config->identity_review_threshold;
+      }
+    } else if (dedup_command.data.empty() || dedup_command.out.empty()) {
+      std::fprintf(stderr, "jorge dedup: give --data FILE.csv and --out PAIRS.csv, or --apply / --undo on a database\n");
+      return 2;
+    }
+    return jorge::cli::dedup(dedup_command);
+  }
   if (*import) {
     for (char c : import_command.source)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') {

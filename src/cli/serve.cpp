@@ -8,6 +8,7 @@
 #include <random>
 
 #include "api/health.hpp"
+#include "api/identity_api.hpp"
 #include "api/leads_api.hpp"
 #include "api/queue_api.hpp"
 #include "api/models_api.hpp"
@@ -146,6 +147,8 @@ int serve(const Config& config) {
   api::BearerAuth auth(config.api_token);
   api::SourcesApi sources_api(**store, clock, auth, std::move(source_costs));
   sources_api.add_routes(router);
+  api::IdentityApi identity_api(**store, clock, auth, {config.identity_merge_threshold, config.identity_review_threshold});
+  identity_api.add_routes(router);
   api::LeadsApi leads(**store, jobs, auth, lead_model);
   leads.add_routes(router);
   api::QueueApi queue_api(jobs, **store, clock, auth);

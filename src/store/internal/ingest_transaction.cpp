@@ -42,12 +42,14 @@ Result<std::optional<KnownContact>> find_contact(SqlSession& session, const Inbo
   }
   if (facts.phone) {
     JORGE_TRY(std::optional<KnownContact> found,
-              known_contact(session, "SELECT id, stage FROM contacts WHERE phone = $1 ORDER BY id LIMIT 1",
+              known_contact(session,
+                            "SELECT id, stage FROM contacts WHERE phone = $1 AND merged_into IS NULL ORDER BY id LIMIT 1",
                             {facts.phone->e164()}, false));
     if (found) return found;
   }
   if (!facts.email.empty()) {
-    return known_contact(session, "SELECT id, stage FROM contacts WHERE email = $1 ORDER BY id LIMIT 1",
+    return known_contact(session,
+                         "SELECT id, stage FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY id LIMIT 1",
                          {facts.email}, false);
   }
   return std::optional<KnownContact>();

@@ -100,6 +100,20 @@ CREATE INDEX jobs_kind_ready ON jobs (kind, state, priority, run_at);
 CREATE TABLE mailbox_state (
   mailbox TEXT PRIMARY KEY, uidvalidity BIGINT NOT NULL, last_uid BIGINT NOT NULL, updated_at BIGINT NOT NULL);
 )sql",
+    // 6: merges of contacts found to be one person, each with what it moved (for undo), and
+    // the pairs a person has to judge.
+    R"sql(
+ALTER TABLE contacts ADD COLUMN merged_into BIGINT;
+CREATE TABLE merges (
+  id {id}, kept_contact_id BIGINT NOT NULL, merged_contact_id BIGINT NOT NULL, probability DOUBLE PRECISION NOT NULL,
+  evidence TEXT NOT NULL, snapshot TEXT NOT NULL, decided_by TEXT NOT NULL, merged_at BIGINT NOT NULL, undone_at BIGINT);
+CREATE INDEX merges_kept ON merges (kept_contact_id);
+CREATE INDEX merges_merged ON merges (merged_contact_id);
+CREATE TABLE identity_reviews (
+  id {id}, contact_a BIGINT NOT NULL, contact_b BIGINT NOT NULL, probability DOUBLE PRECISION NOT NULL,
+  evidence TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'open', created_at BIGINT NOT NULL, decided_at BIGINT,
+  UNIQUE (contact_a, contact_b));
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

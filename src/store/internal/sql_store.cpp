@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "store/internal/ingest_transaction.hpp"
+#include "store/internal/merge_transaction.hpp"
 #include "store/internal/migrations.hpp"
 
 namespace jorge::store::internal {
@@ -99,7 +100,7 @@ class SqlStore final : public Store {
   Result<LeadPage> list_leads(const LeadFilter& filter) override {
     return readers_.with_session([&](SqlSession& session) -> Result<LeadPage> {
       std::string sql = "SELECT c.id, c.full_name, c.phone, c.email, c.stage, c.created_at, c.updated_at "
-                        "FROM contacts c WHERE c.id > $1";
+                        "FROM contacts c WHERE c.id > $1 AND c.merged_into IS NULL";
       std::vector<SqlValue> params{filter.after_id};
       if (filter.stage) {
         params.emplace_back(std::string(stage_name(*filter.stage)));
@@ -258,6 +259,136 @@ class SqlStore final : public Store {
                                            {contact, source, external_id, to_unix_millis(now)}));
       (void)rows;
       return ok_status();
+    });
+  }
+
+  // A write transaction on a session of its own: commit on success, roll back on error.
+  template <typename T>
+  Result<T> in_transaction(const std::function<Result<T>(SqlSession&)>& work) {
+    return readers_.with_session([&](SqlSession& session) -> Result<T> {
+      JORGE_TRY_STATUS(session.begin());
+      Result<T> done = work(session);
+      if (!done.ok()) {
+        session.rollback();
+        return done;
+      }
+      JORGE_TRY_STATUS(session.commit());
+      return done;
+    });
+  }
+
+  Result<std::vector<IdentityContact>> identity_contacts() override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<IdentityContact>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, first_name, last_name, full_name, email, phone, address, city, "
+                                           "state, postal_code FROM contacts WHERE merged_into IS NULL ORDER BY id"));
+      std::vector<IdentityContact> contacts;
+      contacts.reserve(rows.rows.size());
+      for (const auto& r : rows.rows)
+        contacts.push_back({to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), to_text(r[4]), to_text(r[5]),
+                            to_text(r[6]), to_text(r[7]), to_text(r[8]), to_text(r[9])});
+      return contacts;
+    });
+  }
+
+  Result<int64_t> merge_contacts(ContactId kept, ContactId merged, double probability, const std::string& evidence_json,
+                                 const std::string& decided_by, SystemTime now) override {
+    return in_transaction<int64_t>([&](SqlSession& session) {
+      return apply_merge(session, kept, merged, probability, evidence_json, decided_by, to_unix_millis(now));
+    });
+  }
+
+  Result<MergeRecord> unmerge_contact(ContactId contact, SystemTime now) override {
+    return in_transaction<MergeRecord>(
+        [&](SqlSession& session) { return apply_unmerge(session, contact, to_unix_millis(now)); });
+  }
+
+  Result<std::vector<MergeRecord>> merges_of(ContactId contact) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<MergeRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, kept_contact_id, merged_contact_id, probability, evidence, "
+                                           "decided_by, merged_at, undone_at FROM merges WHERE kept_contact_id = $1 OR "
+                                           "merged_contact_id = $1 ORDER BY id",
+                                           {contact}));
+      std::vector<MergeRecord> merges;
+      for (const auto& r : rows.rows) {
+        MergeRecord merge{to_int(r[0]), to_int(r[1]), to_int(r[2]), std::stod(to_text(r[3])), to_text(r[4]),
+                          to_text(r[5]), from_unix_millis(to_int(r[6])), std::nullopt};
+        if (r[7]) merge.undone_at = from_unix_millis(to_int(r[7]));
+        merges.push_back(std::move(merge));
+      }
+      return merges;
+    });
+  }
+
+  Status add_review(ContactId a, ContactId b, double probability, const std::string& evidence_json,
+                    SystemTime now) override {
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows rows, session.exec("INSERT INTO identity_reviews (contact_a, contact_b, probability, evidence, "
+                                           "created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (contact_a, contact_b) "
+                                           "DO NOTHING",
+                                           {std::min(a, b), std::max(a, b), probability_text(probability), evidence_json,
+                                            to_unix_millis(now)}));
+      (void)rows;
+      return ok_status();
+    });
+  }
+
+  static IdentityReview review_from(const SqlRow& r) {
+    return {to_int(r[0]), to_int(r[1]), to_int(r[2]), std::stod(to_text(r[3])), to_text(r[4]), to_text(r[5]),
+            from_unix_millis(to_int(r[6]))};
+  }
+
+  Result<std::vector<IdentityReview>> open_reviews(int limit) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<IdentityReview>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, contact_a, contact_b, probability, evidence, state, created_at "
+                                           "FROM identity_reviews WHERE state = 'open' ORDER BY probability DESC, id "
+                                           "LIMIT $1",
+                                           {int64_t{limit}}));
+      std::vector<IdentityReview> reviews;
+      for (const auto& r : rows.rows) reviews.push_back(review_from(r));
+      return reviews;
+    });
+  }
+
+  Result<std::vector<IdentityReview>> decided_reviews(int limit) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<IdentityReview>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, contact_a, contact_b, probability, evidence, state, created_at "
+                                           "FROM identity_reviews WHERE state <> 'open' ORDER BY decided_at DESC LIMIT $1",
+                                           {int64_t{limit}}));
+      std::vector<IdentityReview> reviews;
+      for (const auto& r : rows.rows) reviews.push_back(review_from(r));
+      return reviews;
+    });
+  }
+
+  Result<std::vector<MergeRecord>> active_merges(const std::string& decided_by) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::vector<MergeRecord>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, kept_contact_id, merged_contact_id, probability, evidence, "
+                                           "decided_by, merged_at FROM merges WHERE undone_at IS NULL AND decided_by = $1 "
+                                           "ORDER BY id DESC",
+                                           {decided_by}));
+      std::vector<MergeRecord> merges;
+      for (const auto& r : rows.rows)
+        merges.push_back({to_int(r[0]), to_int(r[1]), to_int(r[2]), std::stod(to_text(r[3])), to_text(r[4]),
+                          to_text(r[5]), from_unix_millis(to_int(r[6])), std::nullopt});
+      return merges;
+    });
+  }
+
+  Result<IdentityReview> decide_review(int64_t id, const std::string& decision, SystemTime now) override {
+    return in_transaction<IdentityReview>([&](SqlSession& session) -> Result<IdentityReview> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, contact_a, contact_b, probability, evidence, state, created_at "
+                                           "FROM identity_reviews WHERE id = $1",
+                                           {id}));
+      if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no review " + std::to_string(id)};
+      IdentityReview review = review_from(rows.rows[0]);
+      if (review.state != "open")
+        return Error{ErrorCode::kFailedPrecondition, "review " + std::to_string(id) + " was decided already (" +
+                                                         review.state + ")"};
+      JORGE_TRY(SqlRows set, session.exec("UPDATE identity_reviews SET state = $2, decided_at = $3 WHERE id = $1",
+                                          {id, decision, to_unix_millis(now)}));
+      (void)set;
+      review.state = decision;
+      return review;
     });
   }
 

@@ -1,0 +1,111 @@
+#include "identity/dedup_plan.hpp"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace jorge::identity {
+namespace {
+
+std::string json_escaped(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+std::string evidence(const Record& a, const Record& b, const std::vector<FieldType>& fields,
+                     const std::array<std::string, kFieldTypeCount>& shown_a,
+                     const std::array<std::string, kFieldTypeCount>& shown_b) {
+  static const char* kNames[] = {"disagree", "close", "agree", "missing"};
+  auto levels = compare_records(a, b, fields);
+  std::string out = "{";
+  for (size_t f = 0; f < fields.size(); ++f) {
+    size_t t = static_cast<size_t>(fields[f]);
+    if (out.size() > 1) out += ",";
+    out += json_escaped(std::string(field_type_name(fields[f]))) + ":{\"a\":" + json_escaped(shown_a[t]) +
+           ",\"b\":" + json_escaped(shown_b[t]) + ",\"agreement\":\"" + kNames[levels[f]] + "\"}";
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Thresholds& thresholds) {
+  std::vector<Record> records;
+  std::vector<std::array<std::string, kFieldTypeCount>> shown;  // values as stored, for evidence
+  records.reserve(contacts.size());
+  for (const ContactFields& contact : contacts) {
+    Record record;
+    record.id = std::to_string(contact.id);
+    std::array<std::string, kFieldTypeCount> raw;
+    auto set = [&](FieldType type, const std::string& value) {
+      raw[static_cast<size_t>(type)] = value;
+      record.values[static_cast<size_t>(type)] = normalise_value(type, value);
+    };
+    set(FieldType::kFirstName, contact.first_name);
+    set(FieldType::kLastName, contact.last_name);
+    if (contact.first_name.empty() && contact.last_name.empty()) set(FieldType::kFullName, contact.full_name);
+    set(FieldType::kEmail, contact.email);
+    set(FieldType::kPhone, contact.phone);
+    set(FieldType::kAddressLine1, contact.address);
+    set(FieldType::kCity, contact.city);
+    set(FieldType::kState, contact.state);
+    set(FieldType::kPostalCode, contact.postal_code);
+    records.push_back(std::move(record));
+    shown.push_back(std::move(raw));
+  }
+  MatchOptions options;
+  options.threshold = thresholds.review;
+  MatchResult result = match_records(records, options);
+  DedupPlan plan;
+  plan.contacts = contacts.size();
+  plan.candidate_pairs = result.candidate_pairs;
+  plan.model = result.model;
+  // Union-find over merges, strongest first; each merge joins two groups, kept = oldest.
+  std::vector<size_t> parent(records.size());
+  std::iota(parent.begin(), parent.end(), 0);
+  auto find = [&](size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (const ScoredPair& pair : result.matches) {
+    size_t a = pair.a, b = pair.b;
+    if (contacts[a].id > contacts[b].id) std::swap(a, b);
+    PlannedPair planned{contacts[a].id, contacts[b].id, pair.probability,
+                        evidence(records[a], records[b], result.model.fields, shown[a], shown[b])};
+    if (pair.probability < thresholds.merge || thresholds.merge >= 1.0) {  // 1: people decide every pair
+      plan.reviews.push_back(std::move(planned));
+      continue;
+    }
+    size_t ra = find(a), rb = find(b);
+    if (ra == rb) continue;
+    if (contacts[ra].id > contacts[rb].id) std::swap(ra, rb);
+    planned.kept = contacts[ra].id;
+    planned.other = contacts[rb].id;
+    parent[rb] = ra;
+    plan.merges.push_back(std::move(planned));
+  }
+  return plan;
+}
+
+double tuned_merge_threshold(const std::vector<Decision>& decisions, const Thresholds& current, size_t min_decisions) {
+  if (decisions.size() < min_decisions) return current.merge;
+  std::vector<Decision> sorted = decisions;
+  std::sort(sorted.begin(), sorted.end(), [](const Decision& x, const Decision& y) { return x.probability > y.probability; });
+  // Walk down from the most probable pair while every decision says "same".
+  double threshold = current.merge;
+  for (const Decision& decision : sorted) {
+    if (!decision.same) break;
+    threshold = std::min(threshold, decision.probability);
+  }
+  // A "different" above the current threshold means the threshold was too low: raise it past that pair.
+  for (const Decision& decision : sorted)
+    if (!decision.same && decision.probability >= threshold) threshold = std::min(0.9999, decision.probability + 1e-4);
+  return std::max(threshold, current.review);
+}
+
+}  // namespace jorge::identity

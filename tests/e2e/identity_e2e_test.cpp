@@ -1,0 +1,172 @@
+// Identity on a real database through the binary, on both backends: `jorge dedup --apply`
+// merges the people imported twice (different e-mail and phone, same name and home), the API
+// shows merges and uncertain pairs, and undo restores every contact exactly.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <random>
+
+#include "support/server_process.hpp"
+#include "support/test_env.hpp"
+
+namespace jorge::testing {
+namespace {
+
+using nlohmann::json;
+
+class IdentityEndToEnd : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    database_ = fresh_database(GetParam(), dir_);
+    if (database_.empty()) GTEST_SKIP() << kNoPostgres;
+    // 300 people; 40 of them again with another e-mail and phone (a work address, a new
+    // number), a typo in the first name for some.
+    std::mt19937 random(5);
+    const char* syllables[] = {"ka", "ri", "mo", "la", "ne", "to", "sa", "vi", "do", "ren", "mar", "lin", "bo", "tha"};
+    auto word = [&](int parts) {
+      std::string out;
+      for (int i = 0; i < parts; ++i) out += syllables[random() % 14];
+      out[0] = static_cast<char>(std::toupper(out[0]));
+      return out;
+    };
+    std::string csv = "First Name,Last Name,Email,Phone,Address,City,State,Zip\n";
+    std::vector<std::string> again;
+    for (int i = 0; i < 300; ++i) {
+      std::string first = word(2), last = word(3), street = std::to_string(100 + i) + " " + word(2) + " Street";
+      std::string city = word(2), zip = std::to_string(78600 + i % 90);
+      csv += first + "," + last + ",p" + std::to_string(i) + "@example.com,(512) 555-" + std::to_string(1000 + i) + "," +
+             street + "," + city + ",TX," + zip + "\n";
+      if (i % 7 == 0 && again.size() < 40) {
+        std::string typo = i % 2 ? first : first.substr(0, first.size() - 1);
+        again.push_back(typo + "," + last + ",work" + std::to_string(i) + "@example.org,(737) 555-" +
+                        std::to_string(1000 + i) + "," + street + "," + city + ",TX," + zip + "\n");
+      }
+    }
+    write_file(dir_.file("first.csv"), csv);
+    write_file(dir_.file("second.csv"), "First Name,Last Name,Email,Phone,Address,City,State,Zip\n" +
+                                            [&] { std::string s; for (auto& line : again) s += line; return s; }());
+    std::string output;
+    ASSERT_EQ(run_jorge({"import", "--source", "open_house", "--data", dir_.file("first.csv"), "--database", database_}, &output), 0) << output;
+    ASSERT_EQ(run_jorge({"import", "--source", "zillow_export", "--data", dir_.file("second.csv"), "--database", database_}, &output), 0) << output;
+  }
+  void start() {
+    ServerConfig config;
+    config.directory = dir_.path();
+    config.database = database_;
+    config.extra_toml = {"workers = 0"};
+    token_ = config.api_token;
+    server_ = std::make_unique<ServerProcess>(write_server_config(config));
+    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+  }
+  crm::HttpReply call(const std::string& method, const std::string& path, const std::string& body = "") {
+    auto reply = client_.request(method, server_->url() + path, {{"Authorization", "Bearer " + token_}}, body);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  }
+  std::vector<json> leads() {
+    std::vector<json> all;
+    std::string cursor;
+    while (true) {
+      json page = json::parse(call("GET", "/api/v1/leads?limit=500" + (cursor.empty() ? "" : "&after=" + cursor)).body);
+      for (const json& lead : page["leads"]) all.push_back(lead);
+      if (page["next_cursor"].is_null()) return all;
+      cursor = page["next_cursor"].get<std::string>();
+    }
+  }
+  size_t lead_count() {
+    size_t count = 0;
+    std::string cursor;
+    while (true) {
+      json page = json::parse(call("GET", "/api/v1/leads?limit=500" + (cursor.empty() ? "" : "&after=" + cursor)).body);
+      count += page["leads"].size();
+      if (page["next_cursor"].is_null()) return count;
+      cursor = page["next_cursor"].get<std::string>();
+    }
+  }
+
+  TempDir dir_;
+  std::string database_, token_;
+  std::unique_ptr<ServerProcess> server_;
+  crm::HttpClient client_;
+};
+
+TEST_P(IdentityEndToEnd, DedupMergesTheSamePeopleAndUndoRestoresEveryContactExactly) {
+  start();
+  ASSERT_EQ(lead_count(), 340u);
+  std::map<int64_t, json> before;  // every contact as imported
+  for (const json& lead : leads()) {
+    int64_t id = lead["id"].get<int64_t>();
+    before[id] = json::parse(call("GET", "/api/v1/leads/" + std::to_string(id)).body);
+  }
+  server_->terminate_and_wait();
+
+  std::string output;
+  ASSERT_EQ(run_jorge({"dedup", "--apply", "--database", database_}, &output), 0) << output;
+  EXPECT_NE(output.find("merged "), std::string::npos) << output;
+  start();
+  size_t after = lead_count();
+  EXPECT_LE(after, 303u) << output;  // at most 3 of the 40 left apart
+  EXPECT_GE(after, 300u);            // and no two different people merged
+  int64_t kept = 0;  // a person imported twice (ids follow commit order, not the file's)
+  for (const json& lead : leads())
+    if (lead["sources"].size() == 2) kept = lead["id"].get<int64_t>();
+  ASSERT_NE(kept, 0);
+  const std::string kept_path = std::to_string(kept);
+  json merged = json::parse(call("GET", "/api/v1/leads/" + kept_path).body);
+  json merges = json::parse(call("GET", "/api/v1/contacts/" + kept_path + "/merges").body)["merges"];
+  ASSERT_EQ(merges.size(), 1u);
+  EXPECT_EQ(merges[0]["decided_by"], "dedup");
+  EXPECT_EQ(merges[0]["evidence"]["last_name"]["agreement"], "agree");
+  EXPECT_EQ(merges[0]["evidence"]["email"]["agreement"], "disagree");
+  EXPECT_EQ(merged["sources"], json::array({"open_house", "zillow_export"}));
+  EXPECT_EQ(merged["source_records"].size(), 2u);
+
+  // Undo through the API restores both contacts as they were.
+  crm::HttpReply undone = call("POST", "/api/v1/contacts/" + kept_path + "/unmerge");
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads/" + kept_path).body), before[kept]);
+  int64_t other = merges[0]["merged"].get<int64_t>();
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads/" + std::to_string(other)).body), before[other]);
+  EXPECT_EQ(call("POST", "/api/v1/contacts/" + kept_path + "/unmerge").status, 404);  // nothing left to undo
+  EXPECT_EQ(lead_count(), after + 1);
+  server_->terminate_and_wait();
+
+  // The rest undone by the CLI: back to every imported contact.
+  ASSERT_EQ(run_jorge({"dedup", "--undo", "--database", database_}, &output), 0) << output;
+  start();
+  for (const json& lead : leads()) {  // every contact exactly as imported
+    int64_t id = lead["id"].get<int64_t>();
+    EXPECT_EQ(json::parse(call("GET", "/api/v1/leads/" + std::to_string(id)).body), before[id]) << id;
+  }
+  EXPECT_EQ(lead_count(), 340u);
+}
+
+TEST_P(IdentityEndToEnd, UncertainPairsAreReviewedAndDecisionsMerge) {
+  // A high merge threshold sends every match to review.
+  std::string output;
+  write_file(dir_.file("strict.toml"), "database = \"" + database_ + "\"\napi_token = \"test-api-token-0123456789\"\n"
+                                       "[ghl]\nverify_signatures = false\n[identity]\nmerge_threshold = 1\n");
+  ASSERT_EQ(run_jorge({"dedup", "--apply", "--config", dir_.file("strict.toml")}, &output), 0) << output;
+  EXPECT_NE(output.find("merged 0"), std::string::npos) << output;
+  start();
+  json review = json::parse(call("GET", "/api/v1/identity/review").body);
+  ASSERT_GE(review["reviews"].size(), 30u) << review.dump();
+  json first = review["reviews"][0];
+  EXPECT_TRUE(first["evidence"]["first_name"]["a"].is_string());
+  EXPECT_EQ(call("POST", "/api/v1/identity/review/" + std::to_string(first["id"].get<int64_t>()), R"({"decision":"maybe"})").status, 400);
+  crm::HttpReply same = call("POST", "/api/v1/identity/review/" + std::to_string(first["id"].get<int64_t>()), R"({"decision":"same"})");
+  ASSERT_EQ(same.status, 200) << same.body;
+  EXPECT_EQ(lead_count(), 339u);
+  EXPECT_EQ(call("POST", "/api/v1/identity/review/" + std::to_string(first["id"].get<int64_t>()), R"({"decision":"same"})").status, 404);
+  json second = review["reviews"][1];
+  EXPECT_EQ(call("POST", "/api/v1/identity/review/" + std::to_string(second["id"].get<int64_t>()), R"({"decision":"different"})").status, 200);
+  EXPECT_EQ(lead_count(), 339u);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/identity/review").body)["reviews"].size(), review["reviews"].size() - 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, IdentityEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return backend_name(info.param); });
+
+}  // namespace
+}  // namespace jorge::testing
