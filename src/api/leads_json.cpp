@@ -1,5 +1,7 @@
 #include "api/leads_json.hpp"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace jorge::api {
@@ -51,6 +53,35 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
                        {"payload", payload.is_discarded() ? nlohmann::json(record.payload) : payload}});
   }
   out["source_records"] = std::move(records);
+  // Where each shown value came from: the most recent source record that gave it (a newer
+  // delivery's value replaces an older one's; a merge keeps the kept contact's values and
+  // fills only its empty fields).
+  std::vector<const store::SourceRecord*> newest_first;
+  for (const auto& record : lead.records) newest_first.push_back(&record);
+  std::stable_sort(newest_first.begin(), newest_first.end(),
+                   [](const auto* a, const auto* b) { return a->received_at > b->received_at; });
+  std::vector<nlohmann::json> said;
+  for (const auto* record : newest_first) {
+    nlohmann::json facts = nlohmann::json::parse(record->facts, nullptr, false);
+    said.push_back(facts.is_object() ? facts : nlohmann::json::object());
+  }
+  nlohmann::json provenance = nlohmann::json::object();
+  for (const auto& [field, value] :
+       {std::pair{"first_name", &lead.first_name}, {"last_name", &lead.last_name}, {"full_name", &lead.summary.full_name},
+        {"email", &lead.summary.email}, {"phone", &lead.summary.phone}, {"address", &lead.address},
+        {"city", &lead.city}, {"state", &lead.state}, {"postal_code", &lead.postal_code}}) {
+    if (value->empty()) continue;
+    for (size_t i = 0; i < newest_first.size(); ++i) {
+      auto given = said[i].find(field);
+      if (given == said[i].end() || !given->is_string() || given->get<std::string>() != *value) continue;
+      provenance[field] = {{"source", newest_first[i]->source},
+                           {"external_id", newest_first[i]->external_id},
+                           {"received_at", format_iso8601(newest_first[i]->received_at)},
+                           {"rule", i == 0 ? "the most recent source record" : "the most recent record that gave this value"}};
+      break;
+    }
+  }
+  out["provenance"] = std::move(provenance);
   nlohmann::json interactions = nlohmann::json::array();
   for (const auto& message : lead.interactions)
     interactions.push_back({{"source", message.source},

@@ -21,6 +21,7 @@ struct Request {
   std::string body;
   std::string request_id;
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
+  std::string route;  // the matched pattern ("/api/v1/leads/{id}"), set by the router before the handler runs
 
   std::string_view header(std::string_view name) const;  // case-insensitive; empty when absent
   std::string query_param(std::string_view name) const;  // percent-decoded; empty when absent

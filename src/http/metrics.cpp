@@ -49,8 +49,6 @@ void Metrics::set_gauge(std::string_view name, std::string_view help, const Labe
 }
 
 void Metrics::observe_request(std::string_view route, int status, double seconds) {
-  increment("jorge_http_requests_total", "HTTP requests by route and status.",
-            {{"route", std::string(route)}, {"status", std::to_string(status)}});
   std::lock_guard lock(mutex_);
   auto found = latency_.find(route);
   if (found == latency_.end()) found = latency_.emplace(std::string(route), Histogram{}).first;
@@ -59,11 +57,18 @@ void Metrics::observe_request(std::string_view route, int status, double seconds
     if (seconds <= kBuckets[i]) ++histogram.buckets[i];
   ++histogram.count;
   histogram.sum += seconds;
+  ++histogram.by_status[status];
 }
 
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
+  const std::string requests = "jorge_http_requests_total";
+  out += "# HELP " + requests + " HTTP requests by route and status.\n# TYPE " + requests + " counter\n";
+  for (const auto& [route, histogram] : latency_)
+    for (const auto& [status, count] : histogram.by_status)
+      out += requests + "{route=\"" + escape_label(route) + "\",status=\"" + std::to_string(status) + "\"} " +
+             std::to_string(count) + "\n";
   for (const auto& [name, family] : counters_) {
     out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " counter\n";
     for (const auto& [labels, value] : family.values) out += name + labels + " " + number(value) + "\n";

@@ -34,6 +34,7 @@ class Metrics {
     std::array<uint64_t, kBuckets.size()> buckets{};
     uint64_t count = 0;
     double sum = 0;
+    std::map<int, uint64_t> by_status;  // jorge_http_requests_total, kept here: no label strings per request
   };
   mutable std::mutex mutex_;
   std::map<std::string, Family, std::less<>> counters_;

@@ -39,13 +39,16 @@ std::string Router::dispatch(Request& request, Respond respond) const {
     path_matched = true;
     if (route.method != request.method && !(route.method == "GET" && request.method == "HEAD")) continue;
     request.path_params = std::move(params);
+    request.route = route.pattern;
     route.handler(request, std::move(respond));
     return route.pattern;
   }
   if (path_matched) {
+    request.route = "method_not_allowed";
     respond(json_error(405, "method_not_allowed", "this path does not accept " + request.method.substr(0, 16)));
     return "method_not_allowed";
   }
+  request.route = "not_found";
   respond(json_error(404, "not_found", "no such endpoint; see docs/api.md"));
   return "not_found";
 }

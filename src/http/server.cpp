@@ -137,20 +137,25 @@ class Session : public std::enable_shared_from_this<Session> {
     std::string_view given_id = request->header("x-request-id");
     request->request_id = usable_request_id(given_id) ? std::string(given_id) : new_request_id();
     request_id_ = request->request_id;
-    auto route = std::make_shared<std::string>();
     auto answered = std::make_shared<std::atomic<bool>>(false);
-    Respond respond = [self = shared_from_this(), route, answered, request](Response response) {
+    Respond respond = [self = shared_from_this(), answered, request](Response response) {
       if (answered->exchange(true)) return;  // a handler answers once; a second answer is a bug, dropped
-      asio::post(self->stream_.get_executor(), [self, route, response = std::move(response)]() mutable {
-        self->send(std::move(response), *route);
+      // Answered during dispatch, on this session's strand (most handlers): write at once.
+      // From another thread (a handler waiting for a commit): hand the answer to the strand.
+      if (self->dispatching_in_ == std::this_thread::get_id())
+        return self->send(std::move(response), request->route);
+      asio::post(self->stream_.get_executor(), [self, request, response = std::move(response)]() mutable {
+        self->send(std::move(response), request->route);
       });
     };
+    dispatching_in_ = std::this_thread::get_id();
     try {
-      *route = server_.router.dispatch(*request, respond);
+      server_.router.dispatch(*request, respond);
     } catch (const std::exception& thrown) {
       spdlog::error("request_id={} handler threw: {}", request_id_, thrown.what());
       respond(json_error(500, "internal", "unexpected error; the request id is in the server log"));
     }
+    dispatching_in_ = std::thread::id();
   }
 
   void send(Response response, std::string_view route) {
@@ -193,6 +198,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point started_;
   std::string request_id_;
   bool keep_alive_ = true;
+  // The thread running router.dispatch for this session (none otherwise): an answer given on
+  // it is synchronous and on the session's strand.
+  std::atomic<std::thread::id> dispatching_in_{};
   bool idle_ = true;
   bool closed_ = false;
 };

@@ -177,6 +177,7 @@ struct SourceRecord {
   SystemTime received_at{};
   std::string payload;  // the raw body as the source sent it
   LeadOrigin origin;    // campaign, ad, form, kind of request
+  std::string facts;    // JSON: the contact fields this record gave, normalised
 };
 
 struct StoredInteraction {

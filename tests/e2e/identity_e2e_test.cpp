@@ -121,6 +121,11 @@ TEST_P(IdentityEndToEnd, DedupMergesTheSamePeopleAndUndoRestoresEveryContactExac
   EXPECT_EQ(merges[0]["evidence"]["email"]["agreement"], "disagree");
   EXPECT_EQ(merged["sources"], json::array({"open_house", "zillow_export"}));
   EXPECT_EQ(merged["source_records"].size(), 2u);
+  // Each shown value names the record it came from: the kept contact's own e-mail and phone,
+  // not the second import's work address.
+  EXPECT_EQ(merged["provenance"]["email"]["source"], "open_house") << merged.dump();
+  EXPECT_EQ(merged["provenance"]["phone"]["source"], "open_house");
+  EXPECT_EQ(merged["provenance"]["last_name"]["source"], "zillow_export");  // both gave it; the newer one counts
 
   // Undo through the API restores both contacts as they were.
   crm::HttpReply undone = call("POST", "/api/v1/contacts/" + kept_path + "/unmerge");

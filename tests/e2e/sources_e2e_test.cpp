@@ -120,6 +120,8 @@ TEST_P(SourcesEndToEnd, ZillowLeadsArriveOnceFieldByField) {
   EXPECT_EQ(maria["custom_fields"]["pre_approved"]["value"], true);
   EXPECT_EQ(maria["custom_fields"]["property_zip"]["value"], "78751");
   EXPECT_EQ(maria["source_records"][0]["origin"]["lead_type"], "tour_request");
+  EXPECT_EQ(maria["provenance"]["email"]["source"], "zillow");
+  EXPECT_EQ(maria["provenance"]["phone"]["external_id"], "zc-8f3a2b71-5d4e-4c1a-9b0e-7a6d5c4b3a21");
   EXPECT_EQ(maria["interactions"][0]["body"], "I would like to schedule a tour of 4407 Avenue C this weekend.");
   EXPECT_TRUE(lead_by_email("sam.k@example.net")["phone"].is_null());
   EXPECT_EQ(lead_by_email("oliver.grant@example.org")["phone"], "+442079460958");

@@ -111,17 +111,25 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, const 
   if (contact.has_source_record && !describes_person && event.contact->custom_fields.empty()) return ok_status();
   const char* sql = describes_person
                         ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, campaign_id, "
-                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (source, external_id) "
-                          "DO UPDATE SET raw_event_id = excluded.raw_event_id"
+                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type, facts) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (source, external_id) "
+                          "DO UPDATE SET raw_event_id = excluded.raw_event_id, facts = excluded.facts"
                         : "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, campaign_id, "
-                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type) "
-                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                          "campaign_name, ad_id, ad_name, adset_id, form_id, lead_type, facts) "
+                          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                           "ON CONFLICT (source, external_id) DO NOTHING";
   const LeadOrigin& origin = event.origin;
+  // What this source says about the person, for field provenance (which source gave each value).
+  const ContactFacts& said = *event.contact;
+  nlohmann::json facts = nlohmann::json::object();
+  for (const auto& [key, value] : {std::pair{"first_name", &said.first_name}, {"last_name", &said.last_name},
+                                   {"full_name", &said.full_name}, {"email", &said.email}, {"address", &said.address},
+                                   {"city", &said.city}, {"state", &said.state}, {"postal_code", &said.postal_code}})
+    if (!value->empty()) facts[key] = *value;
+  if (said.phone) facts["phone"] = said.phone->e164();
   auto run = session.exec(sql, {contact.id, event.source, external_id, now, raw_event, origin.campaign_id,
                                 origin.campaign_name, origin.ad_id, origin.ad_name, origin.adset_id, origin.form_id,
-                                origin.lead_type});
+                                origin.lead_type, facts.dump()});
   if (!run.ok()) return run.take_error();
   for (const CustomField& field : event.contact->custom_fields) {
     auto saved = session.exec(

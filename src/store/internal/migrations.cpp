@@ -100,10 +100,11 @@ CREATE INDEX jobs_kind_ready ON jobs (kind, state, priority, run_at);
 CREATE TABLE mailbox_state (
   mailbox TEXT PRIMARY KEY, uidvalidity BIGINT NOT NULL, last_uid BIGINT NOT NULL, updated_at BIGINT NOT NULL);
 )sql",
-    // 6: merges of contacts found to be one person, each with what it moved (for undo), and
-    // the pairs a person has to judge.
+    // 6: merges of contacts found to be one person, each with what it moved (for undo), the
+    // pairs a person has to judge, and what each source record said (field provenance).
     R"sql(
 ALTER TABLE contacts ADD COLUMN merged_into BIGINT;
+ALTER TABLE leads ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
 CREATE TABLE merges (
   id {id}, kept_contact_id BIGINT NOT NULL, merged_contact_id BIGINT NOT NULL, probability DOUBLE PRECISION NOT NULL,
   evidence TEXT NOT NULL, snapshot TEXT NOT NULL, decided_by TEXT NOT NULL, merged_at BIGINT NOT NULL, undone_at BIGINT);

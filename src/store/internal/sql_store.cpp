@@ -157,14 +157,16 @@ class SqlStore final : public Store {
       JORGE_TRY_STATUS(attach_sources(session, one));
       detail.summary.sources = one[0].sources;
       JORGE_TRY(SqlRows records, session.exec("SELECT l.source, l.external_id, l.received_at, r.body, l.campaign_id, "
-                                              "l.campaign_name, l.ad_id, l.ad_name, l.adset_id, l.form_id, l.lead_type "
+                                              "l.campaign_name, l.ad_id, l.ad_name, l.adset_id, l.form_id, l.lead_type, "
+                                              "l.facts "
                                               "FROM leads l JOIN raw_events r ON r.id = l.raw_event_id "
                                               "WHERE l.contact_id = $1 ORDER BY l.id",
                                               {id}));
       for (const SqlRow& r : records.rows)
         detail.records.push_back({to_text(r[0]), to_text(r[1]), from_unix_millis(to_int(r[2])), to_text(r[3]),
                                   LeadOrigin{to_text(r[4]), to_text(r[5]), to_text(r[6]), to_text(r[7]),
-                                             to_text(r[8]), to_text(r[9]), to_text(r[10])}});
+                                             to_text(r[8]), to_text(r[9]), to_text(r[10])},
+                                  to_text(r[11])});
       JORGE_TRY(SqlRows fields, session.exec("SELECT field_key, value_type, value FROM custom_fields "
                                              "WHERE contact_id = $1 ORDER BY source, field_key",
                                              {id}));
