@@ -146,6 +146,11 @@ int main(int argc, char** argv) {
     spdlog::set_level(spdlog::level::from_str(config->log_level));
     return jorge::cli::serve(*config);
   }
+  // The configuration file a subcommand reads its database from when --database is not given.
+  auto subcommand_config = [&](CLI::App* subcommand) {
+    bool path_given = subcommand->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
+    return load_config(config_path, path_given, {});
+  };
   if (*keygen) return jorge::cli::keygen(key_directory);
   if (*sign) return jorge::cli::sign(private_key, body_file);
   if (*demo) return jorge::cli::load_demo(demo_options);
@@ -154,8 +159,7 @@ int main(int argc, char** argv) {
     if (train_command.from_store) {
       train_command.database = train_database;
       if (train_command.database.empty()) {
-        bool path_given = train->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
-        auto config = load_config(config_path, path_given, {});
+        auto config = subcommand_config(train);
         if (!config) return 2;
         train_command.database = config->database;
       }
@@ -173,8 +177,7 @@ int main(int argc, char** argv) {
     }
     models_command.database = models_database;
     if (models_command.database.empty()) {
-      bool path_given = models->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
-      auto config = load_config(config_path, path_given, {});
+      auto config = subcommand_config(models);
       if (!config) return 2;
       models_command.database = config->database;
     }
@@ -184,9 +187,8 @@ int main(int argc, char** argv) {
   if (*dedup) {
     if (dedup_command.apply || dedup_command.undo) {
       dedup_command.database = dedup_database;
-      bool path_given = dedup->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
       if (dedup_command.database.empty()) {
-        auto config = load_config(config_path, path_given, {});
+        auto config = subcommand_config(dedup);
         if (!config) return 2;
         dedup_command.database = config->database;
         dedup_command.merge_threshold = config->identity_merge_threshold;
@@ -206,8 +208,7 @@ int main(int argc, char** argv) {
       }
     import_command.database = import_database;
     if (import_command.database.empty() && !import_command.dry_run) {
-      bool path_given = import->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
-      auto config = load_config(config_path, path_given, {});
+      auto config = subcommand_config(import);
       if (!config) return 2;
       import_command.database = config->database;
     }
