@@ -44,4 +44,19 @@ TEST(Config, UnreadableKeyFileStopsStartup) {
 }
 
 }  // namespace
+
+TEST(Config, MisconfiguredSourcesStopStartupNamingTheKey) {
+  const std::string base = "api_token = \"0123456789abcdef0123\"\n[ghl]\nverify_signatures = false\n";
+  expect_refused(base + "[sources.facebook]\nverify_token = \"x\"\n", "sources.facebook.app_secret");
+  expect_refused(base + "[sources.zillow]\ncost_per_lead = 35\n", "sources.zillow.secret");
+  expect_refused(base + "[sources.zillow]\nsecret = \"s\"\ncost_per_lead = \"cheap\"\n", "sources.zillow.cost_per_lead");
+  expect_refused(base + "[sources.inbox]\nkind = \"email\"\nimap_url = \"http://x\"\n", "sources.inbox.imap_url");
+  expect_refused(base + "[sources.tiktok]\nsecret = \"s\"\n", "sources.tiktok.kind");
+  expect_refused(base + "[sources.zillow]\nsekret = \"s\"\n", "sources.zillow.sekret");
+  // The environment alone can configure a source, like every key: here a bad graph URL.
+  expect_refused(base, "sources.facebook.graph_base_url",
+                 {{"JORGE_SOURCES_FACEBOOK_APP_SECRET", "s"}, {"JORGE_SOURCES_FACEBOOK_GRAPH_BASE_URL", "ftp://x"}});
+  expect_refused(base + "[identity]\nmerge_threshold = 2\n", "identity.merge_threshold");
+}
+
 }  // namespace jorge::testing
