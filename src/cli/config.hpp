@@ -54,6 +54,7 @@ struct Config {
   std::string log_level = "info";
   double identity_merge_threshold = 0.95;   // identity.merge_threshold
   double identity_review_threshold = 0.5;   // identity.review_threshold
+  bool identity_online = true;              // identity.online_matching: fuzzy matching as leads arrive
 
   // [sources.NAME]: where leads come from, how each is authenticated and what it costs.
   struct Source {

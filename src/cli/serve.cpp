@@ -8,6 +8,7 @@
 #include <random>
 
 #include "api/health.hpp"
+#include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
 #include "api/leads_api.hpp"
 #include "api/queue_api.hpp"
@@ -68,7 +69,24 @@ int serve(const Config& config) {
     spdlog::warn("ghl.verify_signatures is false: anyone who can reach /webhooks/ghl can inject leads");
 
   SystemClock clock;
-  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending};
+  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {}};
+  if (config.identity_online) {
+    // A new person no exact key finds is judged against the contacts with their last name and ZIP.
+    identity::Thresholds thresholds{config.identity_merge_threshold, config.identity_review_threshold};
+    store_options.online_matcher = [thresholds](const ContactFacts& facts, const std::vector<store::IdentityContact>& found)
+        -> std::optional<store::OnlineMatch> {
+      identity::ContactFields incoming{0, facts.first_name, facts.last_name, facts.full_name, facts.email,
+                                       facts.phone ? facts.phone->e164() : "", facts.address, facts.city, facts.state,
+                                       facts.postal_code};
+      std::vector<identity::ContactFields> candidates;
+      for (const auto& c : found)
+        candidates.push_back({c.id, c.first_name, c.last_name, c.full_name, c.email, c.phone, c.address, c.city, c.state,
+                              c.postal_code});
+      auto verdict = identity::match_online(incoming, candidates, thresholds);
+      if (!verdict) return std::nullopt;
+      return store::OnlineMatch{verdict->contact, verdict->probability, verdict->same, verdict->evidence_json};
+    };
+  }
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());

@@ -1,6 +1,7 @@
 #include "identity/dedup_plan.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 
@@ -90,6 +91,62 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
     plan.merges.push_back(std::move(planned));
   }
   return plan;
+}
+
+namespace {
+
+Record record_of(const ContactFields& contact, std::array<std::string, kFieldTypeCount>& shown) {
+  Record record;
+  record.id = std::to_string(contact.id);
+  auto set = [&](FieldType type, const std::string& value) {
+    shown[static_cast<size_t>(type)] = value;
+    record.values[static_cast<size_t>(type)] = normalise_value(type, value);
+  };
+  set(FieldType::kFirstName, contact.first_name);
+  set(FieldType::kLastName, contact.last_name);
+  set(FieldType::kEmail, contact.email);
+  set(FieldType::kPhone, contact.phone);
+  set(FieldType::kAddressLine1, contact.address);
+  set(FieldType::kCity, contact.city);
+  set(FieldType::kState, contact.state);
+  set(FieldType::kPostalCode, contact.postal_code);
+  return record;
+}
+
+}  // namespace
+
+std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
+                                          const Thresholds& thresholds) {
+  // m and u for disagree / close / agree, among contacts already sharing last name and ZIP.
+  static const std::vector<FieldType> kFields = {FieldType::kFirstName, FieldType::kEmail, FieldType::kPhone,
+                                                 FieldType::kAddressLine1, FieldType::kCity, FieldType::kState};
+  static const std::vector<FieldWeights> kWeights = {
+      {{0.04, 0.08, 0.88}, {0.85, 0.10, 0.05}},      // first name
+      {{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}},  // e-mail
+      {{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}},  // phone
+      {{0.15, 0.10, 0.75}, {0.90, 0.05, 0.05}},      // street address
+      {{0.05, 0.05, 0.90}, {0.30, 0.10, 0.60}},      // city
+      {{0.02, 0.00001, 0.98}, {0.05, 0.00001, 0.95}}};  // state
+  constexpr double kPrior = 0.1;
+  std::array<std::string, kFieldTypeCount> shown_in;
+  Record in = record_of(incoming, shown_in);
+  std::optional<OnlineVerdict> best;
+  for (const ContactFields& candidate : candidates) {
+    std::array<std::string, kFieldTypeCount> shown_c;
+    Record other = record_of(candidate, shown_c);
+    auto levels = compare_records(other, in, kFields);
+    double log_odds = std::log(kPrior / (1 - kPrior));
+    for (size_t f = 0; f < kFields.size(); ++f)
+      if (levels[f] != kMissing) log_odds += std::log(kWeights[f].m[levels[f]] / kWeights[f].u[levels[f]]);
+    double probability = 1.0 / (1.0 + std::exp(-log_odds));
+    if (probability < thresholds.review || (best && best->probability >= probability)) continue;
+    std::vector<FieldType> shown_fields = kFields;
+    shown_fields.push_back(FieldType::kLastName);
+    shown_fields.push_back(FieldType::kPostalCode);
+    best = OnlineVerdict{candidate.id, probability, probability >= thresholds.merge && thresholds.merge < 1.0,
+                         evidence(other, in, shown_fields, shown_c, shown_in)};
+  }
+  return best;
 }
 
 double tuned_merge_threshold(const std::vector<Decision>& decisions, const Thresholds& current, size_t min_decisions) {

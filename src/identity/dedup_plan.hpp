@@ -3,6 +3,7 @@
 // merge threshold), which to put before a person (between the review and merge thresholds),
 // with each pair's field-by-field evidence. Chains of merges keep the oldest contact. Pure.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,21 @@ struct Thresholds {
 };
 
 DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Thresholds& thresholds);
+
+// Online: is `incoming` one of `candidates` (contacts with the same last name and ZIP, found by
+// an index)? Fixed weights (documented in docs/identity.md) because one new lead is no sample
+// for EM: agreeing first names and street addresses count for, different first names strongly
+// against (a household shares name and address), different phones and e-mails only a little
+// (people use several). The best candidate's probability, `same` at or above the merge
+// threshold; nothing below the review threshold.
+struct OnlineVerdict {
+  int64_t contact = 0;
+  double probability = 0;
+  bool same = false;
+  std::string evidence_json;
+};
+std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
+                                          const Thresholds& thresholds);
 
 // Decisions people made on reviewed pairs tune the merge threshold: the lowest probability at
 // and above which every decided pair was judged the same person (at least `min_decisions`

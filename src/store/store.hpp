@@ -344,10 +344,24 @@ class Store {
   virtual void close() = 0;
 };
 
+// Online identity: for a person no exact key (source id, phone, e-mail) finds, the store reads
+// the contacts sharing the person's last name and ZIP (an index) and asks this, given by the
+// caller (identity), whether one of them is the same person. Pure; called inside the ingest
+// transaction.
+struct OnlineMatch {
+  ContactId contact = 0;
+  double probability = 0;
+  bool same = false;         // at or above the merge threshold: the lead joins this contact
+  std::string evidence_json;  // when not `same`: the pair goes to review
+};
+using OnlineMatcher =
+    std::function<std::optional<OnlineMatch>(const ContactFacts& incoming, const std::vector<IdentityContact>& candidates)>;
+
 struct StoreOptions {
   int writer_threads = 0;       // 0: the backend's default (SQLite 1, PostgreSQL 4)
   int max_batch = 512;          // events per group commit
   int max_pending = 20000;      // waiting writes before kResourceExhausted
+  OnlineMatcher online_matcher;  // empty: exact keys only
 };
 
 // "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".

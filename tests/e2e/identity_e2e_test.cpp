@@ -6,6 +6,7 @@
 
 #include <map>
 #include <random>
+#include <thread>
 
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
@@ -171,6 +172,59 @@ TEST_P(IdentityEndToEnd, UncertainPairsAreReviewedAndDecisionsMerge) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, IdentityEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return backend_name(info.param); });
+
+
+// Online: a lead no exact key finds is judged, in the ingest transaction, against the
+// contacts with its last name and ZIP.
+class OnlineIdentity : public ::testing::TestWithParam<Backend> {};
+
+TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHouseholdsApart) {
+  TempDir dir;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = fresh_database(GetParam(), dir);
+  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
+  config.extra_toml = {"workers = 0"};
+  ServerProcess server(write_server_config(config));
+  ASSERT_TRUE(server.started()) << read_file(server.log_path());
+  crm::HttpClient client;
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body = "") {
+    auto reply = client.request(method, server.url() + path,
+                                {{"Authorization", "Bearer " + config.api_token}, {"Content-Type", "application/json"}}, body);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  };
+  auto lead = [&](const std::string& first, const std::string& phone, const std::string& email) {
+    std::string body = R"({"first_name":")" + first + R"(","last_name":"Delgado","phone":")" + phone + R"(",)" +
+                       (email.empty() ? "" : R"("email":")" + email + R"(",)") +
+                       R"("address":"4407 Avenue C","city":"Austin","state":"TX","postal_code":"78751"})";
+    crm::HttpReply reply = call("POST", "/api/v1/leads", body);
+    EXPECT_LT(reply.status, 300) << reply.body;
+  };
+  lead("Maria", "(512) 555-0123", "maria@example.com");
+  lead("Maria", "(737) 555-0199", "");  // a second number: the same person
+  lead("Marla", "(737) 555-0142", "");  // a typo or another person: a reviewer decides
+  lead("Jose", "(512) 555-0188", "jose@example.com");  // same home, another person
+  json leads;
+  for (int i = 0; i < 100; ++i) {
+    leads = json::parse(call("GET", "/api/v1/leads").body)["leads"];
+    if (leads.size() >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(leads.size(), 3u) << leads.dump();
+  json maria = json::parse(call("GET", "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>())).body);
+  EXPECT_EQ(maria["first_name"], "Maria");
+  EXPECT_EQ(maria["source_records"].size(), 2u);
+  EXPECT_EQ(maria["phone"], "+17375550199");  // the newest source's number is shown
+  EXPECT_EQ(maria["provenance"]["email"]["source"], "manual");
+  json reviews = json::parse(call("GET", "/api/v1/identity/review").body)["reviews"];
+  ASSERT_EQ(reviews.size(), 1u) << reviews.dump();
+  EXPECT_EQ(reviews[0]["evidence"]["first_name"]["agreement"], "close");
+  EXPECT_EQ(reviews[0]["evidence"]["address_line1"]["agreement"], "agree");
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OnlineIdentity, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return backend_name(info.param); });
 
 }  // namespace

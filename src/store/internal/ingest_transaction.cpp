@@ -189,10 +189,28 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
              : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'", now);
 }
 
+// No exact key found this person: the contacts with the same last name and ZIP (indexed) are
+// the candidates the online matcher judges.
+Result<std::optional<OnlineMatch>> fuzzy_contact(SqlSession& session, const ContactFacts& facts,
+                                                 const OnlineMatcher& matcher) {
+  if (!matcher || facts.last_name.empty() || facts.postal_code.empty()) return std::optional<OnlineMatch>();
+  JORGE_TRY(SqlRows rows, session.exec("SELECT id, first_name, last_name, full_name, email, phone, address, city, state, "
+                                       "postal_code FROM contacts WHERE postal_code = $1 AND last_name = $2 AND "
+                                       "merged_into IS NULL ORDER BY id LIMIT 50",
+                                       {facts.postal_code, facts.last_name}));
+  if (rows.rows.empty()) return std::optional<OnlineMatch>();
+  std::vector<IdentityContact> candidates;
+  for (const auto& r : rows.rows)
+    candidates.push_back({std::stoll(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
+                          r[4].value_or(""), r[5].value_or(""), r[6].value_or(""), r[7].value_or(""), r[8].value_or(""),
+                          r[9].value_or("")});
+  return matcher(facts, candidates);
+}
+
 }  // namespace
 
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
-                                  const JobPlan& plan, int64_t now) {
+                                  const JobPlan& plan, int64_t now, const OnlineMatcher& matcher) {
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body) "
                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
@@ -225,12 +243,29 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
 
   const ContactFacts& facts = *event.contact;
   JORGE_TRY(std::optional<KnownContact> found, find_contact(session, event));
+  std::optional<OnlineMatch> fuzzy;
+  if (!found) {
+    JORGE_TRY(fuzzy, fuzzy_contact(session, facts, matcher));
+    if (fuzzy && fuzzy->same) {
+      JORGE_TRY(SqlRows stage, session.exec("SELECT stage FROM contacts WHERE id = $1", {fuzzy->contact}));
+      found = KnownContact{fuzzy->contact,
+                           parse_stage(stage.rows.empty() ? "" : stage.rows[0][0].value_or("")).value_or(Stage::kNew), false};
+    }
+  }
   KnownContact contact;
   if (found) {
     contact = *found;
     JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
   } else {
     JORGE_TRY(contact.id, insert_contact(session, facts, now));
+    if (fuzzy && !fuzzy->same) {  // maybe the same person: a reviewer decides
+      JORGE_TRY(SqlRows queued,
+                session.exec("INSERT INTO identity_reviews (contact_a, contact_b, probability, evidence, created_at) "
+                             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (contact_a, contact_b) DO NOTHING",
+                             {std::min(fuzzy->contact, contact.id), std::max(fuzzy->contact, contact.id),
+                              std::to_string(fuzzy->probability), fuzzy->evidence_json, now}));
+      (void)queued;
+    }
   }
   outcome.contact_id = contact.id;
   JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, now));

@@ -105,6 +105,7 @@ CREATE TABLE mailbox_state (
     R"sql(
 ALTER TABLE contacts ADD COLUMN merged_into BIGINT;
 ALTER TABLE leads ADD COLUMN facts TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX contacts_name_zip ON contacts (postal_code, last_name);
 CREATE TABLE merges (
   id {id}, kept_contact_id BIGINT NOT NULL, merged_contact_id BIGINT NOT NULL, probability DOUBLE PRECISION NOT NULL,
   evidence TEXT NOT NULL, snapshot TEXT NOT NULL, decided_by TEXT NOT NULL, merged_at BIGINT NOT NULL, undone_at BIGINT);
