@@ -216,8 +216,17 @@ TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHousehol
   json maria = json::parse(call("GET", "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>())).body);
   EXPECT_EQ(maria["first_name"], "Maria");
   EXPECT_EQ(maria["source_records"].size(), 2u);
-  EXPECT_EQ(maria["phone"], "+17375550199");  // the newest source's number is shown
+  EXPECT_EQ(maria["phone"], "+15125550123");  // a join keeps the contact's values, fills only empty ones
   EXPECT_EQ(maria["provenance"]["email"]["source"], "manual");
+  // The join is a merge like any other: audited, and undone exactly.
+  const std::string maria_id = std::to_string(maria["id"].get<int64_t>());
+  json merges = json::parse(call("GET", "/api/v1/contacts/" + maria_id + "/merges").body)["merges"];
+  ASSERT_EQ(merges.size(), 1u);
+  EXPECT_EQ(merges[0]["decided_by"], "online");
+  EXPECT_GE(merges[0]["probability"].get<double>(), 0.95);
+  ASSERT_EQ(call("POST", "/api/v1/contacts/" + maria_id + "/unmerge").status, 200);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads").body)["leads"].size(), 4u);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads/" + maria_id).body)["source_records"].size(), 1u);
   json reviews = json::parse(call("GET", "/api/v1/identity/review").body)["reviews"];
   ASSERT_EQ(reviews.size(), 1u) << reviews.dump();
   EXPECT_EQ(reviews[0]["evidence"]["first_name"]["agreement"], "close");

@@ -1,5 +1,7 @@
 #include "store/internal/ingest_transaction.hpp"
 
+#include "store/internal/merge_transaction.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -246,11 +248,6 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   std::optional<OnlineMatch> fuzzy;
   if (!found) {
     JORGE_TRY(fuzzy, fuzzy_contact(session, facts, matcher));
-    if (fuzzy && fuzzy->same) {
-      JORGE_TRY(SqlRows stage, session.exec("SELECT stage FROM contacts WHERE id = $1", {fuzzy->contact}));
-      found = KnownContact{fuzzy->contact,
-                           parse_stage(stage.rows.empty() ? "" : stage.rows[0][0].value_or("")).value_or(Stage::kNew), false};
-    }
   }
   KnownContact contact;
   if (found) {
@@ -277,6 +274,14 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
                                       "VALUES ($1, $2, $3, $4, $5, $6)",
                                       {event.job_kind, contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now}));
   (void)job;
+  if (fuzzy && fuzzy->same) {
+    // The same person as a known contact: stored as its own contact above, then merged into
+    // that one in this transaction, so the join is audited and undone like any merge.
+    JORGE_TRY(int64_t merge, apply_merge(session, fuzzy->contact, contact.id, fuzzy->probability, fuzzy->evidence_json,
+                                         "online", now));
+    (void)merge;
+    outcome.contact_id = fuzzy->contact;
+  }
   return outcome;
 }
 
