@@ -77,7 +77,8 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
       provenance[field] = {{"source", newest_first[i]->source},
                            {"external_id", newest_first[i]->external_id},
                            {"received_at", format_iso8601(newest_first[i]->received_at)},
-                           {"rule", i == 0 ? "the most recent source record" : "the most recent record that gave this value"}};
+                           {"rule", i == 0 ? "the most recent source record"
+                                         : "newer records gave no value, or a less trusted source (identity.source_trust)"}};
       break;
     }
   }

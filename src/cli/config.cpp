@@ -21,7 +21,8 @@ const std::set<std::string>& known_keys() {
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
       "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team",
-      "identity.merge_threshold", "identity.review_threshold", "identity.online_matching"};
+      "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
+      "identity.source_trust"};
   return keys;
 }
 
@@ -336,6 +337,14 @@ Result<Config> build_config(const Settings& settings) {
     }
   }
   JORGE_TRY(config.identity_online, boolean(settings, "identity.online_matching", true));
+  for (std::string rest = text(settings, "identity.source_trust", ""); !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string name = rest.substr(0, comma);
+    name.erase(0, name.find_first_not_of(' '));
+    name.erase(name.find_last_not_of(' ') + 1);
+    if (!name.empty()) config.source_trust.push_back(name);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+  }
   if (config.identity_review_threshold > config.identity_merge_threshold)
     return bad("identity.review_threshold", "must not be above identity.merge_threshold");
   JORGE_TRY(config.sources, build_sources(settings));

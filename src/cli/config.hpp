@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -55,6 +56,7 @@ struct Config {
   double identity_merge_threshold = 0.95;   // identity.merge_threshold
   double identity_review_threshold = 0.5;   // identity.review_threshold
   bool identity_online = true;              // identity.online_matching: fuzzy matching as leads arrive
+  std::vector<std::string> source_trust;    // identity.source_trust: "ghl,manual,zillow" (most trusted first)
 
   // [sources.NAME]: where leads come from, how each is authenticated and what it costs.
   struct Source {

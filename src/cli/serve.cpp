@@ -69,7 +69,8 @@ int serve(const Config& config) {
     spdlog::warn("ghl.verify_signatures is false: anyone who can reach /webhooks/ghl can inject leads");
 
   SystemClock clock;
-  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {}};
+  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {},
+                                    config.source_trust};
   if (config.identity_online) {
     // A new person no exact key finds is judged against the contacts with their last name and ZIP.
     identity::Thresholds thresholds{config.identity_merge_threshold, config.identity_review_threshold};

@@ -362,6 +362,9 @@ struct StoreOptions {
   int max_batch = 512;          // events per group commit
   int max_pending = 20000;      // waiting writes before kResourceExhausted
   OnlineMatcher online_matcher;  // empty: exact keys only
+  // Sources from most to least trusted (identity.source_trust): a delivery does not replace a
+  // value that a more trusted source gave. Empty: the most recent source wins.
+  std::vector<std::string> source_trust;
 };
 
 // "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "core/bytes.hpp"
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
 
@@ -231,6 +232,38 @@ TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHousehol
   ASSERT_EQ(reviews.size(), 1u) << reviews.dump();
   EXPECT_EQ(reviews[0]["evidence"]["first_name"]["agreement"], "close");
   EXPECT_EQ(reviews[0]["evidence"]["address_line1"]["agreement"], "agree");
+}
+
+
+// identity.source_trust: a less trusted source does not replace what a more trusted one gave.
+TEST_P(OnlineIdentity, AMoreTrustedSourcesValuesAreKept) {
+  TempDir dir;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = fresh_database(GetParam(), dir);
+  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
+  config.extra_toml = {"workers = 0", "[identity]", "source_trust = \"manual, zillow\"", "[sources.zillow]",
+                       "secret = \"trust-test-secret\""};
+  ServerProcess server(write_server_config(config));
+  ASSERT_TRUE(server.started()) << read_file(server.log_path());
+  crm::HttpClient client;
+  auto reply = client.request("POST", server.url() + "/api/v1/leads",
+                              {{"Authorization", "Bearer " + config.api_token}},
+                              R"({"first_name":"Maria","last_name":"Delgado","phone":"(512) 555-0123","email":"maria.d@example.net"})");
+  ASSERT_TRUE(reply.ok());
+  ASSERT_LT(reply->status, 300) << reply->body;
+  std::string body = fixture("zillow/lead.json");  // the same phone, another e-mail
+  reply = client.request("POST", server.url() + "/webhooks/zillow",
+                         {{"X-Jorge-Signature", "sha256=" + hmac_sha256_hex("trust-test-secret", body)}}, body);
+  ASSERT_TRUE(reply.ok());
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  json leads = json::parse(client.request("GET", server.url() + "/api/v1/leads", {{"Authorization", "Bearer " + config.api_token}})->body)["leads"];
+  ASSERT_EQ(leads.size(), 1u);
+  json maria = json::parse(client.request("GET", server.url() + "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>()),
+                                          {{"Authorization", "Bearer " + config.api_token}})->body);
+  EXPECT_EQ(maria["email"], "maria.d@example.net");  // manual outranks zillow
+  EXPECT_EQ(maria["provenance"]["email"]["source"], "manual");
+  EXPECT_EQ(maria["sources"], json::array({"manual", "zillow"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, OnlineIdentity, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

@@ -211,8 +211,47 @@ Result<std::optional<OnlineMatch>> fuzzy_contact(SqlSession& session, const Cont
 
 }  // namespace
 
+// With a trust order: the fields of `facts` that a more trusted source gave the contact's
+// current value of are blanked (left as they are by update_contact).
+Status keep_trusted_values(SqlSession& session, ContactId id, const std::string& source,
+                           const std::vector<std::string>& trust, ContactFacts& facts) {
+  auto rank = [&](const std::string& name) {
+    auto at = std::find(trust.begin(), trust.end(), name);
+    return at == trust.end() ? trust.size() : static_cast<size_t>(at - trust.begin());
+  };
+  JORGE_TRY(SqlRows current, session.exec("SELECT first_name, last_name, full_name, email, phone, address, city, state, "
+                                          "postal_code FROM contacts WHERE id = $1",
+                                          {id}));
+  if (current.rows.empty()) return ok_status();
+  JORGE_TRY(SqlRows records, session.exec("SELECT source, facts FROM leads WHERE contact_id = $1 AND raw_event_id <> 0 "
+                                          "ORDER BY received_at DESC, id DESC",
+                                          {id}));
+  std::vector<std::pair<std::string, nlohmann::json>> said;
+  for (const auto& row : records.rows)
+    said.emplace_back(row[0].value_or(""), nlohmann::json::parse(row[1].value_or("{}"), nullptr, false));
+  const char* names[] = {"first_name", "last_name", "full_name", "email", "phone", "address", "city", "state", "postal_code"};
+  std::string* fields[] = {&facts.first_name, &facts.last_name, &facts.full_name, &facts.email, nullptr,
+                           &facts.address, &facts.city, &facts.state, &facts.postal_code};
+  for (size_t f = 0; f < 9; ++f) {
+    std::string value = current.rows[0][f].value_or("");
+    if (value.empty()) continue;
+    // The source of the current value: the most recent record that gave it.
+    for (const auto& [giver, facts_json] : said) {
+      auto given = facts_json.is_object() ? facts_json.find(names[f]) : facts_json.end();
+      if (!facts_json.is_object() || given == facts_json.end() || !given->is_string() || *given != value) continue;
+      if (rank(giver) < rank(source)) {
+        if (fields[f]) fields[f]->clear();
+        else facts.phone.reset();
+      }
+      break;
+    }
+  }
+  return ok_status();
+}
+
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
-                                  const JobPlan& plan, int64_t now, const OnlineMatcher& matcher) {
+                                  const JobPlan& plan, int64_t now, const OnlineMatcher& matcher,
+                                  const std::vector<std::string>& source_trust) {
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body) "
                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
@@ -252,7 +291,13 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   KnownContact contact;
   if (found) {
     contact = *found;
-    JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
+    if (source_trust.empty()) {
+      JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
+    } else {
+      ContactFacts allowed = facts;
+      JORGE_TRY_STATUS(keep_trusted_values(session, contact.id, event.source, source_trust, allowed));
+      JORGE_TRY_STATUS(update_contact(session, contact.id, allowed, now));
+    }
   } else {
     JORGE_TRY(contact.id, insert_contact(session, facts, now));
     if (fuzzy && !fuzzy->same) {  // maybe the same person: a reviewer decides

@@ -1016,7 +1016,8 @@ class SqlStore final : public Store {
     }
     if (status.ok()) {
       for (PendingWrite& write : batch) {
-        outcomes.push_back(apply_event(session, write.event, write.raw_body, write.plan, now, options_.online_matcher));
+        outcomes.push_back(apply_event(session, write.event, write.raw_body, write.plan, now, options_.online_matcher,
+                                       options_.source_trust));
         if (!outcomes.back().ok()) {
           status = outcomes.back().error();
           break;
