@@ -77,6 +77,26 @@ std::string normalise_value(FieldType type, std::string_view raw) {
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   if (type == FieldType::kPhone && out.size() > 10) out = out.substr(out.size() - 10);
+  if (type == FieldType::kAddressLine1 || type == FieldType::kAddressLine2) {
+    // Street words to their usual abbreviations, so "Oak Street" and "Oak St" are one address.
+    static const std::unordered_map<std::string, std::string> kAbbreviations = {
+        {"street", "st"}, {"avenue", "ave"}, {"av", "ave"}, {"road", "rd"}, {"drive", "dr"}, {"lane", "ln"},
+        {"court", "ct"}, {"place", "pl"}, {"crescent", "cres"}, {"circuit", "cct"}, {"circle", "cir"},
+        {"boulevard", "blvd"}, {"parkway", "pkwy"}, {"highway", "hwy"}, {"terrace", "ter"}, {"trail", "trl"},
+        {"cove", "cv"}, {"square", "sq"}, {"apartment", "apt"}, {"suite", "ste"}, {"north", "n"}, {"south", "s"},
+        {"east", "e"}, {"west", "w"}};
+    std::string abbreviated;
+    size_t start = 0;
+    while (start < out.size()) {
+      size_t end = out.find(' ', start);
+      if (end == std::string::npos) end = out.size();
+      std::string word = out.substr(start, end - start);
+      auto found = kAbbreviations.find(word);
+      abbreviated += (abbreviated.empty() ? "" : " ") + (found == kAbbreviations.end() ? word : found->second);
+      start = end + 1;
+    }
+    out = std::move(abbreviated);
+  }
   return out;
 }
 

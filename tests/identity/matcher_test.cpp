@@ -45,6 +45,8 @@ TEST(Compare, NamesNicknamesDatesAndCodes) {
   EXPECT_EQ(code_similarity("78704", "12345"), 0.0);
   EXPECT_EQ(normalise_value(FieldType::kPhone, "+1 (512) 555-0123"), "5125550123");
   EXPECT_EQ(normalise_value(FieldType::kFirstName, "Jos\xC3\xA9-Luis"), "jose luis");
+  EXPECT_EQ(normalise_value(FieldType::kAddressLine1, "4407 South Oak Street"), "4407 s oak st");
+  EXPECT_EQ(normalise_value(FieldType::kAddressLine1, "4407 S. Oak St"), "4407 s oak st");
 }
 
 TEST(Compare, SwappedFirstAndLastNamesAgreeCrossed) {
