@@ -33,6 +33,27 @@ std::string evidence(const Record& a, const Record& b, const std::vector<FieldTy
   return out + "}";
 }
 
+
+// A contact as a record to compare; `shown` keeps the values as stored, for evidence.
+Record record_of(const ContactFields& contact, std::array<std::string, kFieldTypeCount>& shown) {
+  Record record;
+  record.id = std::to_string(contact.id);
+  auto set = [&](FieldType type, const std::string& value) {
+    shown[static_cast<size_t>(type)] = value;
+    record.values[static_cast<size_t>(type)] = normalise_value(type, value);
+  };
+  set(FieldType::kFirstName, contact.first_name);
+  set(FieldType::kLastName, contact.last_name);
+  if (contact.first_name.empty() && contact.last_name.empty()) set(FieldType::kFullName, contact.full_name);
+  set(FieldType::kEmail, contact.email);
+  set(FieldType::kPhone, contact.phone);
+  set(FieldType::kAddressLine1, contact.address);
+  set(FieldType::kCity, contact.city);
+  set(FieldType::kState, contact.state);
+  set(FieldType::kPostalCode, contact.postal_code);
+  return record;
+}
+
 }  // namespace
 
 DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Thresholds& thresholds) {
@@ -40,23 +61,8 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
   std::vector<std::array<std::string, kFieldTypeCount>> shown;  // values as stored, for evidence
   records.reserve(contacts.size());
   for (const ContactFields& contact : contacts) {
-    Record record;
-    record.id = std::to_string(contact.id);
     std::array<std::string, kFieldTypeCount> raw;
-    auto set = [&](FieldType type, const std::string& value) {
-      raw[static_cast<size_t>(type)] = value;
-      record.values[static_cast<size_t>(type)] = normalise_value(type, value);
-    };
-    set(FieldType::kFirstName, contact.first_name);
-    set(FieldType::kLastName, contact.last_name);
-    if (contact.first_name.empty() && contact.last_name.empty()) set(FieldType::kFullName, contact.full_name);
-    set(FieldType::kEmail, contact.email);
-    set(FieldType::kPhone, contact.phone);
-    set(FieldType::kAddressLine1, contact.address);
-    set(FieldType::kCity, contact.city);
-    set(FieldType::kState, contact.state);
-    set(FieldType::kPostalCode, contact.postal_code);
-    records.push_back(std::move(record));
+    records.push_back(record_of(contact, raw));
     shown.push_back(std::move(raw));
   }
   MatchOptions options;
@@ -93,27 +99,6 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
   return plan;
 }
 
-namespace {
-
-Record record_of(const ContactFields& contact, std::array<std::string, kFieldTypeCount>& shown) {
-  Record record;
-  record.id = std::to_string(contact.id);
-  auto set = [&](FieldType type, const std::string& value) {
-    shown[static_cast<size_t>(type)] = value;
-    record.values[static_cast<size_t>(type)] = normalise_value(type, value);
-  };
-  set(FieldType::kFirstName, contact.first_name);
-  set(FieldType::kLastName, contact.last_name);
-  set(FieldType::kEmail, contact.email);
-  set(FieldType::kPhone, contact.phone);
-  set(FieldType::kAddressLine1, contact.address);
-  set(FieldType::kCity, contact.city);
-  set(FieldType::kState, contact.state);
-  set(FieldType::kPostalCode, contact.postal_code);
-  return record;
-}
-
-}  // namespace
 
 std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
                                           const Thresholds& thresholds) {
