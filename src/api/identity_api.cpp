@@ -98,12 +98,11 @@ void IdentityApi::add_routes(http::Router& router) {
                                : "";
     if (decision != "same" && decision != "different")
       return respond(http::json_error(400, "invalid_argument", "body must be {\"decision\": \"same\" | \"different\"}"));
-    auto reviews = store_.open_reviews(100000);
-    if (!reviews.ok()) return respond(http::error_response(reviews.error()));
-    const store::IdentityReview* review = nullptr;
-    for (const auto& candidate : *reviews)
-      if (candidate.id == *id) review = &candidate;
-    if (!review) return respond(http::json_error(404, "not_found", "no open review with this id"));
+    auto found = store_.identity_review(*id);
+    if (!found.ok()) return respond(http::error_response(found.error()));
+    if (!found->has_value() || (*found)->state != "open")
+      return respond(http::json_error(404, "not_found", "no open review with this id"));
+    const store::IdentityReview* review = &**found;
     json answer = {{"id", *id}, {"decision", decision}};
     if (decision == "same") {
       auto merged = store_.merge_contacts(std::min(review->contact_a, review->contact_b),

@@ -333,6 +333,7 @@ class Store {
   virtual Status add_review(ContactId a, ContactId b, double probability, const std::string& evidence_json,
                             SystemTime now) = 0;
   virtual Result<std::vector<IdentityReview>> open_reviews(int limit) = 0;
+  virtual Result<std::optional<IdentityReview>> identity_review(int64_t id) = 0;
   virtual Result<std::vector<IdentityReview>> decided_reviews(int limit) = 0;  // newest first
   // Merges not undone, made by `decided_by` ("dedup", "review"), newest first.
   virtual Result<std::vector<MergeRecord>> active_merges(const std::string& decided_by) = 0;

@@ -351,6 +351,16 @@ class SqlStore final : public Store {
     });
   }
 
+  Result<std::optional<IdentityReview>> identity_review(int64_t id) override {
+    return readers_.with_session([&](SqlSession& session) -> Result<std::optional<IdentityReview>> {
+      JORGE_TRY(SqlRows rows, session.exec("SELECT id, contact_a, contact_b, probability, evidence, state, created_at "
+                                           "FROM identity_reviews WHERE id = $1",
+                                           {id}));
+      if (rows.rows.empty()) return std::optional<IdentityReview>();
+      return std::optional<IdentityReview>(review_from(rows.rows[0]));
+    });
+  }
+
   Result<std::vector<IdentityReview>> decided_reviews(int limit) override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<IdentityReview>> {
       JORGE_TRY(SqlRows rows, session.exec("SELECT id, contact_a, contact_b, probability, evidence, state, created_at "
