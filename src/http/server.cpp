@@ -106,6 +106,7 @@ class Session : public std::enable_shared_from_this<Session> {
       started_ = std::chrono::steady_clock::now();
       request_id_ = new_request_id();
       keep_alive_ = false;  // the rest of the body is still on the wire: close after answering
+      drain_before_close_ = true;
       return send(json_error(413, "payload_too_large",
                              "request body is larger than " + std::to_string(server_.options.max_body_bytes) + " bytes"),
                   "body_limit");
@@ -114,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
       started_ = std::chrono::steady_clock::now();
       request_id_ = new_request_id();
       keep_alive_ = false;
+      drain_before_close_ = true;
       return send(json_error(431, "headers_too_large", "request headers are larger than 16 KiB"), "header_limit");
     }
     if (error == bhttp::error::end_of_stream || error) return close();
@@ -177,8 +179,31 @@ class Session : public std::enable_shared_from_this<Session> {
                    message->body().size(), seconds * 1000);
     stream_.expires_after(server_.options.header_timeout);
     bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code error, size_t) {
+      if (!error && self->drain_before_close_) return self->drain_then_close();
       if (error || !message->keep_alive()) return self->close();
       self->wait_for_request();
+    });
+  }
+
+  // Answered before the client finished sending (a body or headers over the limit). Closing a
+  // socket with unread bytes makes the kernel send a reset, and a reset can reach the client
+  // before it has read our answer: it would see a dropped connection instead of the 413. So stop
+  // sending, read and discard what is still coming for a bounded time and size, then close.
+  void drain_then_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain(0);
+  }
+
+  void drain(size_t drained) {
+    static constexpr size_t kMostDrainedBytes = 64u << 20;
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(64 * 1024), [self = shared_from_this(), drained](beast::error_code error,
+                                                                                             size_t bytes) {
+      if (error || drained + bytes > kMostDrainedBytes) return self->close();
+      self->buffer_.commit(bytes);
+      self->drain(drained + bytes);
     });
   }
 
@@ -198,6 +223,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::time_point started_;
   std::string request_id_;
   bool keep_alive_ = true;
+  bool drain_before_close_ = false;
   // The thread running router.dispatch for this session (none otherwise): an answer given on
   // it is synchronous and on the session's strand.
   std::atomic<std::thread::id> dispatching_in_{};
