@@ -468,6 +468,16 @@ TEST_P(StoreConformance, OutreachFactsCarryWhatScoringNeedsInOneQuery) {
   EXPECT_DOUBLE_EQ(*facts->response_hours, 1.5);
 }
 
+TEST_P(StoreConformance, TheCrmLinkOfALeadIsNotCountedAsASecondSource) {
+  IngestOutcome stored = ingest(manual(R"({"first_name":"Ana","phone":"+15125550188"})", "manual-1"));
+  ASSERT_TRUE(stored.contact_id);
+  ASSERT_TRUE(store_->link_crm_contact(*stored.contact_id, "ghl", "ghl-contact-1", clock_.now()).ok());
+  auto facts = store_->outreach_facts(*stored.contact_id, "ghl");
+  ASSERT_TRUE(facts.ok()) << facts.error().message;
+  EXPECT_EQ(facts->crm_contact_id, "ghl-contact-1");
+  EXPECT_EQ(facts->distinct_sources, 1) << "we put the lead into GoHighLevel; the person did not come from there";
+}
+
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {
   SystemTime now = clock_.now();
   EXPECT_EQ(*store_->active_model_version(), "");

@@ -548,7 +548,7 @@ class SqlStore final : public Store {
           "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
           "THEN 1 ELSE 0 END, c.created_at, "
           "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), "
-          "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id), "
+          "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id AND raw_event_id <> 0), "
           "(SELECT MIN(r.occurred_at) - o.first_out FROM interactions r, (SELECT MIN(occurred_at) AS first_out "
           "FROM interactions WHERE contact_id = c.id AND direction = 'outbound') o WHERE r.contact_id = c.id AND "
           "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
