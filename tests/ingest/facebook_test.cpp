@@ -14,12 +14,6 @@ std::string trimmed(std::string text) {
   return text;
 }
 
-const FieldValue* custom(const InboundEvent& event, std::string_view key) {
-  for (const auto& field : event.contact->custom_fields)
-    if (field.key == key) return &field.value;
-  return nullptr;
-}
-
 }  // namespace
 
 TEST(FacebookWebhook, VerifiesTheFixturesSignaturesAndRefusesForgeries) {
@@ -94,17 +88,17 @@ TEST(GraphLead, StandardQuestionsCustomAnswersAndOrigin) {
   EXPECT_EQ(contact.phone->e164(), "+15125550147");
   EXPECT_EQ(contact.postal_code, "78745");
   EXPECT_EQ(contact.lead_source, "facebook");
-  EXPECT_EQ(*custom(event, "when_are_you_looking_to_buy?"), FieldValue(std::string("0-3_months")));
-  EXPECT_EQ(*custom(event, "are_you_pre-approved?"), FieldValue(std::string("yes")));
-  EXPECT_EQ(*custom(event, "budget_min"), FieldValue(400000.0));
-  EXPECT_EQ(*custom(event, "budget_max"), FieldValue(500000.0));
-  EXPECT_EQ(*custom(event, "timeline_months"), FieldValue(0.0));
+  EXPECT_EQ(*testing::custom_field(event, "when_are_you_looking_to_buy?"), FieldValue(std::string("0-3_months")));
+  EXPECT_EQ(*testing::custom_field(event, "are_you_pre-approved?"), FieldValue(std::string("yes")));
+  EXPECT_EQ(*testing::custom_field(event, "budget_min"), FieldValue(400000.0));
+  EXPECT_EQ(*testing::custom_field(event, "budget_max"), FieldValue(500000.0));
+  EXPECT_EQ(*testing::custom_field(event, "timeline_months"), FieldValue(0.0));
 
   // A configured mapping renames an answer or sends it to a contact field.
   auto mapped = parse_graph_lead(testing::fixture("facebook/graph_lead.json"),
                                  {{"when_are_you_looking_to_buy?", "timeline"}, {"zip_code", "postal_code"}});
-  EXPECT_EQ(*custom(*mapped, "timeline"), FieldValue(std::string("0-3_months")));
-  EXPECT_EQ(custom(*mapped, "when_are_you_looking_to_buy?"), nullptr);
+  EXPECT_EQ(*testing::custom_field(*mapped, "timeline"), FieldValue(std::string("0-3_months")));
+  EXPECT_EQ(testing::custom_field(*mapped, "when_are_you_looking_to_buy?"), nullptr);
 }
 
 TEST(GraphLead, MissingPhoneNonAsciiMultiValueAndInternational) {
@@ -113,10 +107,10 @@ TEST(GraphLead, MissingPhoneNonAsciiMultiValueAndInternational) {
   EXPECT_FALSE(lukas->contact->phone);
   EXPECT_EQ(lukas->contact->full_name, "Lukas Sch\xC3\xA4" "fer");
   EXPECT_EQ(lukas->contact->city, "M\xC3\xBCnchen");
-  EXPECT_EQ(*custom(*lukas, "what_are_you_interested_in?"), FieldValue(std::vector<std::string>{"buying", "renting"}));
+  EXPECT_EQ(*testing::custom_field(*lukas, "what_are_you_interested_in?"), FieldValue(std::vector<std::string>{"buying", "renting"}));
   auto priya = parse_graph_lead(testing::fixture("facebook/graph_lead_intl_phone.json"), {});
   EXPECT_EQ(priya->contact->phone->e164(), "+919876543210");
-  EXPECT_EQ(*custom(*priya, "is_organic"), FieldValue(true));
+  EXPECT_EQ(*testing::custom_field(*priya, "is_organic"), FieldValue(true));
 }
 
 TEST(GraphLead, ErrorsAreClassifiedByCode) {

@@ -13,12 +13,6 @@ InboundEvent parse_fixture(const std::string& name) {
   return event.ok() ? *event : InboundEvent{};
 }
 
-const FieldValue* custom(const InboundEvent& event, std::string_view key) {
-  for (const auto& field : event.contact->custom_fields)
-    if (field.key == key) return &field.value;
-  return nullptr;
-}
-
 }  // namespace
 
 TEST(LeadEmail, ZillowMultipartQuotedPrintable) {
@@ -31,12 +25,12 @@ TEST(LeadEmail, ZillowMultipartQuotedPrintable) {
   EXPECT_EQ(contact.first_name, "Maria");
   EXPECT_EQ(contact.phone->e164(), "+15125550123");
   EXPECT_EQ(contact.email, "maria.delgado@example.com");
-  EXPECT_EQ(*custom(event, "property_address"), FieldValue(std::string("4407 Avenue C")));
-  EXPECT_EQ(*custom(event, "property_city"), FieldValue(std::string("Austin")));
-  EXPECT_EQ(*custom(event, "property_zip"), FieldValue(std::string("78751")));
-  EXPECT_EQ(*custom(event, "property_price"), FieldValue(519000.0));
-  EXPECT_EQ(*custom(event, "pre_approved"), FieldValue(true));
-  EXPECT_EQ(*custom(event, "credit_score_range"), FieldValue(std::string("720 to 759")));
+  EXPECT_EQ(*testing::custom_field(event, "property_address"), FieldValue(std::string("4407 Avenue C")));
+  EXPECT_EQ(*testing::custom_field(event, "property_city"), FieldValue(std::string("Austin")));
+  EXPECT_EQ(*testing::custom_field(event, "property_zip"), FieldValue(std::string("78751")));
+  EXPECT_EQ(*testing::custom_field(event, "property_price"), FieldValue(519000.0));
+  EXPECT_EQ(*testing::custom_field(event, "pre_approved"), FieldValue(true));
+  EXPECT_EQ(*testing::custom_field(event, "credit_score_range"), FieldValue(std::string("720 to 759")));
   ASSERT_TRUE(event.interaction);
   // Quoted-printable soft breaks joined, UTF-8 curly quote and em dash decoded.
   EXPECT_EQ(event.interaction->body,
@@ -58,11 +52,11 @@ TEST(LeadEmail, RealtorHtmlOnlyBase64WithLabelsAndValuesInCells) {
   EXPECT_EQ(event.contact->full_name, "Jamal Brooks");
   EXPECT_EQ(event.contact->phone->e164(), "+15125550156");
   EXPECT_EQ(event.contact->email, "jamal.brooks@example.com");
-  EXPECT_EQ(*custom(event, "property_address"), FieldValue(std::string("2209 Kenwood Ave")));
-  EXPECT_EQ(*custom(event, "property_zip"), FieldValue(std::string("78704")));
-  EXPECT_EQ(*custom(event, "property_state"), FieldValue(std::string("TX")));
-  EXPECT_EQ(*custom(event, "property_price"), FieldValue(689000.0));
-  EXPECT_EQ(*custom(event, "mls_id"), FieldValue(std::string("1234567")));
+  EXPECT_EQ(*testing::custom_field(event, "property_address"), FieldValue(std::string("2209 Kenwood Ave")));
+  EXPECT_EQ(*testing::custom_field(event, "property_zip"), FieldValue(std::string("78704")));
+  EXPECT_EQ(*testing::custom_field(event, "property_state"), FieldValue(std::string("TX")));
+  EXPECT_EQ(*testing::custom_field(event, "property_price"), FieldValue(689000.0));
+  EXPECT_EQ(*testing::custom_field(event, "mls_id"), FieldValue(std::string("1234567")));
   EXPECT_EQ(event.interaction->body,
             "Is this home still available? Can I see it Thursday after 5? I'm working with a lender already.");
 }
@@ -85,8 +79,8 @@ TEST(LeadEmail, MissingPhoneWithValuesOnTheNextLine) {
   EXPECT_EQ(event.contact->full_name, "Kim Osei");
   EXPECT_FALSE(event.contact->phone);
   EXPECT_EQ(event.contact->email, "kim.osei@example.org");
-  EXPECT_EQ(*custom(event, "property_address"), FieldValue(std::string("6012 Bull Creek Rd")));
-  EXPECT_EQ(*custom(event, "property_zip"), FieldValue(std::string("78757")));
+  EXPECT_EQ(*testing::custom_field(event, "property_address"), FieldValue(std::string("6012 Bull Creek Rd")));
+  EXPECT_EQ(*testing::custom_field(event, "property_zip"), FieldValue(std::string("78757")));
   EXPECT_EQ(event.interaction->body, "Please email me the disclosures, I can't take calls at work.");
 }
 

@@ -8,12 +8,6 @@
 namespace jorge::ingest {
 namespace {
 
-const FieldValue* custom(const InboundEvent& event, std::string_view key) {
-  for (const auto& field : event.contact->custom_fields)
-    if (field.key == key) return &field.value;
-  return nullptr;
-}
-
 InboundEvent parse_fixture(const std::string& source, const std::string& name) {
   auto event = parse_portal_lead(source, testing::fixture(source + "/" + name));
   EXPECT_TRUE(event.ok()) << name << ": " << (event.ok() ? "" : event.error().message);
@@ -37,17 +31,17 @@ TEST(PortalLead, ZillowLeadFieldByField) {
   EXPECT_EQ(contact.email, "maria.delgado@example.com");
   EXPECT_EQ(contact.phone->e164(), "+15125550123");
   EXPECT_EQ(contact.lead_source, "zillow");
-  EXPECT_EQ(*custom(event, "property_address"), FieldValue(std::string("4407 Avenue C")));
-  EXPECT_EQ(*custom(event, "property_city"), FieldValue(std::string("Austin")));
-  EXPECT_EQ(*custom(event, "property_state"), FieldValue(std::string("TX")));
-  EXPECT_EQ(*custom(event, "property_zip"), FieldValue(std::string("78751")));
-  EXPECT_EQ(*custom(event, "property_price"), FieldValue(519000.0));
-  EXPECT_EQ(*custom(event, "zpid"), FieldValue(std::string("29381234")));
-  EXPECT_EQ(*custom(event, "property_url"), FieldValue(std::string("https://www.zillow.com/homedetails/29381234_zpid/")));
-  EXPECT_EQ(*custom(event, "pre_approved"), FieldValue(true));
-  EXPECT_EQ(*custom(event, "budget"), FieldValue(525000.0));
-  EXPECT_EQ(*custom(event, "credit_score_range"), FieldValue(std::string("720-759")));
-  EXPECT_EQ(*custom(event, "tour_time"), FieldValue(std::string("2026-11-22T11:00:00-06:00")));
+  EXPECT_EQ(*testing::custom_field(event, "property_address"), FieldValue(std::string("4407 Avenue C")));
+  EXPECT_EQ(*testing::custom_field(event, "property_city"), FieldValue(std::string("Austin")));
+  EXPECT_EQ(*testing::custom_field(event, "property_state"), FieldValue(std::string("TX")));
+  EXPECT_EQ(*testing::custom_field(event, "property_zip"), FieldValue(std::string("78751")));
+  EXPECT_EQ(*testing::custom_field(event, "property_price"), FieldValue(519000.0));
+  EXPECT_EQ(*testing::custom_field(event, "zpid"), FieldValue(std::string("29381234")));
+  EXPECT_EQ(*testing::custom_field(event, "property_url"), FieldValue(std::string("https://www.zillow.com/homedetails/29381234_zpid/")));
+  EXPECT_EQ(*testing::custom_field(event, "pre_approved"), FieldValue(true));
+  EXPECT_EQ(*testing::custom_field(event, "budget"), FieldValue(525000.0));
+  EXPECT_EQ(*testing::custom_field(event, "credit_score_range"), FieldValue(std::string("720-759")));
+  EXPECT_EQ(*testing::custom_field(event, "tour_time"), FieldValue(std::string("2026-11-22T11:00:00-06:00")));
   ASSERT_TRUE(event.interaction);
   EXPECT_EQ(event.interaction->body, "I would like to schedule a tour of 4407 Avenue C this weekend.");
   EXPECT_EQ(event.interaction->direction, Direction::kInbound);
@@ -64,7 +58,7 @@ TEST(PortalLead, MissingPhoneAndInternationalNumbers) {
   EXPECT_FALSE(no_phone.contact->phone);
   EXPECT_EQ(no_phone.contact->email, "sam.k@example.net");
   EXPECT_EQ(no_phone.contact->full_name, "Sam");
-  EXPECT_EQ(*custom(no_phone, "property_address"), FieldValue(std::string("1100 S Lamar Blvd #2104")));
+  EXPECT_EQ(*testing::custom_field(no_phone, "property_address"), FieldValue(std::string("1100 S Lamar Blvd #2104")));
   EXPECT_EQ(parse_fixture("zillow", "lead_international_phone.json").contact->phone->e164(), "+442079460958");
   InboundEvent brazil = parse_fixture("realtor", "lead_international_phone.json");
   EXPECT_EQ(brazil.contact->phone->e164(), "+5511955550123");
@@ -75,17 +69,17 @@ TEST(PortalLead, RealtorLeadAndTheVendorShape) {
   InboundEvent event = parse_fixture("realtor", "lead.json");
   EXPECT_EQ(event.idempotency_key, "rdc-20261120-000417");
   EXPECT_EQ(event.contact->phone->e164(), "+15125550156");
-  EXPECT_EQ(*custom(event, "mls_id"), FieldValue(std::string("1234567")));
-  EXPECT_EQ(*custom(event, "property_price"), FieldValue(689000.0));
-  EXPECT_NE(custom(event, "listing_url"), nullptr);
+  EXPECT_EQ(*testing::custom_field(event, "mls_id"), FieldValue(std::string("1234567")));
+  EXPECT_EQ(*testing::custom_field(event, "property_price"), FieldValue(689000.0));
+  EXPECT_NE(testing::custom_field(event, "listing_url"), nullptr);
 
   InboundEvent nested = parse_fixture("realtor", "lead_nested_vendor_shape.json");
   EXPECT_EQ(nested.contact->full_name, "Elena Vasquez");
   EXPECT_EQ(nested.contact->phone->e164(), "+15125550178");
   EXPECT_EQ(nested.contact->email, "elena.vasquez@example.net");
-  EXPECT_EQ(*custom(nested, "property_address"), FieldValue(std::string("1807 Bluebonnet Ln")));
-  EXPECT_EQ(*custom(nested, "property_price"), FieldValue(799000.0));
-  EXPECT_EQ(*custom(nested, "budget_min"), FieldValue(800000.0));
+  EXPECT_EQ(*testing::custom_field(nested, "property_address"), FieldValue(std::string("1807 Bluebonnet Ln")));
+  EXPECT_EQ(*testing::custom_field(nested, "property_price"), FieldValue(799000.0));
+  EXPECT_EQ(*testing::custom_field(nested, "budget_min"), FieldValue(800000.0));
   EXPECT_EQ(nested.idempotency_key.rfind("sha256:", 0), 0u);  // no id in this shape: the body's hash
 }
 

@@ -106,4 +106,11 @@ std::string fresh_database(Backend backend, const TempDir& dir) {
   return postgres_admin_url().empty() ? std::string() : fresh_postgres_database();
 }
 
+const FieldValue* custom_field(const InboundEvent& event, std::string_view key) {
+  if (!event.contact) return nullptr;
+  for (const auto& field : event.contact->custom_fields)
+    if (field.key == key) return &field.value;
+  return nullptr;
+}
+
 }  // namespace jorge::testing

@@ -1,7 +1,9 @@
 #pragma once
 // Shared test helpers: temp directories, fixtures, signing keys, a fresh PostgreSQL database.
 #include <string>
+#include <string_view>
 
+#include "core/lead.hpp"
 #include "ingest/signing.hpp"
 
 namespace jorge::testing {
@@ -22,6 +24,9 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& contents);
 // ../shared/specs/fixtures/<relative>, or $JORGE_FIXTURES_DIR/<relative>.
 std::string fixture(const std::string& relative);
+
+// The value of the event contact's custom field `key`, or null when it has none.
+const FieldValue* custom_field(const InboundEvent& event, std::string_view key);
 
 // Key pairs generated once per test binary (RSA-4096 as GoHighLevel uses, and Ed25519).
 const ingest::KeyPairPem& rsa_keys();
