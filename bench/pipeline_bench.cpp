@@ -19,7 +19,7 @@
 
 using namespace jorge;
 using namespace jorge::testing;
-using Clock = std::chrono::steady_clock;
+using Stopwatch = std::chrono::steady_clock;
 
 namespace {
 
@@ -68,24 +68,24 @@ void speed_to_lead(const std::string& backend) {
                                                      {"JORGE_QUEUE_WARM_DELAY", std::to_string(env_int("WARM_DELAY", 60))},
                                                      {"JORGE_QUEUE_COLD_DELAY", std::to_string(env_int("COLD_DELAY", 300))}});
   if (!server.started()) { std::fprintf(stderr, "server did not start: %s\n", read_file(server.log_path()).c_str()); return; }
-  std::map<std::string, Clock::time_point> acked;
+  std::map<std::string, Stopwatch::time_point> acked;
   std::map<std::string, bool> is_hot;
   crm::HttpClient client;
-  auto start = Clock::now();
+  auto start = Stopwatch::now();
   for (int i = 0; i < leads; ++i) {
     std::this_thread::sleep_until(start + std::chrono::milliseconds(int64_t{spread} * 1000 * i / leads));
     bool hot = i % 5 == 0;
     std::string contact = "benchsc" + std::to_string(i);
     auto reply = post_signed(client, server.url(), lead_body(i, hot, "s"), "x-ghl-signature");
     if (reply.ok() && reply->status == 200) {
-      acked[contact] = Clock::now();
+      acked[contact] = Stopwatch::now();
       is_hot[contact] = hot;
     }
   }
   std::printf("speed-to-lead %s: %zu of %d leads acknowledged in %.1f s; waiting for every text\n", backend.c_str(),
-              acked.size(), leads, std::chrono::duration<double>(Clock::now() - start).count());
-  auto deadline = Clock::now() + std::chrono::seconds(spread * 2 + 400);
-  while (ghl.sent_sms_contacts().size() < acked.size() && Clock::now() < deadline)
+              acked.size(), leads, std::chrono::duration<double>(Stopwatch::now() - start).count());
+  auto deadline = Stopwatch::now() + std::chrono::seconds(spread * 2 + 400);
+  while (ghl.sent_sms_contacts().size() < acked.size() && Stopwatch::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto contacts = ghl.sent_sms_contacts();
   auto times = ghl.sent_sms_times();
@@ -137,7 +137,7 @@ void throughput(const std::string& backend) {
     loader.terminate_and_wait();
   }
   env["JORGE_WORKERS"] = std::to_string(env_int("WORKERS", 4));
-  auto start = Clock::now();
+  auto start = Stopwatch::now();
   ServerProcess server(config_path, env);
   if (!server.started()) {
     std::fprintf(stderr, "server did not start: %s\n", read_file(server.log_path()).c_str());
@@ -145,15 +145,15 @@ void throughput(const std::string& backend) {
   }
   crm::HttpClient client;
   int64_t depth = -1;
-  while (depth != 0 && Clock::now() - start < std::chrono::seconds(600)) {
+  while (depth != 0 && Stopwatch::now() - start < std::chrono::seconds(600)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     auto reply = client.request("GET", server.url() + "/api/v1/queue/status", {{"Authorization", "Bearer " + config.api_token}});
     if (reply.ok() && reply->status == 200) depth = nlohmann::json::parse(reply->body)["depth"].get<int64_t>();
   }
-  double jobs_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  while (ghl.sent_sms_contacts().size() < static_cast<size_t>(jobs) && Clock::now() - start < std::chrono::seconds(300))
+  double jobs_seconds = std::chrono::duration<double>(Stopwatch::now() - start).count();
+  while (ghl.sent_sms_contacts().size() < static_cast<size_t>(jobs) && Stopwatch::now() - start < std::chrono::seconds(300))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  double all_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  double all_seconds = std::chrono::duration<double>(Stopwatch::now() - start).count();
   std::printf("RESULT pipeline_throughput_%s: %d jobs in %.2f s = %.0f jobs/s (workers=%s); %zu texts sent in %.2f s = %.0f texts/s\n",
               backend.c_str(), jobs, jobs_seconds, jobs / jobs_seconds, env["JORGE_WORKERS"].c_str(),
               ghl.sent_sms_contacts().size(), all_seconds, static_cast<double>(ghl.sent_sms_contacts().size()) / all_seconds);

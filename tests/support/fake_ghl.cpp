@@ -11,18 +11,11 @@ FakeGhl::FakeGhl() {
     for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}",
                                 "/conversations/{id}/messages", "/conversations/search"})
       router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
-  http::ServerOptions options;
-  options.port = 0;
-  options.threads = 2;
-  options.access_log = false;
-  server_ = std::make_unique<http::Server>(options, router_, metrics_);
-  port_ = *server_->listen();
-  thread_ = std::thread([this] { server_->run(/*handle_signals=*/false); });
+  server_ = std::make_unique<LocalServer>(router_, 2);
 }
 
 FakeGhl::~FakeGhl() {
-  server_->stop();
-  thread_.join();
+  server_.reset();  // no handler runs once the rest of this object goes
 }
 
 std::vector<RecordedRequest> FakeGhl::requests() const {

@@ -14,9 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http/metrics.hpp"
 #include "http/router.hpp"
-#include "http/server.hpp"
+#include "support/local_server.hpp"
 
 namespace jorge::testing {
 
@@ -28,7 +27,7 @@ class FakeGhl {
  public:
   FakeGhl();
   ~FakeGhl();
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return server_->url(); }
   std::vector<RecordedRequest> requests() const;
   // Bodies of accepted SMS sends (POST /conversations/messages answered 2xx).
   std::vector<std::string> sent_sms_messages() const;
@@ -83,10 +82,7 @@ class FakeGhl {
   std::vector<nlohmann::json> upserts_;
   int next_id_ = 0;
   http::Router router_;
-  http::Metrics metrics_;
-  std::unique_ptr<http::Server> server_;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use
 };
 
 }  // namespace jorge::testing

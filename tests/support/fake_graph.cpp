@@ -4,18 +4,11 @@ namespace jorge::testing {
 
 FakeGraph::FakeGraph(std::string page_token) : token_(std::move(page_token)) {
   router_.add("GET", "/{version}/{id}", [this](http::Request& request, http::Respond respond) { handle(request, respond); });
-  http::ServerOptions options;
-  options.port = 0;
-  options.threads = 1;
-  options.access_log = false;
-  server_ = std::make_unique<http::Server>(options, router_, metrics_);
-  port_ = *server_->listen();
-  thread_ = std::thread([this] { server_->run(/*handle_signals=*/false); });
+  server_ = std::make_unique<LocalServer>(router_, 1);
 }
 
 FakeGraph::~FakeGraph() {
-  server_->stop();
-  thread_.join();
+  server_.reset();  // no handler runs once the rest of this object goes
 }
 
 void FakeGraph::add_lead(const std::string& id, std::string body) {

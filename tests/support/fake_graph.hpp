@@ -9,9 +9,8 @@
 #include <thread>
 #include <vector>
 
-#include "http/metrics.hpp"
 #include "http/router.hpp"
-#include "http/server.hpp"
+#include "support/local_server.hpp"
 
 namespace jorge::testing {
 
@@ -19,7 +18,7 @@ class FakeGraph {
  public:
   explicit FakeGraph(std::string page_token = "test-page-token");
   ~FakeGraph();
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string url() const { return server_->url(); }
   // GET /{version}/{id} answers 200 with `body` from now on.
   void add_lead(const std::string& id, std::string body);
   // The next `count` requests answer `status` with `body` (a Graph error fixture).
@@ -36,10 +35,7 @@ class FakeGraph {
   std::vector<std::pair<int, std::string>> failures_;
   std::vector<std::string> paths_;
   http::Router router_;
-  http::Metrics metrics_;
-  std::unique_ptr<http::Server> server_;
-  uint16_t port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use
 };
 
 }  // namespace jorge::testing
