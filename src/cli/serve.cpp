@@ -72,10 +72,11 @@ int serve(const Config& config) {
   store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {},
                                     config.source_trust};
   if (config.identity_online) {
-    // A new person no exact key finds is judged against the contacts with their last name and ZIP.
+    // A new person no exact key finds is judged against the contacts with their last name and
+    // ZIP, or else their first and last name.
     identity::Thresholds thresholds{config.identity_merge_threshold, config.identity_review_threshold};
-    store_options.online_matcher = [thresholds](const ContactFacts& facts, const std::vector<store::IdentityContact>& found)
-        -> std::optional<store::OnlineMatch> {
+    store_options.online_matcher = [thresholds](const ContactFacts& facts, const std::vector<store::IdentityContact>& found,
+                                                store::CandidateBlock block) -> std::optional<store::OnlineMatch> {
       identity::ContactFields incoming{0, facts.first_name, facts.last_name, facts.full_name, facts.email,
                                        facts.phone ? facts.phone->e164() : "", facts.address, facts.city, facts.state,
                                        facts.postal_code};
@@ -83,7 +84,10 @@ int serve(const Config& config) {
       for (const auto& c : found)
         candidates.push_back({c.id, c.first_name, c.last_name, c.full_name, c.email, c.phone, c.address, c.city, c.state,
                               c.postal_code});
-      auto verdict = identity::match_online(incoming, candidates, thresholds);
+      auto verdict = identity::match_online(incoming, candidates, thresholds,
+                                            block == store::CandidateBlock::kLastNameAndZip
+                                                ? identity::OnlineBlock::kLastNameAndZip
+                                                : identity::OnlineBlock::kFullName);
       if (!verdict) return std::nullopt;
       return store::OnlineMatch{verdict->contact, verdict->probability, verdict->same, verdict->evidence_json};
     };

@@ -101,33 +101,49 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
 
 
 std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
-                                          const Thresholds& thresholds) {
-  // m and u for disagree / close / agree, among contacts already sharing last name and ZIP.
-  static const std::vector<FieldType> kFields = {FieldType::kFirstName, FieldType::kEmail, FieldType::kPhone,
-                                                 FieldType::kAddressLine1, FieldType::kCity, FieldType::kState};
-  static const std::vector<FieldWeights> kWeights = {
-      {{0.04, 0.08, 0.88}, {0.85, 0.10, 0.05}},      // first name
-      {{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}},  // e-mail
-      {{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}},  // phone
-      {{0.15, 0.10, 0.75}, {0.90, 0.05, 0.05}},      // street address
-      {{0.05, 0.05, 0.90}, {0.30, 0.10, 0.60}},      // city
-      {{0.02, 0.00001, 0.98}, {0.05, 0.00001, 0.95}}};  // state
-  constexpr double kPrior = 0.1;
+                                          const Thresholds& thresholds, OnlineBlock block) {
+  // m and u for disagree / close / agree. Among contacts already sharing last name and ZIP, one
+  // in ten is the same person; among namesakes anywhere, one in fifty (first name agrees by
+  // construction there, so it is no evidence; a ZIP is).
+  static const FieldWeights kFirstName{{0.04, 0.08, 0.88}, {0.85, 0.10, 0.05}};
+  static const FieldWeights kEmail{{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}};
+  static const FieldWeights kPhone{{0.70, 0.05, 0.25}, {0.9999, 0.00009, 0.00001}};
+  static const FieldWeights kStreet{{0.15, 0.10, 0.75}, {0.90, 0.05, 0.05}};
+  static const FieldWeights kCity{{0.05, 0.05, 0.90}, {0.30, 0.10, 0.60}};
+  static const FieldWeights kState{{0.02, 0.00001, 0.98}, {0.05, 0.00001, 0.95}};
+  static const FieldWeights kZip{{0.10, 0.05, 0.85}, {0.97, 0.02, 0.01}};
+  struct Model {
+    std::vector<FieldType> fields;
+    std::vector<FieldWeights> weights;
+    double prior;
+    FieldType blocked_on;  // shown in the evidence besides the last name
+  };
+  static const Model kByZip{{FieldType::kFirstName, FieldType::kEmail, FieldType::kPhone, FieldType::kAddressLine1,
+                             FieldType::kCity, FieldType::kState},
+                            {kFirstName, kEmail, kPhone, kStreet, kCity, kState},
+                            0.1,
+                            FieldType::kPostalCode};
+  static const Model kByName{{FieldType::kEmail, FieldType::kPhone, FieldType::kAddressLine1, FieldType::kCity,
+                              FieldType::kState, FieldType::kPostalCode},
+                             {kEmail, kPhone, kStreet, kCity, kState, kZip},
+                             0.02,
+                             FieldType::kFirstName};
+  const Model& model = block == OnlineBlock::kLastNameAndZip ? kByZip : kByName;
   std::array<std::string, kFieldTypeCount> shown_in;
   Record in = record_of(incoming, shown_in);
   std::optional<OnlineVerdict> best;
   for (const ContactFields& candidate : candidates) {
     std::array<std::string, kFieldTypeCount> shown_c;
     Record other = record_of(candidate, shown_c);
-    auto levels = compare_records(other, in, kFields);
-    double log_odds = std::log(kPrior / (1 - kPrior));
-    for (size_t f = 0; f < kFields.size(); ++f)
-      if (levels[f] != kMissing) log_odds += std::log(kWeights[f].m[levels[f]] / kWeights[f].u[levels[f]]);
+    auto levels = compare_records(other, in, model.fields);
+    double log_odds = std::log(model.prior / (1 - model.prior));
+    for (size_t f = 0; f < model.fields.size(); ++f)
+      if (levels[f] != kMissing) log_odds += std::log(model.weights[f].m[levels[f]] / model.weights[f].u[levels[f]]);
     double probability = 1.0 / (1.0 + std::exp(-log_odds));
     if (probability < thresholds.review || (best && best->probability >= probability)) continue;
-    std::vector<FieldType> shown_fields = kFields;
+    std::vector<FieldType> shown_fields = model.fields;
     shown_fields.push_back(FieldType::kLastName);
-    shown_fields.push_back(FieldType::kPostalCode);
+    shown_fields.push_back(model.blocked_on);
     best = OnlineVerdict{candidate.id, probability, probability >= thresholds.merge && thresholds.merge < 1.0,
                          evidence(other, in, shown_fields, shown_c, shown_in)};
   }

@@ -47,8 +47,15 @@ struct OnlineVerdict {
   bool same = false;
   std::string evidence_json;
 };
+// How the candidates were found, which decides what their agreement is worth.
+enum class OnlineBlock {
+  kLastNameAndZip,  // same last name and ZIP: first name, e-mail, phone, street, city, state weigh
+  kFullName,        // same first and last name anywhere: e-mail, phone, street, city, state, ZIP weigh,
+                    // from a far lower prior (namesakes across a city are mostly different people)
+};
 std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
-                                          const Thresholds& thresholds);
+                                          const Thresholds& thresholds,
+                                          OnlineBlock block = OnlineBlock::kLastNameAndZip);
 
 // Decisions people made on reviewed pairs tune the merge threshold: the lowest probability at
 // and above which every decided pair was judged the same person (at least `min_decisions`

@@ -355,8 +355,12 @@ struct OnlineMatch {
   bool same = false;         // at or above the merge threshold: the lead joins this contact
   std::string evidence_json;  // when not `same`: the pair goes to review
 };
-using OnlineMatcher =
-    std::function<std::optional<OnlineMatch>(const ContactFacts& incoming, const std::vector<IdentityContact>& candidates)>;
+// How the candidates were found: they share the lead's last name and ZIP, or its first and
+// last name anywhere (a lead without a ZIP, or with nobody at its ZIP). The matcher weighs
+// them differently: namesakes across a city are far more often different people.
+enum class CandidateBlock { kLastNameAndZip, kFullName };
+using OnlineMatcher = std::function<std::optional<OnlineMatch>(
+    const ContactFacts& incoming, const std::vector<IdentityContact>& candidates, CandidateBlock block)>;
 
 struct StoreOptions {
   int writer_threads = 0;       // 0: the backend's default (SQLite 1, PostgreSQL 4)

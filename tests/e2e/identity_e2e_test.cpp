@@ -234,6 +234,45 @@ TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHousehol
   EXPECT_EQ(reviews[0]["evidence"]["address_line1"]["agreement"], "agree");
 }
 
+// A lead without a ZIP is judged against namesakes anywhere, from a far lower prior.
+TEST_P(OnlineIdentity, ALeadWithoutZipIsComparedWithItsNamesakes) {
+  TempDir dir;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = fresh_database(GetParam(), dir);
+  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
+  config.extra_toml = {"workers = 0"};
+  ServerProcess server(write_server_config(config));
+  ASSERT_TRUE(server.started()) << read_file(server.log_path());
+  crm::HttpClient client;
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body = "") {
+    auto reply = client.request(method, server.url() + path,
+                                {{"Authorization", "Bearer " + config.api_token}, {"Content-Type", "application/json"}}, body);
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  };
+  EXPECT_LT(call("POST", "/api/v1/leads",
+                 R"({"first_name":"Maria","last_name":"Delgado","phone":"(512) 555-0123",)"
+                 R"("email":"maria.delgado@example.com","postal_code":"78751"})").status, 300);
+  // The same name, a mistyped e-mail, another phone, no ZIP: a reviewer decides.
+  EXPECT_LT(call("POST", "/api/v1/leads",
+                 R"({"first_name":"Maria","last_name":"Delgado","phone":"(737) 555-0199",)"
+                 R"("email":"maria.delgado@exampel.com"})").status, 300);
+  // Only the name in common: another person.
+  EXPECT_LT(call("POST", "/api/v1/leads",
+                 R"({"first_name":"Maria","last_name":"Delgado","phone":"(512) 555-0177"})").status, 300);
+  json reviews;
+  for (int i = 0; i < 100; ++i) {
+    if (json::parse(call("GET", "/api/v1/leads").body)["leads"].size() >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads").body)["leads"].size(), 3u);
+  reviews = json::parse(call("GET", "/api/v1/identity/review").body)["reviews"];
+  ASSERT_EQ(reviews.size(), 1u) << reviews.dump();
+  EXPECT_EQ(reviews[0]["evidence"]["email"]["agreement"], "close");
+  EXPECT_EQ(reviews[0]["evidence"]["first_name"]["agreement"], "agree");
+}
+
 
 // identity.source_trust: a less trusted source does not replace what a more trusted one gave.
 TEST_P(OnlineIdentity, AMoreTrustedSourcesValuesAreKept) {

@@ -116,6 +116,11 @@ CREATE TABLE identity_reviews (
   evidence TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'open', created_at BIGINT NOT NULL, decided_at BIGINT,
   UNIQUE (contact_a, contact_b));
 )sql",
+    // 7: the online matcher's second block: namesakes anywhere, for a lead that gives no ZIP
+    // or finds nobody at its own.
+    R"sql(
+CREATE INDEX contacts_full_name ON contacts (last_name, first_name);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {
