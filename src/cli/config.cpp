@@ -235,7 +235,7 @@ void apply_environment(Settings& settings, char** environment) {
   }
 }
 
-Result<Config> build_config(const Settings& settings) {
+Result<Config> build_config(const Settings& settings, ConfigUse use) {
   Config config;
   std::string listen = text(settings, "listen", "127.0.0.1:8080");
   size_t colon = listen.rfind(':');
@@ -251,11 +251,12 @@ Result<Config> build_config(const Settings& settings) {
     return bad("database", "expected sqlite://PATH or postgresql://USER@HOST:PORT/DB");
   if (config.database == "sqlite://") return bad("database", "sqlite:// needs a path, e.g. sqlite://./jorge.db");
 
+  const bool serving = use == ConfigUse::kServe;
   config.api_token = text(settings, "api_token", "");
-  if (config.api_token.empty() && settings.count("api_token_file")) {
+  if (serving && config.api_token.empty() && settings.count("api_token_file")) {
     JORGE_TRY(config.api_token, read_secret_file("api_token_file", settings.at("api_token_file")));
   }
-  if (config.api_token.size() < 16)
+  if (serving && config.api_token.size() < 16)
     return bad("api_token", "not set or shorter than 16 characters; set api_token_file (or api_token / JORGE_API_TOKEN)");
 
   JORGE_TRY(int64_t body, integer(settings, "http.max_body_bytes", 1 << 20, 1024, int64_t{64} << 20));
@@ -271,7 +272,7 @@ Result<Config> build_config(const Settings& settings) {
   config.ghl.webhook_public_key_file = text(settings, "ghl.webhook_public_key_file", "");
   config.ghl.webhook_ed25519_public_key_file = text(settings, "ghl.webhook_ed25519_public_key_file", "");
   JORGE_TRY(config.ghl.verify_signatures, boolean(settings, "ghl.verify_signatures", true));
-  if (config.ghl.verify_signatures && config.ghl.webhook_public_key_file.empty() &&
+  if (serving && config.ghl.verify_signatures && config.ghl.webhook_public_key_file.empty() &&
       config.ghl.webhook_ed25519_public_key_file.empty())
     return bad("ghl.webhook_public_key_file",
                "not set; point it at GoHighLevel's webhook public key (PEM), or set ghl.verify_signatures = false");

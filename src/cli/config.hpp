@@ -83,7 +83,11 @@ using Settings = std::map<std::string, std::string>;
 Result<Settings> read_config_file(const std::string& path, bool required);
 // Adds JORGE_* variables from `environment` (NAME=VALUE strings, e.g. environ).
 void apply_environment(Settings& settings, char** environment);
+// What the configuration is for: `jorge serve`, or a command that only opens the database
+// (`models`, `train --from-store`, `dedup --apply`, `import`), which needs no API token and no
+// webhook key — those stay unchecked (and unread) there.
+enum class ConfigUse { kServe, kDatabaseTool };
 // Checks and converts; kInvalidArgument naming the key and what is expected.
-Result<Config> build_config(const Settings& settings);
+Result<Config> build_config(const Settings& settings, ConfigUse use = ConfigUse::kServe);
 
 }  // namespace jorge::cli

@@ -15,7 +15,8 @@ namespace {
 
 // File, then environment, then flags; exits 2 naming the key when something is wrong.
 std::optional<jorge::cli::Config> load_config(const std::string& path, bool path_given,
-                                              const jorge::cli::Settings& flags) {
+                                              const jorge::cli::Settings& flags,
+                                              jorge::cli::ConfigUse use = jorge::cli::ConfigUse::kServe) {
   auto settings = jorge::cli::read_config_file(path, path_given);
   if (!settings.ok()) {
     std::fprintf(stderr, "jorge: %s\n", settings.error().message.c_str());
@@ -23,7 +24,7 @@ std::optional<jorge::cli::Config> load_config(const std::string& path, bool path
   }
   jorge::cli::apply_environment(*settings, environ);
   for (const auto& [key, value] : flags) (*settings)[key] = value;
-  auto config = jorge::cli::build_config(*settings);
+  auto config = jorge::cli::build_config(*settings, use);
   if (!config.ok()) {
     std::fprintf(stderr, "jorge: %s\n", config.error().message.c_str());
     return std::nullopt;
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
   // The configuration file a subcommand reads its database from when --database is not given.
   auto subcommand_config = [&](CLI::App* subcommand) {
     bool path_given = subcommand->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
-    return load_config(config_path, path_given, {});
+    return load_config(config_path, path_given, {}, jorge::cli::ConfigUse::kDatabaseTool);
   };
   if (*keygen) return jorge::cli::keygen(key_directory);
   if (*sign) return jorge::cli::sign(private_key, body_file);

@@ -59,4 +59,17 @@ TEST(Config, MisconfiguredSourcesStopStartupNamingTheKey) {
   expect_refused(base + "[identity]\nmerge_threshold = 2\n", "identity.merge_threshold");
 }
 
+TEST(Config, DatabaseCommandsNeedOnlyTheDatabase) {
+  // `jorge models`, `train --from-store`, `dedup --apply`, `import` open the database and nothing
+  // else: no API token or webhook key is asked of them.
+  TempDir dir;
+  write_file(dir.file("jorge.toml"), "database = \"sqlite://" + dir.file("tool.db") + "\"\n");
+  std::string output;
+  EXPECT_EQ(run_jorge({"models", "list", "--config", dir.file("jorge.toml")}, &output), 0) << output;
+  // A bad value is still refused, naming the key.
+  write_file(dir.file("bad.toml"), "database = \"mysql://x\"\n");
+  EXPECT_EQ(run_jorge({"models", "list", "--config", dir.file("bad.toml")}, &output), 2) << output;
+  EXPECT_NE(output.find("database"), std::string::npos) << output;
+}
+
 }  // namespace jorge::testing
