@@ -478,6 +478,20 @@ TEST_P(StoreConformance, TheCrmLinkOfALeadIsNotCountedAsASecondSource) {
   EXPECT_EQ(facts->distinct_sources, 1) << "we put the lead into GoHighLevel; the person did not come from there";
 }
 
+TEST_P(StoreConformance, CustomFieldsHoldingTheAggregatesSeparatorsAreReadBackWhole) {
+  IngestOutcome stored = ingest(manual(
+      R"({"first_name":"Ana","phone":"+15125550177","custom_fields":{"notes":"a\u001eb\u001fc","budget":500000}})",
+      "manual-separators"));
+  ASSERT_TRUE(stored.contact_id);
+  auto facts = store_->outreach_facts(*stored.contact_id, "ghl");
+  ASSERT_TRUE(facts.ok()) << facts.error().message;
+  ASSERT_EQ(facts->custom_fields.size(), 2u);
+  for (const auto& field : facts->custom_fields) {
+    if (field.key == "notes") EXPECT_EQ(std::get<std::string>(field.value), "a b c");
+    else EXPECT_EQ(std::get<double>(field.value), 500000.0);
+  }
+}
+
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {
   SystemTime now = clock_.now();
   EXPECT_EQ(*store_->active_model_version(), "");

@@ -138,7 +138,7 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, const 
         "INSERT INTO custom_fields (contact_id, source, field_key, value_type, value, updated_at) "
         "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (contact_id, source, field_key) DO UPDATE SET "
         "value_type = excluded.value_type, value = excluded.value, updated_at = excluded.updated_at",
-        {contact.id, event.source, field.key, std::string(field_type_name(field.value)),
+        {contact.id, event.source, without_separators(field.key), std::string(field_type_name(field.value)),
          encode_field_value(field.value), now});
     if (!saved.ok()) return saved.take_error();
   }
@@ -361,8 +361,14 @@ Status lock_identities(SqlSession& session, const std::vector<const InboundEvent
   return session.lock_keys(keys);
 }
 
+std::string without_separators(std::string text) {
+  for (char& c : text)
+    if (c == '\x1e' || c == '\x1f') c = ' ';
+  return text;
+}
+
 std::string encode_field_value(const FieldValue& value) {
-  if (auto* text = std::get_if<std::string>(&value)) return *text;
+  if (auto* text = std::get_if<std::string>(&value)) return without_separators(*text);
   if (auto* number = std::get_if<double>(&value)) return nlohmann::json(*number).dump();
   if (auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
   return nlohmann::json(std::get<std::vector<std::string>>(value)).dump();

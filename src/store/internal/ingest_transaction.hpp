@@ -15,6 +15,10 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
 Status lock_identities(SqlSession& session, const std::vector<const InboundEvent*>& events);
 
 // Custom field values as stored: lists as a JSON array, numbers in shortest form.
+// outreach_facts reads a contact's custom fields in one aggregate joined by the ASCII record and
+// unit separators (0x1E, 0x1F): stored keys and texts hold a space instead (they mean nothing in
+// a CRM field).
+std::string without_separators(std::string text);
 std::string encode_field_value(const FieldValue& value);
 FieldValue decode_field_value(std::string_view type, const std::string& text);
 std::string join_tags(const std::vector<std::string>& tags);
