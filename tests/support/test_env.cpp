@@ -1,13 +1,13 @@
 #include "support/test_env.hpp"
 
+#include "core/files.hpp"
+
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <unistd.h>
 
 namespace jorge::testing {
@@ -23,16 +23,15 @@ TempDir::~TempDir() {
   if (!std::getenv("JORGE_KEEP_TEST_DIRS")) std::filesystem::remove_all(path_, ignored);
 }
 
+// Tests read files that may not exist yet (a log before the first line): empty then.
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  auto contents = jorge::read_file(path);
+  return contents.ok() ? std::move(contents).value() : std::string();
 }
 
 void write_file(const std::string& path, const std::string& contents) {
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << contents;
+  Status written = jorge::write_file(path, contents);
+  if (!written.ok()) throw std::runtime_error(written.error().message);
 }
 
 std::string fixture(const std::string& relative) {
