@@ -178,24 +178,36 @@ INSTANTIATE_TEST_SUITE_P(Backends, IdentityEndToEnd, ::testing::Values(Backend::
 
 // Online: a lead no exact key finds is judged, in the ingest transaction, against the
 // contacts with its last name and ZIP.
-class OnlineIdentity : public ::testing::TestWithParam<Backend> {};
+class OnlineIdentity : public ::testing::TestWithParam<Backend> {
+ protected:
+  // Starts the server with `extra_toml`; false (and the test skipped) without PostgreSQL.
+  bool start(std::vector<std::string> extra_toml) {
+    config_.directory = dir_.path();
+    config_.database = fresh_database(GetParam(), dir_);
+    if (config_.database.empty()) return false;
+    config_.extra_toml = std::move(extra_toml);
+    server_ = std::make_unique<ServerProcess>(write_server_config(config_));
+    EXPECT_TRUE(server_->started()) << read_file(server_->log_path());
+    return server_->started();
+  }
 
-TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHouseholdsApart) {
-  TempDir dir;
-  ServerConfig config;
-  config.directory = dir.path();
-  config.database = fresh_database(GetParam(), dir);
-  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
-  config.extra_toml = {"workers = 0"};
-  ServerProcess server(write_server_config(config));
-  ASSERT_TRUE(server.started()) << read_file(server.log_path());
-  crm::HttpClient client;
-  auto call = [&](const std::string& method, const std::string& path, const std::string& body = "") {
-    auto reply = client.request(method, server.url() + path,
-                                {{"Authorization", "Bearer " + config.api_token}, {"Content-Type", "application/json"}}, body);
+  crm::HttpReply call(const std::string& method, const std::string& path, const std::string& body = "",
+                      std::vector<std::pair<std::string, std::string>> headers = {}) {
+    headers.emplace_back("Authorization", "Bearer " + config_.api_token);
+    headers.emplace_back("Content-Type", "application/json");
+    auto reply = client_.request(method, server_->url() + path, headers, body);
     EXPECT_TRUE(reply.ok());
     return reply.ok() ? *reply : crm::HttpReply{};
-  };
+  }
+
+  TempDir dir_;
+  ServerConfig config_;
+  std::unique_ptr<ServerProcess> server_;
+  crm::HttpClient client_;
+};
+
+TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHouseholdsApart) {
+  if (!start({"workers = 0"})) GTEST_SKIP() << kNoPostgres;
   auto lead = [&](const std::string& first, const std::string& phone, const std::string& email) {
     std::string body = R"({"first_name":")" + first + R"(","last_name":"Delgado","phone":")" + phone + R"(",)" +
                        (email.empty() ? "" : R"("email":")" + email + R"(",)") +
@@ -236,21 +248,7 @@ TEST_P(OnlineIdentity, NewLeadsJoinTheSamePersonQueueTheUncertainAndKeepHousehol
 
 // A lead without a ZIP is judged against namesakes anywhere, from a far lower prior.
 TEST_P(OnlineIdentity, ALeadWithoutZipIsComparedWithItsNamesakes) {
-  TempDir dir;
-  ServerConfig config;
-  config.directory = dir.path();
-  config.database = fresh_database(GetParam(), dir);
-  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
-  config.extra_toml = {"workers = 0"};
-  ServerProcess server(write_server_config(config));
-  ASSERT_TRUE(server.started()) << read_file(server.log_path());
-  crm::HttpClient client;
-  auto call = [&](const std::string& method, const std::string& path, const std::string& body = "") {
-    auto reply = client.request(method, server.url() + path,
-                                {{"Authorization", "Bearer " + config.api_token}, {"Content-Type", "application/json"}}, body);
-    EXPECT_TRUE(reply.ok());
-    return reply.ok() ? *reply : crm::HttpReply{};
-  };
+  if (!start({"workers = 0"})) GTEST_SKIP() << kNoPostgres;
   EXPECT_LT(call("POST", "/api/v1/leads",
                  R"({"first_name":"Maria","last_name":"Delgado","phone":"(512) 555-0123",)"
                  R"("email":"maria.delgado@example.com","postal_code":"78751"})").status, 300);
@@ -276,30 +274,18 @@ TEST_P(OnlineIdentity, ALeadWithoutZipIsComparedWithItsNamesakes) {
 
 // identity.source_trust: a less trusted source does not replace what a more trusted one gave.
 TEST_P(OnlineIdentity, AMoreTrustedSourcesValuesAreKept) {
-  TempDir dir;
-  ServerConfig config;
-  config.directory = dir.path();
-  config.database = fresh_database(GetParam(), dir);
-  if (config.database.empty()) GTEST_SKIP() << kNoPostgres;
-  config.extra_toml = {"workers = 0", "[identity]", "source_trust = \"manual, zillow\"", "[sources.zillow]",
-                       "secret = \"trust-test-secret\""};
-  ServerProcess server(write_server_config(config));
-  ASSERT_TRUE(server.started()) << read_file(server.log_path());
-  crm::HttpClient client;
-  auto reply = client.request("POST", server.url() + "/api/v1/leads",
-                              {{"Authorization", "Bearer " + config.api_token}},
+  if (!start({"workers = 0", "[identity]", "source_trust = \"manual, zillow\"", "[sources.zillow]",
+              "secret = \"trust-test-secret\""}))
+    GTEST_SKIP() << kNoPostgres;
+  crm::HttpReply reply = call("POST", "/api/v1/leads",
                               R"({"first_name":"Maria","last_name":"Delgado","phone":"(512) 555-0123","email":"maria.d@example.net"})");
-  ASSERT_TRUE(reply.ok());
-  ASSERT_LT(reply->status, 300) << reply->body;
+  ASSERT_LT(reply.status, 300) << reply.body;
   std::string body = fixture("zillow/lead.json");  // the same phone, another e-mail
-  reply = client.request("POST", server.url() + "/webhooks/zillow",
-                         {{"X-Jorge-Signature", "sha256=" + hmac_sha256_hex("trust-test-secret", body)}}, body);
-  ASSERT_TRUE(reply.ok());
-  ASSERT_EQ(reply->status, 200) << reply->body;
-  json leads = json::parse(client.request("GET", server.url() + "/api/v1/leads", {{"Authorization", "Bearer " + config.api_token}})->body)["leads"];
+  reply = call("POST", "/webhooks/zillow", body, {{"X-Jorge-Signature", "sha256=" + hmac_sha256_hex("trust-test-secret", body)}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  json leads = json::parse(call("GET", "/api/v1/leads").body)["leads"];
   ASSERT_EQ(leads.size(), 1u);
-  json maria = json::parse(client.request("GET", server.url() + "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>()),
-                                          {{"Authorization", "Bearer " + config.api_token}})->body);
+  json maria = json::parse(call("GET", "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>())).body);
   EXPECT_EQ(maria["email"], "maria.d@example.net");  // manual outranks zillow
   EXPECT_EQ(maria["provenance"]["email"]["source"], "manual");
   EXPECT_EQ(maria["sources"], json::array({"manual", "zillow"}));
