@@ -1,5 +1,7 @@
 #include "api/identity_api.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -114,6 +116,11 @@ void IdentityApi::add_routes(http::Router& router) {
     }
     auto decided = store_.decide_review(*id, decision == "same" ? "merged" : "distinct", clock_.now());
     if (!decided.ok()) return respond(http::error_response(decided.error()));
+    if (tuned_) {
+      auto thresholds = current_thresholds(store_, thresholds_);
+      if (thresholds.ok()) tuned_(*thresholds);
+      else spdlog::warn("identity: thresholds not re-tuned after review {}: {}", *id, thresholds.error().message);
+    }
     respond(http::json_response(200, answer.dump()));
   }));
   router.add("POST", "/api/v1/contacts/{id}/unmerge", auth_.guard([this](http::Request& request, http::Respond respond) {

@@ -27,8 +27,11 @@ Result<DedupSummary> apply_dedup(store::Store& store, Clock& clock, const identi
 
 class IdentityApi {
  public:
-  IdentityApi(store::Store& store, Clock& clock, const BearerAuth& auth, identity::Thresholds thresholds)
-      : store_(store), clock_(clock), auth_(auth), thresholds_(thresholds) {}
+  // `tuned` hears the thresholds after every decision (the online matcher follows them).
+  using TunedCallback = std::function<void(const identity::Thresholds&)>;
+  IdentityApi(store::Store& store, Clock& clock, const BearerAuth& auth, identity::Thresholds thresholds,
+              TunedCallback tuned = {})
+      : store_(store), clock_(clock), auth_(auth), thresholds_(thresholds), tuned_(std::move(tuned)) {}
   void add_routes(http::Router& router);
 
  private:
@@ -36,6 +39,7 @@ class IdentityApi {
   Clock& clock_;
   const BearerAuth& auth_;
   identity::Thresholds thresholds_;
+  TunedCallback tuned_;
 };
 
 }  // namespace jorge::api

@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <random>
@@ -71,12 +72,18 @@ int serve(const Config& config) {
   SystemClock clock;
   store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {},
                                     config.source_trust};
+  const identity::Thresholds configured_thresholds{config.identity_merge_threshold, config.identity_review_threshold};
+  // The merge threshold reviewers' decisions have tuned so far: set once the store is open and
+  // after every decision; the online matcher reads it for each lead.
+  auto online_merge_threshold = std::make_shared<std::atomic<double>>(configured_thresholds.merge);
   if (config.identity_online) {
     // A new person no exact key finds is judged against the contacts with their last name and
     // ZIP, or else their first and last name.
-    identity::Thresholds thresholds{config.identity_merge_threshold, config.identity_review_threshold};
-    store_options.online_matcher = [thresholds](const ContactFacts& facts, const std::vector<store::IdentityContact>& found,
-                                                store::CandidateBlock block) -> std::optional<store::OnlineMatch> {
+    store_options.online_matcher = [configured_thresholds, online_merge_threshold](
+                                       const ContactFacts& facts, const std::vector<store::IdentityContact>& found,
+                                       store::CandidateBlock block) -> std::optional<store::OnlineMatch> {
+      identity::Thresholds thresholds = configured_thresholds;
+      thresholds.merge = online_merge_threshold->load(std::memory_order_relaxed);
       identity::ContactFields incoming{0, facts.first_name, facts.last_name, facts.full_name, facts.email,
                                        facts.phone ? facts.phone->e164() : "", facts.address, facts.city, facts.state,
                                        facts.postal_code};
@@ -170,7 +177,15 @@ int serve(const Config& config) {
   api::BearerAuth auth(config.api_token);
   api::SourcesApi sources_api(**store, clock, auth, std::move(source_costs));
   sources_api.add_routes(router);
-  api::IdentityApi identity_api(**store, clock, auth, {config.identity_merge_threshold, config.identity_review_threshold});
+  if (auto tuned = api::current_thresholds(**store, configured_thresholds); tuned.ok())
+    online_merge_threshold->store(tuned->merge);
+  else
+    spdlog::warn("identity: reviewers' decisions not read ({}); merging online at {}", tuned.error().message,
+                 configured_thresholds.merge);
+  api::IdentityApi identity_api(**store, clock, auth, configured_thresholds,
+                                [online_merge_threshold](const identity::Thresholds& tuned) {
+                                  online_merge_threshold->store(tuned.merge);
+                                });
   identity_api.add_routes(router);
   api::LeadsApi leads(**store, jobs, auth, lead_model);
   leads.add_routes(router);

@@ -271,6 +271,34 @@ TEST_P(OnlineIdentity, ALeadWithoutZipIsComparedWithItsNamesakes) {
   EXPECT_EQ(reviews[0]["evidence"]["first_name"]["agreement"], "agree");
 }
 
+// Reviewers' decisions tune the merge threshold, and the online matcher follows it at once.
+TEST_P(OnlineIdentity, PairsReviewersKeepCallingTheSameAreJoinedOnlineFromThenOn) {
+  if (!start({"workers = 0"})) GTEST_SKIP() << kNoPostgres;
+  int phone = 0;
+  auto lead = [&](const std::string& first, const std::string& last) {
+    // Phones far apart: one digit off would count as the same number mistyped.
+    std::string body = R"({"first_name":")" + first + R"(","last_name":")" + last + R"(","phone":"(512) 555-)" +
+                       std::to_string(1000 + 37 * phone++) + R"(","address":"4407 Avenue C","city":"Austin","state":"TX","postal_code":"78751"})";
+    EXPECT_LT(call("POST", "/api/v1/leads", body).status, 300);
+  };
+  for (const char* last : {"Delgado", "Garcia", "Lopez", "Rivera", "Torres"}) {
+    lead("Maria", last);
+    lead("Marla", last);  // the same home, one letter apart: a reviewer decides
+  }
+  json open = json::parse(call("GET", "/api/v1/identity/review").body);
+  ASSERT_EQ(open["reviews"].size(), 5u) << open.dump();
+  EXPECT_EQ(open["merge_threshold"], 0.95);
+  const double probability = open["reviews"][0]["probability"].get<double>();
+  for (const auto& review : open["reviews"])
+    EXPECT_EQ(call("POST", "/api/v1/identity/review/" + std::to_string(review["id"].get<int64_t>()),
+                   R"({"decision":"same"})").status, 200);
+  EXPECT_LE(json::parse(call("GET", "/api/v1/identity/review").body)["merge_threshold"].get<double>(), probability);
+  lead("Maria", "Perez");
+  lead("Marla", "Perez");  // now joined at once
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/identity/review").body)["reviews"].size(), 0u);
+  EXPECT_EQ(json::parse(call("GET", "/api/v1/leads").body)["leads"].size(), 6u);
+}
+
 
 // identity.source_trust: a less trusted source does not replace what a more trusted one gave.
 TEST_P(OnlineIdentity, AMoreTrustedSourcesValuesAreKept) {
