@@ -51,6 +51,14 @@ struct ImportCommand {
   std::string database;              // --database or the configuration's
 };
 int import_leads(const ImportCommand& command);
+// `jorge backfill --source NAME --form FORM_ID [--since TIME]`: a Facebook form's leads read
+// from the Graph API and stored when not stored yet (after an outage longer than Meta's 36 h).
+struct BackfillCommand {
+  std::string source = "facebook";  // --source: a [sources.NAME] of kind facebook
+  std::string form;                 // --form FORM_ID
+  std::string since;                // --since ISO-8601 (created after); empty: every lead
+};
+int backfill(const BackfillCommand& command, const Config& config);
 struct DedupCommand {
   std::vector<std::string> data;  // one file: pairs within it; two: pairs across them
   std::string id_column;          // --id-column (row numbers when absent)

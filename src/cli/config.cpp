@@ -352,4 +352,19 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
   return config;
 }
 
+queue::QueueOptions queue_options_of(const Config& config) {
+  queue::QueueOptions options;
+  options.hot_delay = std::chrono::seconds(config.queue.hot_delay);
+  options.warm_delay = std::chrono::seconds(config.queue.warm_delay);
+  options.cold_delay = std::chrono::seconds(config.queue.cold_delay);
+  options.max_attempts = config.queue.max_attempts;
+  options.min_workers = config.queue.min_workers;
+  options.max_workers = config.queue.max_workers;
+  options.target_latency = std::chrono::milliseconds(config.queue.target_latency_ms);
+  options.lease = std::chrono::seconds(config.queue.lease_seconds);
+  options.backoff_base = std::chrono::milliseconds(config.queue.retry_base_ms);
+  options.backoff_max = std::chrono::seconds(config.queue.retry_max_seconds);
+  return options;
+}
+
 }  // namespace jorge::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "queue/job_queue.hpp"
 
 namespace jorge::cli {
 
@@ -87,6 +88,8 @@ void apply_environment(Settings& settings, char** environment);
 // (`models`, `train --from-store`, `dedup --apply`, `import`), which needs no API token and no
 // webhook key — those stay unchecked (and unread) there.
 enum class ConfigUse { kServe, kDatabaseTool };
+// The job queue's options from the queue.* keys (what `serve` and `backfill` plan jobs with).
+queue::QueueOptions queue_options_of(const Config& config);
 // Checks and converts; kInvalidArgument naming the key and what is expected.
 Result<Config> build_config(const Settings& settings, ConfigUse use = ConfigUse::kServe);
 

@@ -116,6 +116,17 @@ int main(int argc, char** argv) {
   import->add_option("--database", import_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
   import->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
+  auto* backfill = app.add_subcommand(
+      "backfill", "read a Facebook form's leads from the Graph API and store those not stored yet (after an outage)");
+  jorge::cli::BackfillCommand backfill_command;
+  std::string backfill_database;
+  backfill->add_option("--form", backfill_command.form, "the lead form's id (Meta Business Suite: Instant Forms)")
+      ->required();
+  backfill->add_option("--source", backfill_command.source, "a [sources.NAME] of kind facebook (default facebook)");
+  backfill->add_option("--since", backfill_command.since, "only leads created after this ISO-8601 time");
+  backfill->add_option("--database", backfill_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
+  backfill->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
+
   auto* dedup = app.add_subcommand("dedup", "find the same person across rows of CSV files (no database needed)");
   jorge::cli::DedupCommand dedup_command;
   dedup->add_option("--data", dedup_command.data, "a CSV file; give two to link across them");
@@ -200,6 +211,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     return jorge::cli::dedup(dedup_command);
+  }
+  if (*backfill) {
+    auto config = subcommand_config(backfill);
+    if (!config) return 2;
+    if (!backfill_database.empty()) config->database = backfill_database;
+    return jorge::cli::backfill(backfill_command, *config);
   }
   if (*import) {
     for (char c : import_command.source)

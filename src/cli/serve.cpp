@@ -105,17 +105,7 @@ int serve(const Config& config) {
     return store.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
 
-  queue::QueueOptions queue_options;
-  queue_options.hot_delay = std::chrono::seconds(config.queue.hot_delay);
-  queue_options.warm_delay = std::chrono::seconds(config.queue.warm_delay);
-  queue_options.cold_delay = std::chrono::seconds(config.queue.cold_delay);
-  queue_options.max_attempts = config.queue.max_attempts;
-  queue_options.min_workers = config.queue.min_workers;
-  queue_options.max_workers = config.queue.max_workers;
-  queue_options.target_latency = std::chrono::milliseconds(config.queue.target_latency_ms);
-  queue_options.lease = std::chrono::seconds(config.queue.lease_seconds);
-  queue_options.backoff_base = std::chrono::milliseconds(config.queue.retry_base_ms);
-  queue_options.backoff_max = std::chrono::seconds(config.queue.retry_max_seconds);
+  queue::QueueOptions queue_options = queue_options_of(config);
   std::mt19937_64 random{std::random_device{}()};
   std::mutex random_mutex;
   queue::JobQueue jobs(**store, clock, queue_options, [&] {

@@ -1,6 +1,12 @@
 #include "pipeline/facebook_fetcher.hpp"
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <thread>
 
 #include "crm/http_client.hpp"
 #include "ingest/facebook/facebook_webhook.hpp"
@@ -27,6 +33,105 @@ Result<int> FacebookFetcher::run_once(const std::string& worker_id, int max_jobs
   return static_cast<int>(claimed.size());
 }
 
+Error FacebookFetcher::graph_failure(long http_status, const std::string& body) const {
+  ingest::GraphError error = ingest::classify_graph_error(static_cast<int>(http_status), body);
+  std::string what = "Graph API answered " + std::to_string(http_status) + " code " + std::to_string(error.code) +
+                     ": " + error.message;
+  switch (error.failure) {
+    case ingest::GraphFailure::kRetry:
+    case ingest::GraphFailure::kThrottled:
+      return Error{ErrorCode::kUnavailable, what};
+    case ingest::GraphFailure::kTokenBroken:
+      spdlog::error("facebook: the page access token was refused ({}); replace sources.facebook.page_access_token, "
+                    "then retry the dead jobs (POST /api/v1/queue/dead/jobs/{{id}}/retry)",
+                    error.message);
+      return Error{ErrorCode::kFailedPrecondition, what};
+    case ingest::GraphFailure::kPermission:
+      spdlog::error("facebook: a permission is missing ({}); the page token needs leads_retrieval", error.message);
+      return Error{ErrorCode::kFailedPrecondition, what};
+    case ingest::GraphFailure::kNotFound:
+      break;
+  }
+  return Error{ErrorCode::kInvalidArgument, what};
+}
+
+namespace {
+
+// Percent-encodes a query value (the `filtering` JSON).
+std::string query_value(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
+    const std::string& form_id, std::optional<SystemTime> since,
+    const std::function<void(const BackfillSummary&)>& progress) {
+  if (options_.page_access_token.empty())
+    return Error{ErrorCode::kFailedPrecondition, "sources.facebook.page_access_token is not set"};
+  if (form_id.empty() || !std::all_of(form_id.begin(), form_id.end(), [](unsigned char c) { return std::isdigit(c); }))
+    return Error{ErrorCode::kInvalidArgument, "the form id must be the number Facebook shows (Lead Ads Forms)"};
+  std::string url = url_prefix_ + form_id + "/leads?limit=100&fields=" + std::string(ingest::kGraphLeadFields);
+  if (since) {
+    const int64_t seconds = to_unix_millis(*since) / 1000;
+    url += "&filtering=" + query_value(R"([{"field":"time_created","operator":"GREATER_THAN","value":)" +
+                                       std::to_string(seconds) + "}]");
+  }
+  crm::HttpClient http;
+  BackfillSummary summary;
+  while (!url.empty()) {
+    // Throttling and transient errors wait and try again (1, 2, 4, 8 s); anything else stops.
+    crm::HttpReply reply;
+    for (int attempt = 0;; ++attempt) {
+      JORGE_TRY(reply, http.request("GET", url, {{"Authorization", "Bearer " + options_.page_access_token}}, {},
+                                    options_.timeout_ms));
+      if (reply.status == 200) break;
+      Error failed = graph_failure(reply.status, reply.body);
+      if (failed.code != ErrorCode::kUnavailable || attempt == 4) return failed;
+      std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
+    }
+    auto page = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!page.is_object() || !page.contains("data") || !page["data"].is_array())
+      return Error{ErrorCode::kInvalidArgument, "Graph API answered a page without a \"data\" list"};
+    ++summary.pages;
+    for (const auto& lead : page["data"]) {
+      ++summary.fetched;
+      std::string body = lead.dump();
+      auto event = ingest::parse_graph_lead(body, options_.field_map);
+      if (!event.ok()) {
+        ++summary.unreadable;
+        spdlog::warn("facebook back-fill: a lead of form {} is unreadable: {}", form_id, event.error().message);
+        continue;
+      }
+      if (since && event->occurred_at <= *since) continue;  // the filter is Graph's; checked again here
+      store::JobPlan plan = plan_ ? plan_(*event) : store::JobPlan{};
+      JORGE_TRY(store::IngestOutcome stored, store_.ingest(std::move(event).value(), std::move(body), plan));
+      ++(stored.duplicate ? summary.already_there : summary.stored);
+    }
+    if (progress) progress(summary);
+    // Follow `paging.next` only back to the Graph API we were configured with: it is where our token goes.
+    url.clear();
+    if (page.contains("paging") && page["paging"].is_object() && page["paging"].contains("next") &&
+        page["paging"]["next"].is_string() && !page["data"].empty()) {
+      std::string next = page["paging"]["next"].get<std::string>();
+      if (next.rfind(url_prefix_, 0) == 0) url = next;
+      else spdlog::warn("facebook back-fill: the next page is not on {}; stopped there", url_prefix_);
+    }
+  }
+  return summary;
+}
+
 Status FacebookFetcher::fetch(const store::Job& job) {
   if (options_.page_access_token.empty())
     return Error{ErrorCode::kUnavailable, "sources.facebook.page_access_token is not set: the lead waits until it is"};
@@ -39,26 +144,7 @@ Status FacebookFetcher::fetch(const store::Job& job) {
   JORGE_TRY(crm::HttpReply reply,
             http.request("GET", url, {{"Authorization", "Bearer " + options_.page_access_token}}, {},
                          options_.timeout_ms));
-  if (reply.status != 200) {
-    ingest::GraphError error = ingest::classify_graph_error(static_cast<int>(reply.status), reply.body);
-    std::string what = "Graph API answered " + std::to_string(reply.status) + " code " + std::to_string(error.code) +
-                       ": " + error.message;
-    switch (error.failure) {
-      case ingest::GraphFailure::kRetry:
-      case ingest::GraphFailure::kThrottled:
-        return Error{ErrorCode::kUnavailable, what};
-      case ingest::GraphFailure::kTokenBroken:
-        spdlog::error("facebook: the page access token was refused ({}); replace sources.facebook.page_access_token, "
-                      "then retry the dead jobs (POST /api/v1/queue/dead/jobs/{{id}}/retry)",
-                      error.message);
-        return Error{ErrorCode::kFailedPrecondition, what};
-      case ingest::GraphFailure::kPermission:
-        spdlog::error("facebook: a permission is missing ({}); the page token needs leads_retrieval", error.message);
-        return Error{ErrorCode::kFailedPrecondition, what};
-      case ingest::GraphFailure::kNotFound:
-        return Error{ErrorCode::kInvalidArgument, what};
-    }
-  }
+  if (reply.status != 200) return graph_failure(reply.status, reply.body);
   JORGE_TRY(InboundEvent event, ingest::parse_graph_lead(reply.body, options_.field_map));
   if (!event.contact->phone && event.contact->email.empty())
     spdlog::warn("facebook lead job={}: neither phone nor e-mail; stored without a way to text it", job.id);

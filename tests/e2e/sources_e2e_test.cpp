@@ -42,7 +42,8 @@ class SourcesEndToEnd : public ::testing::TestWithParam<Backend> {
         "verify_token = \"jorge-test-verify-token\"", "page_access_token = \"test-page-token\"",
         "graph_base_url = \"" + graph_.url() + "\"", "monthly_spend = 900", "campaign = \"Buyer Leads Q4\"",
         "[sources.facebook.map]", "\"are_you_pre-approved?\" = \"pre_approved\""};
-    server_ = std::make_unique<ServerProcess>(write_server_config(config));
+    config_path_ = write_server_config(config);
+    server_ = std::make_unique<ServerProcess>(config_path_);
     ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
   }
 
@@ -95,7 +96,7 @@ class SourcesEndToEnd : public ::testing::TestWithParam<Backend> {
 
   TempDir dir_;
   FakeGraph graph_;
-  std::string token_;
+  std::string token_, config_path_;
   std::unique_ptr<ServerProcess> server_;
   crm::HttpClient client_;
 };
@@ -238,6 +239,38 @@ TEST_P(SourcesEndToEnd, FacebookLeadsAreFetchedFromGraphOnceThroughOutagesAndDea
 
 // A Zillow lead is new to GoHighLevel: Jorge upserts it there (through the outbox) before the
 // first text, texts the id GoHighLevel gave, and keeps that id for the contact.
+// After an outage longer than Meta's 36 hours of retries, `jorge backfill` reads the form's
+// leads page by page and stores only those not stored yet.
+TEST_P(SourcesEndToEnd, FacebookBackfillStoresAFormsMissingLeadsOnce) {
+  graph_.add_lead("1987654321098765", fixture("facebook/graph_lead.json"));
+  graph_.add_lead("1987654321098801", fixture("facebook/graph_lead_no_phone_intl.json"));
+  graph_.add_lead("1987654321099999", fixture("facebook/graph_lead_intl_phone.json"));
+  EXPECT_EQ(facebook("leadgen_webhook").status, 200);  // this one was notified and fetched
+  ASSERT_TRUE(wait_for_lead("tasha.nguyen@example.org").is_object()) << read_file(server_->log_path());
+  const std::vector<std::string> backfill = {"backfill", "--config", config_path_, "--form", "912345678901234"};
+  std::string output;
+  ASSERT_EQ(run_jorge(backfill, &output), 0) << output;
+  EXPECT_NE(output.find("3 leads read, 2 stored, 1 already there, 0 unreadable"), std::string::npos) << output;
+  EXPECT_NE(output.find("page 2"), std::string::npos) << "two to a page: the second page was followed: " << output;
+  ASSERT_EQ(run_jorge(backfill, &output), 0) << output;
+  EXPECT_NE(output.find("3 leads read, 0 stored, 3 already there"), std::string::npos) << output;
+  EXPECT_EQ(api("/api/v1/leads?limit=500")["leads"].size(), 3u);
+  json priya = lead_by_email("priya.raman@example.com");
+  ASSERT_TRUE(priya.is_object());
+  EXPECT_EQ(priya["sources"], json::array({"facebook"}));
+  // --since skips what was created before it; bad input is refused naming the option.
+  std::vector<std::string> later = backfill;
+  later.insert(later.end(), {"--since", "2026-12-01T00:00:00Z"});
+  ASSERT_EQ(run_jorge(later, &output), 0) << output;
+  EXPECT_NE(output.find("0 stored, 0 already there"), std::string::npos) << output;
+  later.back() = "yesterday";
+  EXPECT_EQ(run_jorge(later, &output), 2);
+  EXPECT_NE(output.find("--since"), std::string::npos) << output;
+  EXPECT_EQ(run_jorge({"backfill", "--config", config_path_, "--form", "912345678901234", "--source", "zillow"}, &output),
+            2);
+  EXPECT_NE(output.find("kind \"facebook\""), std::string::npos) << output;
+}
+
 TEST_P(SourcesEndToEnd, LeadsFromOtherSourcesAreUpsertedIntoGoHighLevelBeforeTheFirstText) {
   FakeGhl ghl;
   ServerConfig config;

@@ -1,10 +1,12 @@
 #pragma once
 // A local Facebook Graph API for tests (specs/integrations.md §3.5-3.7): a real HTTP server on
-// 127.0.0.1 answering GET /{version}/{leadgen_id} with the lead bodies it was given, the
+// 127.0.0.1 answering GET /{version}/{leadgen_id} with the lead bodies it was given,
+// GET /{version}/{form_id}/leads with that form's leads two to a page (`paging.next`), the
 // documented error bodies on command, and a record of every request.
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +30,9 @@ class FakeGraph {
 
  private:
   void handle(http::Request& request, http::Respond respond);
+  void handle_form(http::Request& request, http::Respond respond);
+  // Under the lock: the documented error for a wrong token, or the next injected failure.
+  std::optional<http::Response> refusal(http::Request& request);
 
   std::string token_;
   mutable std::mutex mutex_;
