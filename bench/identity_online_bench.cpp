@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 
   // The ingest transaction's queries (src/store/internal/ingest_transaction.cpp) and verdicts:
-  // last name + ZIP first; without a ZIP, or with no verdict there, first + last name.
+  // last name + ZIP first; without a ZIP, or with nobody of that name there, first + last name.
   auto prepare = [&](const char* where) {
     sqlite3_stmt* statement = nullptr;
     sqlite3_prepare_v2(db,
@@ -107,12 +107,14 @@ int main(int argc, char** argv) {
                                             i % 2 ? "" : std::to_string(78600 + random() % 150)};
     auto t0 = std::chrono::steady_clock::now();
     std::optional<jorge::identity::OnlineVerdict> verdict;
+    bool found_at_zip = false;
     if (!incoming.postal_code.empty()) {
       auto candidates = candidates_of(by_zip, incoming.postal_code, incoming.last_name);
       candidates_seen += candidates.size();
-      if (!candidates.empty()) verdict = jorge::identity::match_online(incoming, candidates, {});
+      found_at_zip = !candidates.empty();
+      if (found_at_zip) verdict = jorge::identity::match_online(incoming, candidates, {});
     }
-    if (!verdict) {
+    if (!found_at_zip) {
       ++by_name_lookups;
       auto candidates = candidates_of(by_name, incoming.first_name, incoming.last_name);
       candidates_seen += candidates.size();

@@ -191,37 +191,38 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
              : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'", now);
 }
 
-// No exact key found this person: the contacts with the same last name and ZIP are the
-// candidates the online matcher judges; without a ZIP, or with nobody there, those with the
-// same first and last name. Both lookups are indexed.
-Result<std::optional<OnlineMatch>> judge_block(SqlSession& session, const ContactFacts& facts,
-                                               const OnlineMatcher& matcher, CandidateBlock block) {
-  static const std::string kColumns =
-      "SELECT id, first_name, last_name, full_name, email, phone, address, city, state, postal_code FROM contacts ";
+// The contacts a block finds for this person (indexed), at most 50.
+Result<std::vector<IdentityContact>> block_candidates(SqlSession& session, const ContactFacts& facts,
+                                                      CandidateBlock block) {
   const bool by_zip = block == CandidateBlock::kLastNameAndZip;
   JORGE_TRY(SqlRows rows,
-            session.exec(kColumns + (by_zip ? "WHERE postal_code = $1 AND last_name = $2"
-                                            : "WHERE first_name = $1 AND last_name = $2") +
-                             " AND merged_into IS NULL ORDER BY id LIMIT 50",
+            session.exec(std::string("SELECT id, first_name, last_name, full_name, email, phone, address, city, state, "
+                                     "postal_code FROM contacts WHERE ") +
+                             (by_zip ? "postal_code = $1" : "first_name = $1") +
+                             " AND last_name = $2 AND merged_into IS NULL ORDER BY id LIMIT 50",
                          {by_zip ? facts.postal_code : facts.first_name, facts.last_name}));
-  if (rows.rows.empty()) return std::optional<OnlineMatch>();
   std::vector<IdentityContact> candidates;
   for (const auto& r : rows.rows)
     candidates.push_back({std::stoll(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
                           r[4].value_or(""), r[5].value_or(""), r[6].value_or(""), r[7].value_or(""), r[8].value_or(""),
                           r[9].value_or("")});
-  return matcher(facts, candidates, block);
+  return candidates;
 }
 
+// No exact key found this person: the online matcher judges the contacts with the same last
+// name and ZIP; when the lead gives no ZIP or nobody of that name lives there, those with the
+// same first and last name anywhere.
 Result<std::optional<OnlineMatch>> fuzzy_contact(SqlSession& session, const ContactFacts& facts,
                                                  const OnlineMatcher& matcher) {
   if (!matcher || facts.last_name.empty()) return std::optional<OnlineMatch>();
   if (!facts.postal_code.empty()) {
-    JORGE_TRY(std::optional<OnlineMatch> found, judge_block(session, facts, matcher, CandidateBlock::kLastNameAndZip));
-    if (found) return found;
+    JORGE_TRY(std::vector<IdentityContact> at_zip, block_candidates(session, facts, CandidateBlock::kLastNameAndZip));
+    if (!at_zip.empty()) return matcher(facts, at_zip, CandidateBlock::kLastNameAndZip);
   }
   if (facts.first_name.empty()) return std::optional<OnlineMatch>();
-  return judge_block(session, facts, matcher, CandidateBlock::kFullName);
+  JORGE_TRY(std::vector<IdentityContact> namesakes, block_candidates(session, facts, CandidateBlock::kFullName));
+  if (namesakes.empty()) return std::optional<OnlineMatch>();
+  return matcher(facts, namesakes, CandidateBlock::kFullName);
 }
 
 }  // namespace
