@@ -44,7 +44,7 @@ http::Response graph_error(int status, int code, const char* type, const char* m
 
 }  // namespace
 
-std::optional<http::Response> FakeGraph::refusal(http::Request& request) {
+std::optional<http::Response> FakeGraph::record_and_refuse(http::Request& request) {
   paths_.push_back(request.path + "?" + request.query);
   // Documented: a Bearer page token (or access_token=); a wrong one is code 190.
   std::string_view authorization = request.header("authorization");
@@ -60,7 +60,7 @@ std::optional<http::Response> FakeGraph::refusal(http::Request& request) {
 
 void FakeGraph::handle(http::Request& request, http::Respond respond) {
   std::lock_guard lock(mutex_);
-  if (auto refused = refusal(request)) return respond(std::move(*refused));
+  if (auto refused = record_and_refuse(request)) return respond(std::move(*refused));
   auto found = leads_.find(std::string(request.path_param("id")));
   if (found == leads_.end())
     return respond(graph_error(400, 100, "GraphMethodException", "Unsupported get request. Object does not exist."));
@@ -69,7 +69,7 @@ void FakeGraph::handle(http::Request& request, http::Respond respond) {
 
 void FakeGraph::handle_form(http::Request& request, http::Respond respond) {
   std::lock_guard lock(mutex_);
-  if (auto refused = refusal(request)) return respond(std::move(*refused));
+  if (auto refused = record_and_refuse(request)) return respond(std::move(*refused));
   const std::string form(request.path_param("id"));
   std::vector<nlohmann::json> of_form;
   for (const auto& [id, body] : leads_) {

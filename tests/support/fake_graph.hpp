@@ -31,8 +31,9 @@ class FakeGraph {
  private:
   void handle(http::Request& request, http::Respond respond);
   void handle_form(http::Request& request, http::Respond respond);
-  // Under the lock: the documented error for a wrong token, or the next injected failure.
-  std::optional<http::Response> refusal(http::Request& request);
+  // Under the lock: records the request; then the documented error for a wrong token, or the
+  // next injected failure, if any.
+  std::optional<http::Response> record_and_refuse(http::Request& request);
 
   std::string token_;
   mutable std::mutex mutex_;
