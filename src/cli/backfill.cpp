@@ -54,7 +54,7 @@ int backfill(const BackfillCommand& command, const Config& config) {
   (*store)->close();
   if (!summary.ok()) {
     std::fprintf(stderr, "jorge backfill: %s\n", summary.error().message.c_str());
-    return 1;
+    return summary.error().code == ErrorCode::kInvalidArgument ? 2 : 1;  // a wrong form id: a usage error
   }
   std::printf("form %s: %zu leads read, %zu stored, %zu already there, %zu unreadable\n", command.form.c_str(),
               summary->fetched, summary->stored, summary->already_there, summary->unreadable);

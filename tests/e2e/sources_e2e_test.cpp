@@ -269,6 +269,8 @@ TEST_P(SourcesEndToEnd, FacebookBackfillStoresAFormsMissingLeadsOnce) {
   EXPECT_EQ(run_jorge({"backfill", "--config", config_path_, "--form", "912345678901234", "--source", "zillow"}, &output),
             2);
   EXPECT_NE(output.find("kind \"facebook\""), std::string::npos) << output;
+  EXPECT_EQ(run_jorge({"backfill", "--config", config_path_, "--form", "12;DROP"}, &output), 2);
+  EXPECT_NE(output.find("form id"), std::string::npos) << output;
 }
 
 TEST_P(SourcesEndToEnd, LeadsFromOtherSourcesAreUpsertedIntoGoHighLevelBeforeTheFirstText) {
