@@ -207,6 +207,7 @@ void Forest::build_tables() {
     const bool fresh = slot == path.size();
     if (fresh) path.push_back({node.feature, 1.0});
     node.slot = static_cast<uint8_t>(slot);
+    node.fresh = fresh;
     const double before = path[slot].zero;
     for (int32_t next : {node.left, node.right}) {
       const double share = node.cover > 0 ? nodes_[static_cast<size_t>(next)].cover / node.cover : 0;
@@ -255,9 +256,13 @@ void Forest::build_tables() {
       pair.default_left = node.default_left;
       pair.parent = static_cast<uint16_t>(i - first);
       pair.table = static_cast<uint32_t>(tables_.size());
+      // A feature new on the path at the parent always has its bit set in the parent's mask:
+      // rows for the other half of the masks would never be read, so they are left out.
+      pair.mask_bits = static_cast<uint8_t>(node.fresh ? pair.d - 1 : pair.d);
       const uint32_t bit = 1u << node.slot;
-      for (uint32_t mask = 0; mask < (1u << pair.d); ++mask)
+      for (uint32_t row_mask = 0; row_mask < (1u << pair.mask_bits); ++row_mask)
         for (uint32_t went_right = 0; went_right < 2; ++went_right) {
+          const uint32_t mask = node.fresh ? row_mask | bit : row_mask;
           const uint32_t left_mask = went_right ? mask & ~bit : mask, right_mask = went_right ? mask : mask & ~bit;
           for (int j = 0; j < pair.d; ++j)
             tables_.push_back(tree_tables[left.table - tree_table_start + left_mask * pair.d + static_cast<uint32_t>(j)] +
@@ -317,11 +322,18 @@ double Forest::margin(std::span<const float> x) const {
 void Forest::shap(std::span<const float> x, std::span<double> phi) const {
   std::fill(phi.begin(), phi.end(), 0.0);
   phi[feature_count_] = base_margin_;
+  // The tables are megabytes and each row reads one scattered table row per leaf pair, so
+  // waiting on memory dominates. First every tree's rows are found and fetched ahead, all
+  // loads in flight together; then they are added up, by then from cache.
+  thread_local std::vector<TableRow> rows;
+  rows.clear();
   for (size_t tree = 0; tree < roots_.size(); ++tree) {
     phi[feature_count_] += expected_[tree];
-    if (tabled_[tree]) shap_tables(tree, x, phi);
+    if (tabled_[tree]) table_rows(tree, x, rows);
     else shap_tree(tree, x, phi);
   }
+  for (const TableRow& row : rows)
+    for (uint32_t j = 0; j < row.d; ++j) phi[static_cast<size_t>(row.features[j])] += row.values[j];
 }
 
 void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) const {
@@ -333,10 +345,10 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
-void Forest::shap_tables(size_t tree, std::span<const float> x, std::span<double> phi) const {
+void Forest::table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const {
   // First every split, in index order (a child always follows its parent), hands each child
-  // the mask of path features whose conditions hold; then every leaf adds its table row. Two
-  // branch-free loops instead of one walk that guesses leaf-or-split at every node.
+  // the mask of path features whose conditions hold; then every leaf finds its table row.
+  // Two branch-free loops instead of one walk that guesses leaf-or-split at every node.
   const TreeTables& entry = tree_tables_[tree];
   thread_local std::vector<uint32_t> masks;
   if (masks.size() < entry.nodes) masks.resize(entry.nodes);
@@ -354,17 +366,17 @@ void Forest::shap_tables(size_t tree, std::span<const float> x, std::span<double
     const LeafPair& pair = pairs_[p];
     const float value = x[static_cast<size_t>(pair.feature)];
     const uint32_t went_right = (std::isnan(value) ? pair.default_left : value < pair.threshold) ? 0u : 1u;
-    const uint32_t row = ((masks[pair.parent] & ((1u << pair.d) - 1)) << 1) | went_right;
+    const uint32_t row = ((masks[pair.parent] & ((1u << pair.mask_bits) - 1)) << 1) | went_right;
     const float* values = &tables_[pair.table + row * pair.d];
-    const int32_t* features = &leaf_features_[pair.features];
-    for (int j = 0; j < pair.d; ++j) phi[static_cast<size_t>(features[j])] += values[j];
+    __builtin_prefetch(values);
+    rows.push_back({values, &leaf_features_[pair.features], pair.d});
   }
   for (uint32_t l = entry.first_leaf; l < entry.end_leaf; ++l) {
     const Leaf& leaf = leaves_[l];
     const uint32_t row = masks[leaf.node] & ((1u << leaf.d) - 1);
     const float* values = &tables_[leaf.table + row * leaf.d];
-    const int32_t* features = &leaf_features_[leaf.features];
-    for (int j = 0; j < leaf.d; ++j) phi[static_cast<size_t>(features[j])] += values[j];
+    __builtin_prefetch(values);
+    rows.push_back({values, &leaf_features_[leaf.features], leaf.d});
   }
 }
 

@@ -49,6 +49,7 @@ class Forest {
     float cover = 0;                // training hessian sum through this node
     bool default_left = false;
     uint8_t slot = 0;   // position of `feature` among the distinct features on the path here
+    bool fresh = false; // whether `feature` is new on the path here (then slot is the last one)
     int32_t leaf = -1;  // for a leaf: its index in leaves_
   };
   struct Leaf {
@@ -68,19 +69,26 @@ class Forest {
   // Two sibling leaves share their path features, so one table indexed by the parent's mask
   // and direction holds both: one lookup and d additions instead of two.
   struct LeafPair {
-    uint32_t table = 0;     // 2^(d+1) rows of d values: row = mask << 1 | went_right
+    uint32_t table = 0;     // 2^(mask_bits+1) rows of d values: row = mask << 1 | went_right
     uint32_t features = 0;
     int32_t feature = 0;    // the parent's split
     float threshold = 0;
     uint16_t parent = 0;
     uint8_t d = 0;
+    uint8_t mask_bits = 0;  // the low bits of the parent's mask the row depends on
     bool default_left = false;
   };
   struct TreeTables {
     uint32_t first_split, end_split, first_leaf, end_leaf, first_pair, end_pair, nodes;
   };
   void build_tables();
-  void shap_tables(size_t tree, std::span<const float> x, std::span<double> phi) const;
+  // One leaf's (or pair's) table row for a given input: d values for d path features.
+  struct TableRow {
+    const float* values;
+    const int32_t* features;
+    uint32_t d;
+  };
+  void table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const;
   int child(const Node& node, float x) const {
     if (std::isnan(x)) return node.default_left ? node.left : node.right;
     return x < node.value ? node.left : node.right;
