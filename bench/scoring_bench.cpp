@@ -51,6 +51,15 @@ void BM_ShapLeafTables(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ShapLeafTables);
+void BM_ShapOneRow(benchmark::State& state) {
+  auto data = rows(1);
+  std::vector<double> phi(forest().feature_count() + 1);
+  for (auto _ : state) {
+    forest().shap(data[0], phi);
+    benchmark::DoNotOptimize(phi.data());
+  }
+}
+BENCHMARK(BM_ShapOneRow);
 
 void BM_ShapRecursive(benchmark::State& state) {
   auto data = rows(256);

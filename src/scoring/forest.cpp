@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <functional>
 
 namespace jorge::scoring {
@@ -168,24 +169,28 @@ Result<Forest> Forest::from_xgboost_json(std::string_view text) {
 void Forest::build_tables() {
   constexpr int kMaxDistinct = 10;
   constexpr size_t kBudget = size_t{6} << 20;  // floats: 24 MB at most, whatever the model (RSS target 64 MB)
+  constexpr size_t kGroupFloats = 1024;        // a subtree of several leaves gets at most this table
   tabled_.assign(roots_.size(), false);
   tree_tables_.assign(roots_.size(), TreeTables{});
   struct PathFeature {
     int feature;
     double zero;
   };
+  // Per leaf of the tree at hand: its distinct path features and its 2^d rows of d shares.
+  struct LeafTable {
+    std::vector<int32_t> features;
+    std::vector<float> values;
+  };
+  std::vector<LeafTable> leaf_tables;  // by node index within the tree
   std::vector<PathFeature> path;
   size_t tree_first = 0;
   std::function<void(int32_t)> visit = [&](int32_t index) {
     Node& node = nodes_[static_cast<size_t>(index)];
+    node.path_size = static_cast<uint8_t>(path.size());
     if (node.left < 0) {
-      Leaf leaf;
-      leaf.node = static_cast<uint16_t>(static_cast<size_t>(index) - tree_first);
-      leaf.d = static_cast<uint8_t>(path.size());
-      leaf.features = static_cast<uint32_t>(leaf_features_.size());
-      leaf.table = static_cast<uint32_t>(tables_.size());
-      for (const auto& entry : path) leaf_features_.push_back(entry.feature);
-      const int d = leaf.d;
+      LeafTable& leaf = leaf_tables[static_cast<size_t>(index) - tree_first];
+      const int d = static_cast<int>(path.size());
+      for (const auto& entry : path) leaf.features.push_back(entry.feature);
       PathElement elements[kMaxDistinct + 1];
       for (uint32_t mask = 0; mask < (1u << d); ++mask) {
         extend_path(elements, 0, 1, 1, -1);
@@ -194,12 +199,10 @@ void Forest::build_tables() {
                       path[static_cast<size_t>(j)].feature);
         for (int j = 0; j < d; ++j) {
           const double weight = unwound_sum(elements, d, j + 1);
-          tables_.push_back(static_cast<float>(weight * (elements[j + 1].one_fraction - elements[j + 1].zero_fraction) *
-                                               node.value));
+          leaf.values.push_back(static_cast<float>(
+              weight * (elements[j + 1].one_fraction - elements[j + 1].zero_fraction) * node.value));
         }
       }
-      node.leaf = static_cast<int32_t>(leaves_.size());
-      leaves_.push_back(leaf);
       return;
     }
     size_t slot = 0;
@@ -207,7 +210,6 @@ void Forest::build_tables() {
     const bool fresh = slot == path.size();
     if (fresh) path.push_back({node.feature, 1.0});
     node.slot = static_cast<uint8_t>(slot);
-    node.fresh = fresh;
     const double before = path[slot].zero;
     for (int32_t next : {node.left, node.right}) {
       const double share = node.cover > 0 ? nodes_[static_cast<size_t>(next)].cover / node.cover : 0;
@@ -217,6 +219,81 @@ void Forest::build_tables() {
     path[slot].zero = before;
     if (fresh) path.pop_back();
   };
+
+  // The table of the subtree under `root`: for each root mask and each combination of the
+  // subtree's split decisions, every leaf's mask follows (a split the row did not take toward
+  // the leaf clears that split's bit) and the leaf's row is added into the features' columns.
+  struct Candidate {
+    Group group;
+    std::vector<int32_t> features;
+    std::vector<float> values;
+  };
+  auto group_of = [&](int32_t root) {
+    struct LeafPath {
+      int32_t node;
+      std::vector<std::pair<int, bool>> turns;  // (split number, went right)
+    };
+    std::vector<int32_t> splits;
+    std::vector<LeafPath> leaves;
+    std::function<void(int32_t, std::vector<std::pair<int, bool>>&)> walk =
+        [&](int32_t index, std::vector<std::pair<int, bool>>& turns) {
+          const Node& node = nodes_[static_cast<size_t>(index)];
+          if (node.left < 0) {
+            leaves.push_back({index, turns});
+            return;
+          }
+          const int number = static_cast<int>(splits.size());
+          splits.push_back(index);
+          for (bool right : {false, true}) {
+            turns.emplace_back(number, right);
+            walk(right ? node.right : node.left, turns);
+            turns.pop_back();
+          }
+        };
+    std::vector<std::pair<int, bool>> turns;
+    walk(root, turns);
+    Candidate candidate;
+    Group& group = candidate.group;
+    group.root = static_cast<uint16_t>(static_cast<size_t>(root) - tree_first);
+    group.mask_bits = nodes_[static_cast<size_t>(root)].path_size;
+    group.split_count = static_cast<uint8_t>(splits.size());
+    for (size_t j = 0; j < splits.size() && j < 3; ++j) {
+      const Node& split = nodes_[static_cast<size_t>(splits[j])];
+      group.split_feature[j] = split.feature;
+      group.threshold[j] = split.value;
+      if (split.default_left) group.default_left |= static_cast<uint8_t>(1u << j);
+    }
+    // Columns: the root's path features first (shared by every leaf), then the others.
+    std::vector<std::vector<size_t>> column_of(leaves.size());
+    for (size_t l = 0; l < leaves.size(); ++l)
+      for (int32_t feature : leaf_tables[static_cast<size_t>(leaves[l].node) - tree_first].features) {
+        auto at = std::find(candidate.features.begin(), candidate.features.end(), feature);
+        column_of[l].push_back(static_cast<size_t>(at - candidate.features.begin()));
+        if (at == candidate.features.end()) candidate.features.push_back(feature);
+      }
+    if (splits.size() > 3) return candidate;  // too big to group; the caller splits it up
+    group.width = static_cast<uint8_t>(candidate.features.size());
+    const size_t rows = size_t{1} << (group.mask_bits + group.split_count), width = group.width;
+    const uint32_t high = ~((1u << group.mask_bits) - 1);
+    std::vector<double> sums(rows * width, 0.0);
+    for (size_t row = 0; row < rows; ++row) {
+      const uint32_t decisions = static_cast<uint32_t>(row) & ((1u << group.split_count) - 1);
+      const uint32_t root_mask = static_cast<uint32_t>(row >> group.split_count) | high;
+      for (size_t l = 0; l < leaves.size(); ++l) {
+        uint32_t mask = root_mask;
+        for (auto [number, right] : leaves[l].turns)
+          if (((decisions >> number) & 1u) != static_cast<uint32_t>(right))
+            mask &= ~(1u << nodes_[static_cast<size_t>(splits[static_cast<size_t>(number)])].slot);
+        const LeafTable& leaf = leaf_tables[static_cast<size_t>(leaves[l].node) - tree_first];
+        const size_t d = leaf.features.size();
+        const size_t leaf_row = mask & ((1u << d) - 1);
+        for (size_t k = 0; k < d; ++k) sums[row * width + column_of[l][k]] += leaf.values[leaf_row * d + k];
+      }
+    }
+    candidate.values.assign(sums.begin(), sums.end());
+    return candidate;
+  };
+
   for (size_t tree = 0; tree < roots_.size(); ++tree) {
     const size_t worst = (size_t{1} << std::min(depth_[tree], 20)) * static_cast<size_t>(depth_[tree]) *
                          (size_t{1} << std::min(depth_[tree], 20));  // leaves × rows × values, at most
@@ -228,69 +305,42 @@ void Forest::build_tables() {
         children_follow = false;
     if (!children_follow || end - first > 65535) continue;
     tree_first = first;
-    TreeTables entry;
-    entry.first_leaf = static_cast<uint32_t>(leaves_.size());
+    leaf_tables.assign(end - first, LeafTable{});
     visit(static_cast<int32_t>(roots_[tree]));
-    // Sibling leaves become pairs with one table; the other leaves keep their own.
-    const uint32_t tree_table_start = entry.first_leaf < leaves_.size() ? leaves_[entry.first_leaf].table
-                                                                        : static_cast<uint32_t>(tables_.size());
-    std::vector<Leaf> tree_leaves(leaves_.begin() + entry.first_leaf, leaves_.end());
-    std::vector<float> tree_tables(tables_.begin() + tree_table_start, tables_.end());
-    leaves_.resize(entry.first_leaf);
-    tables_.resize(tree_table_start);
-    std::vector<bool> paired(tree_leaves.size(), false);
-    entry.first_pair = static_cast<uint32_t>(pairs_.size());
-    auto leaf_of = [&](int32_t node_index) { return nodes_[static_cast<size_t>(node_index)].leaf - static_cast<int32_t>(entry.first_leaf); };
-    for (size_t i = first; i < end; ++i) {
-      const Node& node = nodes_[i];
-      if (node.left < 0 || nodes_[static_cast<size_t>(node.left)].left >= 0 || nodes_[static_cast<size_t>(node.right)].left >= 0)
-        continue;
-      const int32_t l = leaf_of(node.left), r = leaf_of(node.right);
-      const Leaf& left = tree_leaves[static_cast<size_t>(l)];
-      const Leaf& right = tree_leaves[static_cast<size_t>(r)];
-      LeafPair pair;
-      pair.d = left.d;
-      pair.features = left.features;
-      pair.feature = node.feature;
-      pair.threshold = node.value;
-      pair.default_left = node.default_left;
-      pair.parent = static_cast<uint16_t>(i - first);
-      pair.table = static_cast<uint32_t>(tables_.size());
-      // A feature new on the path at the parent always has its bit set in the parent's mask:
-      // rows for the other half of the masks would never be read, so they are left out.
-      pair.mask_bits = static_cast<uint8_t>(node.fresh ? pair.d - 1 : pair.d);
-      const uint32_t bit = 1u << node.slot;
-      for (uint32_t row_mask = 0; row_mask < (1u << pair.mask_bits); ++row_mask)
-        for (uint32_t went_right = 0; went_right < 2; ++went_right) {
-          const uint32_t mask = node.fresh ? row_mask | bit : row_mask;
-          const uint32_t left_mask = went_right ? mask & ~bit : mask, right_mask = went_right ? mask : mask & ~bit;
-          for (int j = 0; j < pair.d; ++j)
-            tables_.push_back(tree_tables[left.table - tree_table_start + left_mask * pair.d + static_cast<uint32_t>(j)] +
-                              tree_tables[right.table - tree_table_start + right_mask * pair.d + static_cast<uint32_t>(j)]);
+
+    TreeTables entry;
+    entry.first_group = static_cast<uint32_t>(groups_.size());
+    std::vector<bool> grouped(end - first, false);  // inside a group: the mask pass skips it
+    std::function<void(int32_t)> choose = [&](int32_t index) {
+      Candidate candidate = group_of(index);
+      const Node& node = nodes_[static_cast<size_t>(index)];
+      if (node.left >= 0 && (candidate.group.split_count > 3 || candidate.values.size() > kGroupFloats)) {
+        choose(node.left);
+        choose(node.right);
+        return;
+      }
+      std::function<void(int32_t)> mark = [&](int32_t inside) {
+        grouped[static_cast<size_t>(inside) - first] = true;
+        const Node& below = nodes_[static_cast<size_t>(inside)];
+        if (below.left >= 0) {
+          mark(below.left);
+          mark(below.right);
         }
-      paired[static_cast<size_t>(l)] = paired[static_cast<size_t>(r)] = true;
-      pairs_.push_back(pair);
-    }
-    entry.end_pair = static_cast<uint32_t>(pairs_.size());
-    for (size_t k = 0; k < tree_leaves.size(); ++k) {
-      if (paired[k]) continue;
-      Leaf leaf = tree_leaves[k];
-      const uint32_t old_table = leaf.table - tree_table_start;
-      leaf.table = static_cast<uint32_t>(tables_.size());
-      tables_.insert(tables_.end(), tree_tables.begin() + old_table,
-                     tree_tables.begin() + old_table + (size_t{1} << leaf.d) * leaf.d);
-      leaves_.push_back(leaf);
-    }
-    entry.end_leaf = static_cast<uint32_t>(leaves_.size());
-    // Leaves in node order, so the pass over them reads the masks front to back.
-    std::sort(leaves_.begin() + entry.first_leaf, leaves_.end(), [](const Leaf& a, const Leaf& b) { return a.node < b.node; });
+      };
+      mark(index);
+      candidate.group.table = static_cast<uint32_t>(tables_.size());
+      candidate.group.features = static_cast<uint32_t>(group_features_.size());
+      tables_.insert(tables_.end(), candidate.values.begin(), candidate.values.end());
+      group_features_.insert(group_features_.end(), candidate.features.begin(), candidate.features.end());
+      groups_.push_back(candidate.group);
+    };
+    choose(static_cast<int32_t>(roots_[tree]));
+    entry.end_group = static_cast<uint32_t>(groups_.size());
+    // The mask pass: every split above the groups, each handing its children their masks.
     entry.first_split = static_cast<uint32_t>(splits_.size());
     for (size_t i = first; i < end; ++i) {
       const Node& node = nodes_[i];
-      if (node.left < 0) continue;
-      // A pair's parent hands no mask down: its pair reads the parent's own mask and takes the
-      // direction itself. Half the splits of a full tree are such parents.
-      if (nodes_[static_cast<size_t>(node.left)].left < 0 && nodes_[static_cast<size_t>(node.right)].left < 0) continue;
+      if (node.left < 0 || grouped[i - first]) continue;
       splits_.push_back({node.feature, node.value, static_cast<uint16_t>(i - first),
                          static_cast<uint16_t>(static_cast<size_t>(node.left) - first),
                          static_cast<uint16_t>(static_cast<size_t>(node.right) - first), node.slot, node.default_left});
@@ -333,7 +383,7 @@ void Forest::shap(std::span<const float> x, std::span<double> phi) const {
     else shap_tree(tree, x, phi);
   }
   for (const TableRow& row : rows)
-    for (uint32_t j = 0; j < row.d; ++j) phi[static_cast<size_t>(row.features[j])] += row.values[j];
+    for (uint32_t j = 0; j < row.width; ++j) phi[static_cast<size_t>(row.features[j])] += row.values[j];
 }
 
 void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) const {
@@ -346,9 +396,10 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
 }
 
 void Forest::table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const {
-  // First every split, in index order (a child always follows its parent), hands each child
-  // the mask of path features whose conditions hold; then every leaf finds its table row.
-  // Two branch-free loops instead of one walk that guesses leaf-or-split at every node.
+  // First every split above the groups, in index order (a child always follows its parent),
+  // hands each child the mask of path features whose conditions hold; then every group finds
+  // its row from its root's mask and its own splits' decisions. No walk guessing
+  // leaf-or-split at every node.
   const TreeTables& entry = tree_tables_[tree];
   thread_local std::vector<uint32_t> masks;
   if (masks.size() < entry.nodes) masks.resize(entry.nodes);
@@ -362,21 +413,19 @@ void Forest::table_rows(size_t tree, std::span<const float> x, std::vector<Table
     masks[split.left] = left ? mask : cleared;
     masks[split.right] = left ? cleared : mask;
   }
-  for (uint32_t p = entry.first_pair; p < entry.end_pair; ++p) {
-    const LeafPair& pair = pairs_[p];
-    const float value = x[static_cast<size_t>(pair.feature)];
-    const uint32_t went_right = (std::isnan(value) ? pair.default_left : value < pair.threshold) ? 0u : 1u;
-    const uint32_t row = ((masks[pair.parent] & ((1u << pair.mask_bits) - 1)) << 1) | went_right;
-    const float* values = &tables_[pair.table + row * pair.d];
+  for (uint32_t g = entry.first_group; g < entry.end_group; ++g) {
+    const Group& group = groups_[g];
+    uint32_t decisions = 0;
+    for (uint32_t j = 0; j < 3; ++j) {  // always three, unused ones masked off: no branch on the count
+      const float value = x[static_cast<size_t>(group.split_feature[j])];
+      const bool left = std::isnan(value) ? ((group.default_left >> j) & 1u) != 0 : value < group.threshold[j];
+      decisions |= (left ? 0u : 1u) << j;
+    }
+    decisions &= (1u << group.split_count) - 1;
+    const uint32_t row = ((masks[group.root] & ((1u << group.mask_bits) - 1)) << group.split_count) | decisions;
+    const float* values = &tables_[group.table + row * group.width];
     __builtin_prefetch(values);
-    rows.push_back({values, &leaf_features_[pair.features], pair.d});
-  }
-  for (uint32_t l = entry.first_leaf; l < entry.end_leaf; ++l) {
-    const Leaf& leaf = leaves_[l];
-    const uint32_t row = masks[leaf.node] & ((1u << leaf.d) - 1);
-    const float* values = &tables_[leaf.table + row * leaf.d];
-    __builtin_prefetch(values);
-    rows.push_back({values, &leaf_features_[leaf.features], leaf.d});
+    rows.push_back({values, &group_features_[group.features], group.width});
   }
 }
 

@@ -33,10 +33,11 @@ class Forest {
   //
   // How: path-dependent TreeSHAP gives each leaf's share to each distinct feature on its path
   // as a function of only which of those features' conditions the row satisfies. So at load
-  // every leaf gets a table over those 2^d patterns (the idea of Yang's FastTreeSHAP v2), and
-  // per row one pass over each tree's nodes carries the pattern down as a bit mask and adds
-  // the leaf's row of the table. Trees too deep for tables (d > 10, or past a memory budget)
-  // use the recursive algorithm.
+  // every leaf gets a table over those 2^d patterns (the idea of Yang's FastTreeSHAP v2),
+  // summed into one table per small subtree (see Group); per row one pass over each tree's
+  // upper splits carries the pattern down as a bit mask and each subtree adds its row of the
+  // table. Trees too deep for tables (d > 10, or past a memory budget) use the recursive
+  // algorithm.
   void shap(std::span<const float> x, std::span<double> phi) const;
   // The recursive algorithm alone (Lundberg et al.), for tests and comparison.
   void shap_recursive(std::span<const float> x, std::span<double> phi) const;
@@ -48,17 +49,10 @@ class Forest {
     float value = 0;                // split threshold (go left if x < value), or the leaf value
     float cover = 0;                // training hessian sum through this node
     bool default_left = false;
-    uint8_t slot = 0;   // position of `feature` among the distinct features on the path here
-    bool fresh = false; // whether `feature` is new on the path here (then slot is the last one)
-    int32_t leaf = -1;  // for a leaf: its index in leaves_
+    uint8_t slot = 0;       // position of `feature` among the distinct features on the path here
+    uint8_t path_size = 0;  // distinct features on the path from the root to this node
   };
-  struct Leaf {
-    uint32_t table = 0;     // first value in tables_: 2^d rows of d values
-    uint32_t features = 0;  // first entry in leaf_features_: the d distinct path features
-    uint16_t node = 0;      // its index within its tree
-    uint8_t d = 0;
-  };
-  // An internal node as the table walk needs it; children are indices within the tree.
+  // An internal node as the mask pass needs it; children are indices within the tree.
   struct Split {
     int32_t feature;
     float threshold;
@@ -66,27 +60,31 @@ class Forest {
     uint8_t slot;
     bool default_left;
   };
-  // Two sibling leaves share their path features, so one table indexed by the parent's mask
-  // and direction holds both: one lookup and d additions instead of two.
-  struct LeafPair {
-    uint32_t table = 0;     // 2^(mask_bits+1) rows of d values: row = mask << 1 | went_right
-    uint32_t features = 0;
-    int32_t feature = 0;    // the parent's split
-    float threshold = 0;
-    uint16_t parent = 0;
-    uint8_t d = 0;
-    uint8_t mask_bits = 0;  // the low bits of the parent's mask the row depends on
-    bool default_left = false;
+  // The leaves of a small subtree (one leaf, or up to four under at most three splits) share
+  // one table: its row is the subtree root's mask followed by the subtree's own split
+  // decisions, and it holds the sum of all those leaves' shares for each feature on their
+  // paths. One lookup then serves four leaves; the root's mask carries only bits that can be
+  // 0 there (a feature not yet on the path always has its bit set).
+  struct Group {
+    uint32_t table = 0;         // 2^(mask_bits + split_count) rows of `width` values
+    uint32_t features = 0;      // first of `width` entries in group_features_
+    uint16_t root = 0;          // the subtree root's index within its tree
+    uint8_t mask_bits = 0;      // the root's path_size
+    uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
+    uint8_t width = 0;
+    uint8_t default_left = 0;   // bit j: split j's direction for a missing value
+    int32_t split_feature[3] = {0, 0, 0};
+    float threshold[3] = {0, 0, 0};
   };
   struct TreeTables {
-    uint32_t first_split, end_split, first_leaf, end_leaf, first_pair, end_pair, nodes;
+    uint32_t first_split, end_split, first_group, end_group, nodes;
   };
   void build_tables();
-  // One leaf's (or pair's) table row for a given input: d values for d path features.
+  // One group's table row for a given input: `width` values for the features listed.
   struct TableRow {
     const float* values;
     const int32_t* features;
-    uint32_t d;
+    uint32_t width;
   };
   void table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const;
   int child(const Node& node, float x) const {
@@ -100,11 +98,10 @@ class Forest {
   std::vector<int> depth_;        // each tree's depth
   std::vector<double> expected_;  // each tree's cover-weighted mean leaf value
   std::vector<bool> tabled_;      // whether each tree has leaf tables
-  std::vector<Leaf> leaves_;
   std::vector<Split> splits_;
-  std::vector<LeafPair> pairs_;
+  std::vector<Group> groups_;
   std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
-  std::vector<int32_t> leaf_features_;
+  std::vector<int32_t> group_features_;
   std::vector<float> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
