@@ -7,6 +7,7 @@
 #include <functional>
 
 namespace jorge::scoring {
+
 namespace {
 
 Error bad_model(const std::string& why) {
@@ -372,18 +373,20 @@ double Forest::margin(std::span<const float> x) const {
 void Forest::shap(std::span<const float> x, std::span<double> phi) const {
   std::fill(phi.begin(), phi.end(), 0.0);
   phi[feature_count_] = base_margin_;
-  // The tables are megabytes and each row reads one scattered table row per leaf pair, so
-  // waiting on memory dominates. First every tree's rows are found and fetched ahead, all
-  // loads in flight together; then they are added up, by then from cache.
+  // The tables are megabytes and each row reads one scattered table row per group, so waiting
+  // on memory would dominate. First every tree's rows are found and fetched ahead, all loads
+  // in flight together; then they are added up, by then from cache.
   thread_local std::vector<TableRow> rows;
-  rows.clear();
+  if (rows.size() < groups_.size()) rows.resize(groups_.size());
+  TableRow* end = rows.data();
   for (size_t tree = 0; tree < roots_.size(); ++tree) {
     phi[feature_count_] += expected_[tree];
-    if (tabled_[tree]) table_rows(tree, x, rows);
+    if (tabled_[tree]) end = table_rows(tree, x, end);
     else shap_tree(tree, x, phi);
   }
-  for (const TableRow& row : rows)
-    for (uint32_t j = 0; j < row.width; ++j) phi[static_cast<size_t>(row.features[j])] += row.values[j];
+  double* sums = phi.data();
+  for (const TableRow* row = rows.data(); row != end; ++row)
+    for (uint32_t j = 0; j < row->width; ++j) sums[row->features[j]] += row->values[j];
 }
 
 void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) const {
@@ -395,38 +398,45 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
-void Forest::table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const {
+Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, TableRow* out) const {
   // First every split above the groups, in index order (a child always follows its parent),
   // hands each child the mask of path features whose conditions hold; then every group finds
   // its row from its root's mask and its own splits' decisions. No walk guessing
-  // leaf-or-split at every node.
+  // leaf-or-split at every node, and no branch on a comparison: a missing value (NaN) fails
+  // every `<` and takes the default direction.
   const TreeTables& entry = tree_tables_[tree];
   thread_local std::vector<uint32_t> masks;
   if (masks.size() < entry.nodes) masks.resize(entry.nodes);
-  masks[0] = ~0u;
-  for (uint32_t s = entry.first_split; s < entry.end_split; ++s) {
-    const Split& split = splits_[s];
-    const uint32_t mask = masks[split.self];
-    const float value = x[static_cast<size_t>(split.feature)];
-    const bool left = std::isnan(value) ? split.default_left : value < split.threshold;
-    const uint32_t cleared = mask & ~(1u << split.slot);
-    masks[split.left] = left ? mask : cleared;
-    masks[split.right] = left ? cleared : mask;
+  uint32_t* mask_of = masks.data();
+  const float* row_x = x.data();
+  mask_of[0] = ~0u;
+  for (const Split *split = splits_.data() + entry.first_split, *last = splits_.data() + entry.end_split;
+       split != last; ++split) {
+    const uint32_t mask = mask_of[split->self];
+    const float value = row_x[split->feature];
+    const bool left = static_cast<bool>((value < split->threshold) | ((value != value) & split->default_left));
+    const uint32_t cleared = mask & ~(1u << split->slot);
+    mask_of[split->left] = left ? mask : cleared;
+    mask_of[split->right] = left ? cleared : mask;
   }
-  for (uint32_t g = entry.first_group; g < entry.end_group; ++g) {
-    const Group& group = groups_[g];
+  const float* tables = tables_.data();
+  const int32_t* features = group_features_.data();
+  for (const Group *group = groups_.data() + entry.first_group, *last = groups_.data() + entry.end_group;
+       group != last; ++group) {
     uint32_t decisions = 0;
     for (uint32_t j = 0; j < 3; ++j) {  // always three, unused ones masked off: no branch on the count
-      const float value = x[static_cast<size_t>(group.split_feature[j])];
-      const bool left = std::isnan(value) ? ((group.default_left >> j) & 1u) != 0 : value < group.threshold[j];
-      decisions |= (left ? 0u : 1u) << j;
+      const float value = row_x[group->split_feature[j]];
+      const bool left =
+          static_cast<bool>((value < group->threshold[j]) | ((value != value) & (((group->default_left >> j) & 1u) != 0)));
+      decisions |= static_cast<uint32_t>(!left) << j;
     }
-    decisions &= (1u << group.split_count) - 1;
-    const uint32_t row = ((masks[group.root] & ((1u << group.mask_bits) - 1)) << group.split_count) | decisions;
-    const float* values = &tables_[group.table + row * group.width];
+    decisions &= (1u << group->split_count) - 1;
+    const uint32_t row = ((mask_of[group->root] & ((1u << group->mask_bits) - 1)) << group->split_count) | decisions;
+    const float* values = tables + group->table + row * group->width;
     __builtin_prefetch(values);
-    rows.push_back({values, &group_features_[group.features], group.width});
+    *out++ = {values, features + group->features, group->width};
   }
+  return out;
 }
 
 void Forest::shap_tree(size_t tree, std::span<const float> x, std::span<double> phi) const {

@@ -86,7 +86,8 @@ class Forest {
     const int32_t* features;
     uint32_t width;
   };
-  void table_rows(size_t tree, std::span<const float> x, std::vector<TableRow>& rows) const;
+  // Writes the tree's rows from `out` on; returns the end.
+  TableRow* table_rows(size_t tree, std::span<const float> x, TableRow* out) const;
   int child(const Node& node, float x) const {
     if (std::isnan(x)) return node.default_left ? node.left : node.right;
     return x < node.value ? node.left : node.right;
