@@ -58,19 +58,26 @@ std::string hex_of(const unsigned char* digest, unsigned int length) {
   }
   return out;
 }
+
+// Fetched once: OpenSSL 3 otherwise looks the algorithm up, under a lock, on every digest
+// (a few per cent of an API request's time).
+const EVP_MD* sha256() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
 }  // namespace
 
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, sha256(), nullptr);
   return hex_of(digest, length);
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+  HMAC(sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
        message.size(), digest, &length);
   return hex_of(digest, length);
 }

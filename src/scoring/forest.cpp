@@ -398,6 +398,15 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
+namespace {
+// 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
+// with the split's default to the left. Integer arithmetic, so the compiler emits no branch
+// for a direction a row's values make unpredictable.
+inline uint32_t goes_left(float value, float threshold, uint32_t default_left) {
+  return static_cast<uint32_t>(value < threshold) | (static_cast<uint32_t>(value != value) & default_left);
+}
+}  // namespace
+
 Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, TableRow* out) const {
   // First every split above the groups, in index order (a child always follows its parent),
   // hands each child the mask of path features whose conditions hold; then every group finds
@@ -413,24 +422,20 @@ Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, Tabl
   for (const Split *split = splits_.data() + entry.first_split, *last = splits_.data() + entry.end_split;
        split != last; ++split) {
     const uint32_t mask = mask_of[split->self];
-    const float value = row_x[split->feature];
-    const bool left = static_cast<bool>((value < split->threshold) | ((value != value) & split->default_left));
-    const uint32_t cleared = mask & ~(1u << split->slot);
-    mask_of[split->left] = left ? mask : cleared;
-    mask_of[split->right] = left ? cleared : mask;
+    const uint32_t left_bit = goes_left(row_x[split->feature], split->threshold, split->default_left) << split->slot;
+    const uint32_t bit = 1u << split->slot;
+    mask_of[split->left] = mask & ~(bit & ~left_bit);  // the child the row does not take loses the bit
+    mask_of[split->right] = mask & ~left_bit;
   }
   const float* tables = tables_.data();
   const int32_t* features = group_features_.data();
   for (const Group *group = groups_.data() + entry.first_group, *last = groups_.data() + entry.end_group;
        group != last; ++group) {
-    uint32_t decisions = 0;
-    for (uint32_t j = 0; j < 3; ++j) {  // always three, unused ones masked off: no branch on the count
-      const float value = row_x[group->split_feature[j]];
-      const bool left =
-          static_cast<bool>((value < group->threshold[j]) | ((value != value) & (((group->default_left >> j) & 1u) != 0)));
-      decisions |= static_cast<uint32_t>(!left) << j;
-    }
-    decisions &= (1u << group->split_count) - 1;
+    // Always three directions, the unused ones masked off: no branch on the count.
+    const uint32_t lefts = goes_left(row_x[group->split_feature[0]], group->threshold[0], group->default_left & 1u) |
+                           goes_left(row_x[group->split_feature[1]], group->threshold[1], (group->default_left >> 1) & 1u) << 1 |
+                           goes_left(row_x[group->split_feature[2]], group->threshold[2], (group->default_left >> 2) & 1u) << 2;
+    const uint32_t decisions = ~lefts & ((1u << group->split_count) - 1);  // bit set: went right
     const uint32_t row = ((mask_of[group->root] & ((1u << group->mask_bits) - 1)) << group->split_count) | decisions;
     const float* values = tables + group->table + row * group->width;
     __builtin_prefetch(values);
