@@ -213,6 +213,18 @@ double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {
   return 0;
 }
 
+void fold_small_reasons(std::vector<Reason>& reasons) {
+  auto small = std::find_if(reasons.begin(), reasons.end(),
+                            [](const Reason& reason) { return std::abs(reason.points) < kSmallestReasonPoints; });
+  const auto folded = reasons.end() - small;
+  if (folded < 2) return;  // one small reason reads better as itself
+  double points = 0;
+  for (auto it = small; it != reasons.end(); ++it) points += it->points;
+  reasons.erase(small, reasons.end());
+  reasons.push_back({std::string(kOtherReasons), std::to_string(folded), points,
+                     std::to_string(folded) + " smaller factors together: " + points_text(points)});
+}
+
 LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
   LeadScore result;
   result.lead_id = lead.lead_id;
@@ -249,6 +261,10 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       auto points = share_in_points(std::span<const double>(phi, kLeadFeatureCount), result.score, result.base_points);
       for (size_t i = 0; i < kLeadFeatureCount; ++i) {
         if (phi[i] == 0) continue;
+        if (std::abs(points[i]) < kSmallestReasonPoints) {  // folded below: not worth the words
+          result.reasons.push_back({std::string(lead_feature_names()[i]), "", points[i], ""});
+          continue;
+        }
         std::string phrase = describe_feature(i, features[i], lead);
         result.reasons.push_back({std::string(lead_feature_names()[i]), format("%.6g", features[i]), points[i],
                                   phrase + ": " + points_text(points[i])});
@@ -275,9 +291,10 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
   }
   std::sort(result.reasons.begin(), result.reasons.end(),
             [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
+  fold_small_reasons(result.reasons);
   result.quality = tier_for(result.score, tiers_);
   result.confidence = std::round(std::max(result.probability, 1 - result.probability) * 100) / 100;
-  for (size_t i = 0; i < result.reasons.size() && i < 3; ++i)
+  for (size_t i = 0; i < result.reasons.size() && i < 3 && result.reasons[i].field != kOtherReasons; ++i)
     result.explanation += (i ? "; " : "") + result.reasons[i].text;
   result.recommendations = recommendations_for(result.quality);
   return result;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scoring/drift.hpp"
@@ -28,12 +29,18 @@ struct LeadScore {
   double probability = 0, low = 0, high = 0, confidence = 0;
   double base_points = 0;  // base + Σ reasons' points = score
   LeadSignals signals;
-  std::vector<Reason> reasons;  // largest |points| first
+  std::vector<Reason> reasons;  // largest |points| first; those under half a point folded into
+                                // one last reason, field "other" (they would each read "+0 points")
   std::string explanation;      // the top three reasons, one sentence
   std::vector<std::string> recommendations;
   std::string model_version;
   std::vector<float> features;  // the 30 lead features it was computed from (drift)
 };
+// Reasons worth less than this many points, two or more, become one "other" reason at the
+// end (value: how many; points: their sum), so the list stays short and still adds up.
+inline constexpr double kSmallestReasonPoints = 0.5;
+inline constexpr std::string_view kOtherReasons = "other";
+void fold_small_reasons(std::vector<Reason>& reasons);  // `reasons` sorted by |points|, largest first
 // [{"field","value","points","text"}] and [f0, f1, ...]: how scores are stored.
 std::string reasons_json(const std::vector<Reason>& reasons);
 std::string features_json(const std::vector<float>& features);
