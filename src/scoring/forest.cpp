@@ -173,6 +173,7 @@ void Forest::build_tables() {
   constexpr size_t kGroupFloats = 1024;        // a subtree of several leaves gets at most this table
   tabled_.assign(roots_.size(), false);
   tree_tables_.assign(roots_.size(), TreeTables{});
+  if (feature_count_ > 65535) return;  // groups name features in 16 bits
   struct PathFeature {
     int feature;
     double zero;
@@ -260,7 +261,7 @@ void Forest::build_tables() {
     group.split_count = static_cast<uint8_t>(splits.size());
     for (size_t j = 0; j < splits.size() && j < 3; ++j) {
       const Node& split = nodes_[static_cast<size_t>(splits[j])];
-      group.split_feature[j] = split.feature;
+      group.split_feature[j] = static_cast<uint16_t>(split.feature);
       group.threshold[j] = split.value;
       if (split.default_left) group.default_left |= static_cast<uint8_t>(1u << j);
     }
@@ -332,7 +333,7 @@ void Forest::build_tables() {
       candidate.group.table = static_cast<uint32_t>(tables_.size());
       candidate.group.features = static_cast<uint32_t>(group_features_.size());
       tables_.insert(tables_.end(), candidate.values.begin(), candidate.values.end());
-      group_features_.insert(group_features_.end(), candidate.features.begin(), candidate.features.end());
+      for (int32_t feature : candidate.features) group_features_.push_back(static_cast<uint16_t>(feature));
       groups_.push_back(candidate.group);
     };
     choose(static_cast<int32_t>(roots_[tree]));
@@ -385,8 +386,13 @@ void Forest::shap(std::span<const float> x, std::span<double> phi) const {
     else shap_tree(tree, x, phi);
   }
   double* sums = phi.data();
-  for (const TableRow* row = rows.data(); row != end; ++row)
-    for (uint32_t j = 0; j < row->width; ++j) sums[row->features[j]] += row->values[j];
+  const float* tables = tables_.data();
+  const uint16_t* features = group_features_.data();
+  for (const TableRow* row = rows.data(); row != end; ++row) {
+    const float* values = tables + row->values;
+    const uint16_t* columns = features + row->features;
+    for (uint32_t j = 0; j < row->width; ++j) sums[columns[j]] += values[j];
+  }
 }
 
 void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) const {
@@ -428,7 +434,6 @@ Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, Tabl
     mask_of[split->right] = mask & ~left_bit;
   }
   const float* tables = tables_.data();
-  const int32_t* features = group_features_.data();
   for (const Group *group = groups_.data() + entry.first_group, *last = groups_.data() + entry.end_group;
        group != last; ++group) {
     // Always three directions, the unused ones masked off: no branch on the count.
@@ -437,9 +442,9 @@ Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, Tabl
                            goes_left(row_x[group->split_feature[2]], group->threshold[2], (group->default_left >> 2) & 1u) << 2;
     const uint32_t decisions = ~lefts & ((1u << group->split_count) - 1);  // bit set: went right
     const uint32_t row = ((mask_of[group->root] & ((1u << group->mask_bits) - 1)) << group->split_count) | decisions;
-    const float* values = tables + group->table + row * group->width;
-    __builtin_prefetch(values);
-    *out++ = {values, features + group->features, group->width};
+    const uint32_t values = group->table + row * group->width;
+    __builtin_prefetch(tables + values);
+    *out++ = {values, group->features, group->width};
   }
   return out;
 }

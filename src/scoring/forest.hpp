@@ -73,8 +73,8 @@ class Forest {
     uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
     uint8_t width = 0;
     uint8_t default_left = 0;   // bit j: split j's direction for a missing value
-    int32_t split_feature[3] = {0, 0, 0};
-    float threshold[3] = {0, 0, 0};
+    uint16_t split_feature[3] = {0, 0, 0};  // 16 bits keep a group in 32 bytes (models with
+    float threshold[3] = {0, 0, 0};         // 65,536 features or more use the recursive algorithm)
   };
   struct TreeTables {
     uint32_t first_split, end_split, first_group, end_group, nodes;
@@ -82,8 +82,8 @@ class Forest {
   void build_tables();
   // One group's table row for a given input: `width` values for the features listed.
   struct TableRow {
-    const float* values;
-    const int32_t* features;
+    uint32_t values;    // offset in tables_
+    uint32_t features;  // offset in group_features_
     uint32_t width;
   };
   // Writes the tree's rows from `out` on; returns the end.
@@ -102,7 +102,7 @@ class Forest {
   std::vector<Split> splits_;
   std::vector<Group> groups_;
   std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
-  std::vector<int32_t> group_features_;
+  std::vector<uint16_t> group_features_;
   std::vector<float> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
