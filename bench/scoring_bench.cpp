@@ -60,6 +60,21 @@ void BM_ShapOneRow(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ShapOneRow);
+// As in a server: between two explained rows other work passes through the caches.
+void BM_ShapAfterOtherWork(benchmark::State& state) {
+  auto data = rows(4);
+  std::vector<double> phi(forest().feature_count() + 1);
+  std::vector<char> other(2 << 20, 1);
+  size_t i = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    for (size_t k = 0; k < other.size(); k += 64) other[k]++;
+    state.ResumeTiming();
+    forest().shap(data[i++ % data.size()], phi);
+    benchmark::DoNotOptimize(phi.data());
+  }
+}
+BENCHMARK(BM_ShapAfterOtherWork);
 
 void BM_ShapRecursive(benchmark::State& state) {
   auto data = rows(256);
