@@ -134,6 +134,25 @@ void BM_LeadFeatures(benchmark::State& state) {
 }
 BENCHMARK(BM_LeadFeatures);
 
+void BM_ParseScoreRequest(benchmark::State& state) {
+  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
+  std::stringstream payload;
+  payload << in.rdbuf();
+  const std::string body = payload.str();
+  for (auto _ : state) benchmark::DoNotOptimize(jorge::scoring::parse_score_request(body));
+}
+BENCHMARK(BM_ParseScoreRequest);
+
+void BM_ScoreLeadRulesOnly(benchmark::State& state) {
+  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
+  std::stringstream payload;
+  payload << in.rdbuf();
+  auto lead = std::move(jorge::scoring::parse_score_request(payload.str())).value();
+  auto model = jorge::scoring::LeadModel::rules();
+  for (auto _ : state) benchmark::DoNotOptimize(model->score(lead, jorge::SystemTime{}));
+}
+BENCHMARK(BM_ScoreLeadRulesOnly);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -70,6 +70,25 @@ TEST(ScoreRequest, RejectsWhatTheContractDoesNotAllowNamingTheField) {
   EXPECT_NE(parse_score_request(R"({"lead_id":"a","created_at":"yesterday"})").error().message.find("created_at"),
             std::string::npos);
   EXPECT_FALSE(parse_score_request("{\"lead_id\":\"\xff\"}").ok());
+  auto names = [](std::string_view body, std::string_view field) {
+    auto parsed = parse_score_request(body);
+    return !parsed.ok() && parsed.error().message.find(field) != std::string::npos;
+  };
+  EXPECT_TRUE(names(R"({"lead_id":"a","preferred_areas":["Zilker",1]})", "preferred_areas"));
+  EXPECT_TRUE(names(R"({"lead_id":"a","preferred_areas":"Zilker"})", "preferred_areas"));
+  EXPECT_TRUE(names(R"({"lead_id":"a","page_views":1.5})", "whole number"));
+  EXPECT_TRUE(names(R"({"lead_id":"a","pre_approved":"yes"})", "pre_approved"));
+  EXPECT_TRUE(names(R"({"lead_id":"a","budget_min":{"low":1}})", "budget_min"));
+  EXPECT_TRUE(names(R"({"lead_id":null})", "lead_id"));
+  EXPECT_TRUE(names(R"({"lead_id":"a"} {})", "not valid JSON"));
+  EXPECT_TRUE(names(R"({"lead_id":"a")", "not valid JSON"));
+  auto given = parse_score_request(
+      R"({"lead_id":7,"message":null,"preferred_areas":["A"],"preferred_areas":["Zilker","Mueller"],"budget_max":6.5e5})");
+  ASSERT_TRUE(given.ok()) << given.error().message;
+  EXPECT_EQ(given->lead_id, "7");
+  EXPECT_TRUE(given->message.empty()) << "null means not given";
+  EXPECT_EQ(given->preferred_areas, (std::vector<std::string>{"Zilker", "Mueller"})) << "a repeated key: the last counts";
+  EXPECT_EQ(given->budget_max, 650000.0);
   auto local = parse_score_request(R"({"lead_id":"a","created_at":"2026-01-23T22:15:00-06:00"})");
   ASSERT_TRUE(local.ok());
   std::vector<float> features(kLeadFeatureCount);
