@@ -1,10 +1,12 @@
 #include "scoring/lead_features.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <map>
 #include <numbers>
-#include <set>
+#include <span>
 
 namespace jorge::scoring {
 namespace {
@@ -35,15 +37,29 @@ struct Cue {
   bool stem = false;
 };
 
+// Cues with, for each first byte, which of them start with it (bit k: cue k): a position is
+// tried only against the cues that can match there.
+struct CueList {
+  std::span<const Cue> cues;
+  std::array<uint32_t, 256> by_first{};
+};
+constexpr CueList cue_list(std::span<const Cue> cues) {
+  CueList list{cues, {}};
+  for (size_t k = 0; k < cues.size() && k < 32; ++k) list.by_first[static_cast<unsigned char>(cues[k].text[0])] |= 1u << k;
+  return list;
+}
+
 // Non-overlapping whole-word occurrences of any cue, scanning left to right and trying cues
 // in order at each position (how a regex alternation between \b's counts them).
-int count_cues(std::string_view text, std::span<const Cue> cues) {
+int count_cues(std::string_view text, const CueList& list) {
   int count = 0;
   for (size_t i = 0; i < text.size();) {
     size_t matched_end = 0;
-    if (is_word(text[i]) && boundary_before(text, i)) {
-      for (const Cue& cue : cues) {
-        if (text[i] != cue.text[0] || !starts_with_at(text, i, cue.text)) continue;
+    uint32_t candidates = list.by_first[static_cast<unsigned char>(text[i])];
+    if (candidates != 0 && boundary_before(text, i)) {
+      for (; candidates != 0; candidates &= candidates - 1) {  // lowest first: the list's order
+        const Cue& cue = list.cues[static_cast<size_t>(std::countr_zero(candidates))];
+        if (!starts_with_at(text, i, cue.text)) continue;
         size_t end = i + cue.text.size();
         if (cue.stem)
           while (end < text.size() && is_word(text[end])) ++end;
@@ -63,34 +79,35 @@ int count_cues(std::string_view text, std::span<const Cue> cues) {
   return count;
 }
 
-constexpr Cue kUrgency[] = {{"asap"},       {"immediately"},  {"urgent"},       {"right away"},
+constexpr Cue kUrgencyCues[] = {{"asap"},       {"immediately"},  {"urgent"},       {"right away"},
                             {"this week"},  {"this month"},   {"30 days"},      {"relocat", true},
                             {"closing soon"}, {"need to move"}, {"lease ends"}, {"ready now"}};
-constexpr Cue kFinancing[] = {{"pre-approved"}, {"preapproved"}, {"pre-qualified"}, {"prequalified"},
+constexpr Cue kFinancingCues[] = {{"pre-approved"}, {"preapproved"}, {"pre-qualified"}, {"prequalified"},
                               {"cash"},         {"lender"},      {"mortgage"},      {"down payment"},
                               {"loan"},         {"fha"},         {"va loan"},       {"conventional"}};
-constexpr Cue kLocation[] = {{"austin"},     {"round rock"},     {"cedar park"}, {"pflugerville"}, {"leander"},
+constexpr Cue kLocationCues[] = {{"austin"},     {"round rock"},     {"cedar park"}, {"pflugerville"}, {"leander"},
                              {"georgetown"}, {"westlake"},       {"mueller"},    {"east austin"},  {"south congress"},
                              {"hyde park"},  {"zilker"},         {"circle c"},   {"lakeway"},      {"bee cave"},
                              {"domain"}};
-constexpr Cue kIntent[] = {{"buy"},   {"buying"},   {"purchase"}, {"tour"},    {"showing"}, {"see the house"},
+constexpr Cue kIntentCues[] = {{"buy"},   {"buying"},   {"purchase"}, {"tour"},    {"showing"}, {"see the house"},
                            {"offer"}, {"schedule"}, {"visit"},    {"move in"}, {"ready"},   {"serious"},
                            {"sell"},  {"selling"},  {"list my"}};
-constexpr Cue kNegative[] = {{"just looking"}, {"maybe"},    {"not sure"},   {"someday"},       {"curious"},
+constexpr Cue kNegativeCues[] = {{"just looking"}, {"maybe"},    {"not sure"},   {"someday"},       {"curious"},
                              {"browsing"},     {"no rush"},  {"eventually"}, {"just checking"}, {"not ready"}};
-constexpr Cue kRange[] = {{"between"}, {"to"}, {"range"}, {"and"}};
+constexpr Cue kRangeCues[] = {{"between"}, {"to"}, {"range"}, {"and"}};
+constexpr CueList kUrgency = cue_list(kUrgencyCues), kFinancing = cue_list(kFinancingCues),
+                  kLocation = cue_list(kLocationCues), kIntent = cue_list(kIntentCues),
+                  kNegative = cue_list(kNegativeCues), kRange = cue_list(kRangeCues);
 
-const std::set<std::string_view>& positive_words() {
-  static const std::set<std::string_view> words = {"great",   "love",   "excited",  "perfect", "ready",
-                                                   "beautiful", "amazing", "interested", "happy", "thanks",
-                                                   "thank",   "awesome", "excellent", "ideal"};
-  return words;
-}
-const std::set<std::string_view>& negative_words() {
-  static const std::set<std::string_view> words = {"bad",       "hate",    "expensive", "worried", "problem",
-                                                   "unfortunately", "overpriced", "concerned", "difficult",
-                                                   "disappointed", "no",   "never"};
-  return words;
+// A few words each: a scan comparing lengths first beats a tree of string comparisons.
+constexpr std::string_view kPositiveWords[] = {"great", "love", "excited", "perfect", "ready", "beautiful", "amazing",
+                                               "interested", "happy", "thanks", "thank", "awesome", "excellent", "ideal"};
+constexpr std::string_view kNegativeWords[] = {"bad", "hate", "expensive", "worried", "problem", "unfortunately",
+                                               "overpriced", "concerned", "difficult", "disappointed", "no", "never"};
+bool listed(std::span<const std::string_view> words, std::string_view word) {
+  for (std::string_view listed_word : words)
+    if (listed_word.size() == word.size() && listed_word == word) return true;
+  return false;
 }
 
 bool has_range_word(std::string_view text) {
@@ -230,8 +247,8 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
     while (end < message.size() && letter(message[end])) ++end;
     ++words;
     std::string_view word = std::string_view(text).substr(i, end - i);
-    if (positive_words().count(word)) ++positive;
-    else if (negative_words().count(word)) ++negative;
+    if (listed(kPositiveWords, word)) ++positive;
+    else if (listed(kNegativeWords, word)) ++negative;
     i = end;
   }
   const double sentiment = positive + negative ? static_cast<double>(positive - negative) / (positive + negative) : 0.0;
