@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/files.hpp"
 #include "scoring/forest.hpp"
 #include "scoring/lead_request.hpp"
 #include "scoring/lead_scorer.hpp"
@@ -102,30 +103,28 @@ void BM_XgboostPredContribsOneRow(benchmark::State& state) {
 }
 BENCHMARK(BM_XgboostPredContribsOneRow);
 
-}  // namespace
 
-
-namespace {
+// The peer's "hot" score_lead payload, as its wrk script sends it, and the lead it describes.
+const std::string& hot_payload() {
+  static const std::string body =
+      std::move(jorge::read_file(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json")).value();
+  return body;
+}
+jorge::scoring::LeadFacts hot_lead() { return std::move(jorge::scoring::parse_score_request(hot_payload())).value(); }
 
 // The whole in-process cost of one explained score: parse the request, extract the 30
 // features, TreeSHAP, reasons in words (bench_inproc.py measures the same for the peer).
 void BM_ScoreLeadWithExactReasons(benchmark::State& state) {
-  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
-  std::stringstream payload;
-  payload << in.rdbuf();
   auto model = std::move(jorge::scoring::LeadModel::from_file(kModel)).value();
   for (auto _ : state) {
-    auto lead = jorge::scoring::parse_score_request(payload.str());
+    auto lead = jorge::scoring::parse_score_request(hot_payload());
     benchmark::DoNotOptimize(model->score(*lead, jorge::SystemTime{}));
   }
 }
 BENCHMARK(BM_ScoreLeadWithExactReasons);
 
 void BM_LeadFeatures(benchmark::State& state) {
-  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
-  std::stringstream payload;
-  payload << in.rdbuf();
-  auto lead = std::move(jorge::scoring::parse_score_request(payload.str())).value();
+  const auto lead = hot_lead();
   float features[jorge::scoring::kLeadFeatureCount];
   for (auto _ : state) {
     jorge::scoring::extract_lead_features(lead, jorge::SystemTime{}, features);
@@ -135,19 +134,12 @@ void BM_LeadFeatures(benchmark::State& state) {
 BENCHMARK(BM_LeadFeatures);
 
 void BM_ParseScoreRequest(benchmark::State& state) {
-  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
-  std::stringstream payload;
-  payload << in.rdbuf();
-  const std::string body = payload.str();
-  for (auto _ : state) benchmark::DoNotOptimize(jorge::scoring::parse_score_request(body));
+  for (auto _ : state) benchmark::DoNotOptimize(jorge::scoring::parse_score_request(hot_payload()));
 }
 BENCHMARK(BM_ParseScoreRequest);
 
 void BM_ScoreLeadRulesOnly(benchmark::State& state) {
-  std::ifstream in(std::string(JORGE_SHARED_DIR) + "/peer/payloads/score_hot.json");
-  std::stringstream payload;
-  payload << in.rdbuf();
-  auto lead = std::move(jorge::scoring::parse_score_request(payload.str())).value();
+  const auto lead = hot_lead();
   auto model = jorge::scoring::LeadModel::rules();
   for (auto _ : state) benchmark::DoNotOptimize(model->score(lead, jorge::SystemTime{}));
 }
