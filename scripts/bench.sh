@@ -137,7 +137,9 @@ if [ -z "${SKIP_SCORING:-}" ] && [ -n "$peer_dir" ]; then
   # Same payloads and wrk script; run here because the peer script's pre-flight curl sends no token.
   score_dir="$(mktemp -d /tmp/jorge-bench-score-XXXXXX)"
   token="bench-$(date +%s%N)"
-  printf 'listen = "127.0.0.1:18556"\ndatabase = "sqlite://%s/j.db"\napi_token = "%s"\n[ghl]\nverify_signatures = false\n[scoring]\nmodel = "%s"\n' \
+  # No access log (the peer runs uvicorn at --log-level warning, without one either) and no
+  # pipeline workers: the endpoint alone, as docs/benchmarks.md measures it.
+  printf 'listen = "127.0.0.1:18556"\ndatabase = "sqlite://%s/j.db"\napi_token = "%s"\nworkers = 0\nhttp.access_log = false\n[ghl]\nverify_signatures = false\n[scoring]\nmodel = "%s"\n' \
     "$score_dir" "$token" "$peer_dir/model.json" > "$score_dir/jorge.toml"
   "$build_dir/jorge" serve --config "$score_dir/jorge.toml" > "$score_dir/serve.log" 2>&1 &
   score_pid=$!
