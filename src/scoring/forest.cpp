@@ -443,7 +443,10 @@ Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, Tabl
     const uint32_t decisions = ~lefts & ((1u << group->split_count) - 1);  // bit set: went right
     const uint32_t row = ((mask_of[group->root] & ((1u << group->mask_bits) - 1)) << group->split_count) | decisions;
     const uint32_t values = group->table + row * group->width;
-    __builtin_prefetch(tables + values);
+    // Into the second-level cache: thousands of rows are asked for at once, more than the
+    // first level has room to track; they are added up from there (measured in the server:
+    // ~146 against ~170 µs of CPU per explained request).
+    __builtin_prefetch(tables + values, 0, 2);
     *out++ = {values, group->features, group->width};
   }
   return out;
