@@ -404,15 +404,6 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
-namespace {
-// 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
-// with the split's default to the left. Integer arithmetic, so the compiler emits no branch
-// for a direction a row's values make unpredictable.
-inline uint32_t goes_left(float value, float threshold, uint32_t default_left) {
-  return static_cast<uint32_t>(value < threshold) | (static_cast<uint32_t>(value != value) & default_left);
-}
-}  // namespace
-
 Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, TableRow* out) const {
   // First every split above the groups, in index order (a child always follows its parent),
   // hands each child the mask of path features whose conditions hold; then every group finds

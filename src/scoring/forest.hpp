@@ -88,9 +88,14 @@ class Forest {
   };
   // Writes the tree's rows from `out` on; returns the end.
   TableRow* table_rows(size_t tree, std::span<const float> x, TableRow* out) const;
-  int child(const Node& node, float x) const {
-    if (std::isnan(x)) return node.default_left ? node.left : node.right;
-    return x < node.value ? node.left : node.right;
+  // 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
+  // with the split's default to the left. Integer arithmetic, so the compiler emits no branch
+  // for a direction a row's values make unpredictable.
+  static uint32_t goes_left(float value, float threshold, uint32_t default_left) {
+    return static_cast<uint32_t>(value < threshold) | (static_cast<uint32_t>(value != value) & default_left);
+  }
+  static int32_t child(const Node& node, float x) {
+    return goes_left(x, node.value, node.default_left) ? node.left : node.right;
   }
   void shap_tree(size_t tree, std::span<const float> x, std::span<double> phi) const;
 
