@@ -43,9 +43,11 @@ struct CueList {
   std::span<const Cue> cues;
   std::array<uint32_t, 256> by_first{};
 };
-constexpr CueList cue_list(std::span<const Cue> cues) {
+template <size_t N>
+constexpr CueList cue_list(const Cue (&cues)[N]) {
+  static_assert(N <= 32, "a cue list's index has 32 bits");
   CueList list{cues, {}};
-  for (size_t k = 0; k < cues.size() && k < 32; ++k) list.by_first[static_cast<unsigned char>(cues[k].text[0])] |= 1u << k;
+  for (size_t k = 0; k < N; ++k) list.by_first[static_cast<unsigned char>(cues[k].text[0])] |= 1u << k;
   return list;
 }
 

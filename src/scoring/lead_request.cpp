@@ -135,7 +135,6 @@ class ScoreRequestReader : public nlohmann::json_sax<nlohmann::json> {
     }
   }
   bool set_id(std::string id) {
-    if (field_->kind != Kind::kId) return type_error();
     if (id.size() > field_->limit) return fail(quoted() + " is longer than 128 bytes");
     lead.lead_id = std::move(id);
     return true;

@@ -213,16 +213,17 @@ double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {
   return 0;
 }
 
-void fold_small_reasons(std::vector<Reason>& reasons) {
+bool fold_small_reasons(std::vector<Reason>& reasons) {
   auto small = std::find_if(reasons.begin(), reasons.end(),
                             [](const Reason& reason) { return std::abs(reason.points) < kSmallestReasonPoints; });
   const auto folded = reasons.end() - small;
-  if (folded < 2) return;  // one small reason reads better as itself
+  if (folded < 2) return false;  // one small reason reads better as itself
   double points = 0;
   for (auto it = small; it != reasons.end(); ++it) points += it->points;
   reasons.erase(small, reasons.end());
   reasons.push_back({std::string(kOtherReasons), std::to_string(folded), points,
                      std::to_string(folded) + " smaller factors together: " + points_text(points)});
+  return true;
 }
 
 LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
@@ -291,10 +292,12 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
   }
   std::sort(result.reasons.begin(), result.reasons.end(),
             [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
-  fold_small_reasons(result.reasons);
+  // The explanation quotes the largest reasons, never the folded rest (found by position, so
+  // a model column that happens to be named "other" still counts).
+  const size_t named = result.reasons.size() - (fold_small_reasons(result.reasons) ? 1 : 0);
   result.quality = tier_for(result.score, tiers_);
   result.confidence = std::round(std::max(result.probability, 1 - result.probability) * 100) / 100;
-  for (size_t i = 0; i < result.reasons.size() && i < 3 && result.reasons[i].field != kOtherReasons; ++i)
+  for (size_t i = 0; i < named && i < 3; ++i)
     result.explanation += (i ? "; " : "") + result.reasons[i].text;
   result.recommendations = recommendations_for(result.quality);
   return result;

@@ -40,7 +40,8 @@ struct LeadScore {
 // end (value: how many; points: their sum), so the list stays short and still adds up.
 inline constexpr double kSmallestReasonPoints = 0.5;
 inline constexpr std::string_view kOtherReasons = "other";
-void fold_small_reasons(std::vector<Reason>& reasons);  // `reasons` sorted by |points|, largest first
+// `reasons` sorted by |points|, largest first; true when it folded (the last reason is then "other").
+bool fold_small_reasons(std::vector<Reason>& reasons);
 // [{"field","value","points","text"}] and [f0, f1, ...]: how scores are stored.
 std::string reasons_json(const std::vector<Reason>& reasons);
 std::string features_json(const std::vector<float>& features);

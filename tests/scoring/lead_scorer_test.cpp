@@ -46,11 +46,11 @@ TEST(LeadScore, SmallReasonsFoldIntoOneOtherThatKeepsTheSum) {
 
 TEST(LeadScore, OneSmallReasonStaysItself) {
   std::vector<Reason> reasons = {{"a", "1", 12, "A: +12 points"}, {"b", "2", 0.3, "B: +0 points"}};
-  fold_small_reasons(reasons);
+  EXPECT_FALSE(fold_small_reasons(reasons));
   ASSERT_EQ(reasons.size(), 2u);
   EXPECT_EQ(reasons[1].field, "b");
   reasons.push_back({"c", "3", -0.2, "C: -0 points"});
-  fold_small_reasons(reasons);
+  EXPECT_TRUE(fold_small_reasons(reasons));
   ASSERT_EQ(reasons.size(), 2u);
   EXPECT_EQ(reasons[1].field, kOtherReasons);
   EXPECT_EQ(reasons[1].value, "2");
