@@ -127,32 +127,8 @@ fi
 if [ -z "${SKIP_SCORING:-}" ] && [ -n "$peer_dir" ]; then
   echo "== scoring in process: TreeSHAP and the whole explained score on the seed's model"
   "$build_dir/bench/scoring_bench" 2>&1 | grep -E "^BM_" | tee -a "$summary"
-  echo "== scoring over HTTP: the peer with and without TreeSHAP, then Jorge with exact reasons"
-  for shap in 0 1; do
-    rm -rf "$out/peer-score-shap$shap"
-    OUT_DIR="$out/peer-score-shap$shap" PEER_SHAP=$shap DURATION="$DURATION" WARMUP="$WARMUP" CONNS="$CONNS" \
-      "$peer_dir/run_peer_bench.sh" score > "$out/peer-score-shap$shap.log" 2>&1 || { echo "peer failed"; continue; }
-    grep -E "^RESULT" "$out/peer-score-shap$shap/summary.txt" | sed "s/^/peer_shap$shap /" | tee -a "$summary"
-  done
-  # Same payloads and wrk script; run here because the peer script's pre-flight curl sends no token.
-  score_dir="$(mktemp -d /tmp/jorge-bench-score-XXXXXX)"
-  token="bench-$(date +%s%N)"
-  # No access log (the peer runs uvicorn at --log-level warning, without one either) and no
-  # pipeline workers: the endpoint alone, as docs/benchmarks.md measures it.
-  printf 'listen = "127.0.0.1:18556"\ndatabase = "sqlite://%s/j.db"\napi_token = "%s"\nworkers = 0\nhttp.access_log = false\n[ghl]\nverify_signatures = false\n[scoring]\nmodel = "%s"\n' \
-    "$score_dir" "$token" "$peer_dir/model.json" > "$score_dir/jorge.toml"
-  "$build_dir/jorge" serve --config "$score_dir/jorge.toml" > "$score_dir/serve.log" 2>&1 &
-  score_pid=$!
-  for _ in $(seq 50); do curl -fs http://127.0.0.1:18556/healthz >/dev/null && break; sleep 0.1; done
-  url=http://127.0.0.1:18556/api/v1/score_lead
-  export PAYLOAD_DIR="$peer_dir/payloads" AUTH_TOKEN="$token"
-  wrk -t2 -c"$CONNS" -d"$WARMUP" -s "$peer_dir/wrk/score.lua" "$url" >/dev/null
-  wrk -t1 -c1 -d"$DURATION" --latency -s "$peer_dir/wrk/score.lua" "$url" > "$out/jorge-score-c1.txt"
-  summarize jorge_score_c1 "$out/jorge-score-c1.txt" | tee -a "$summary"
-  wrk -t2 -c"$CONNS" -d"$DURATION" --latency -s "$peer_dir/wrk/score.lua" "$url" > "$out/jorge-score-c$CONNS.txt"
-  summarize "jorge_score_c$CONNS" "$out/jorge-score-c$CONNS.txt" | tee -a "$summary"
-  echo "RSS jorge score server: $(ps -o rss= -p $score_pid) KB" | tee -a "$summary"
-  kill -TERM $score_pid; wait $score_pid || true
-  rm -rf "$score_dir"
+  echo "== scoring over HTTP: the peer with and without TreeSHAP, Jorge with exact reasons, CPU per request"
+  DURATION="$DURATION" WARMUP="$WARMUP" CONNS="$CONNS" ROUNDS=1 scripts/bench-score.sh "$build_dir" 2>&1 |
+    grep -E "^(RESULT|RSS)" | tee -a "$summary"
 fi
 echo "summary: $summary"
