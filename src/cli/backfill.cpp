@@ -2,7 +2,6 @@
 // longer outage, this reads the form's leads from the Graph API and stores the ones not stored
 // yet, through the same idempotent ingest as the webhook (key "lead:<id>"), each with its job.
 #include <cstdio>
-#include <random>
 
 #include "cli/commands.hpp"
 #include "core/clock.hpp"
@@ -39,9 +38,7 @@ int backfill(const BackfillCommand& command, const Config& config) {
     std::fprintf(stderr, "jorge backfill: database: %s\n", store.error().message.c_str());
     return 1;
   }
-  std::mt19937_64 random{std::random_device{}()};
-  queue::JobQueue jobs(**store, clock, queue_options_of(config),
-                       [&] { return std::uniform_real_distribution<double>(0.0, 1.0)(random); });
+  queue::JobQueue jobs(**store, clock, queue_options_of(config), jitter_source());
   // The tier as the rules see it: the next `jorge serve` scores each lead with the active model.
   pipeline::FacebookFetcher fetcher(
       **store, jobs,

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <charconv>
 #include <fstream>
+#include <memory>
+#include <mutex>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -365,6 +368,17 @@ queue::QueueOptions queue_options_of(const Config& config) {
   options.backoff_base = std::chrono::milliseconds(config.queue.retry_base_ms);
   options.backoff_max = std::chrono::seconds(config.queue.retry_max_seconds);
   return options;
+}
+
+std::function<double()> jitter_source() {
+  struct State {
+    std::mutex mutex;
+    std::mt19937_64 random{std::random_device{}()};
+  };
+  return [state = std::make_shared<State>()] {
+    std::lock_guard lock(state->mutex);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(state->random);
+  };
 }
 
 }  // namespace jorge::cli

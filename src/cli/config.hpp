@@ -2,6 +2,7 @@
 // Configuration: a TOML file, every key overridable by JORGE_<KEY> (dots become
 // underscores: ghl.api_base_url -> JORGE_GHL_API_BASE_URL), then by command-line flags.
 #include <chrono>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -90,6 +91,8 @@ void apply_environment(Settings& settings, char** environment);
 enum class ConfigUse { kServe, kDatabaseTool };
 // The job queue's options from the queue.* keys (what `serve` and `backfill` plan jobs with).
 queue::QueueOptions queue_options_of(const Config& config);
+// Uniform numbers in [0, 1) for the queue's retry jitter, safe to call from any thread.
+std::function<double()> jitter_source();
 // Checks and converts; kInvalidArgument naming the key and what is expected.
 Result<Config> build_config(const Settings& settings, ConfigUse use = ConfigUse::kServe);
 

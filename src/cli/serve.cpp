@@ -5,8 +5,6 @@
 
 #include <atomic>
 #include <cstdio>
-#include <mutex>
-#include <random>
 
 #include "api/health.hpp"
 #include "identity/dedup_plan.hpp"
@@ -106,12 +104,7 @@ int serve(const Config& config) {
   }
 
   queue::QueueOptions queue_options = queue_options_of(config);
-  std::mt19937_64 random{std::random_device{}()};
-  std::mutex random_mutex;
-  queue::JobQueue jobs(**store, clock, queue_options, [&] {
-    std::lock_guard lock(random_mutex);
-    return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-  });
+  queue::JobQueue jobs(**store, clock, queue_options, jitter_source());
 
   scoring::ActiveLeadModel lead_model;
   if (!config.scoring_model.empty()) {
