@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 
 namespace jorge::scoring {
 
@@ -173,7 +174,7 @@ void Forest::build_tables() {
   constexpr size_t kGroupFloats = 1024;        // a subtree of several leaves gets at most this table
   tabled_.assign(roots_.size(), false);
   tree_tables_.assign(roots_.size(), TreeTables{});
-  if (feature_count_ > 65535) return;  // groups name features in 16 bits
+  if (feature_count_ > 32767) return;  // groups name sided values (two per feature) in 16 bits
   struct PathFeature {
     int feature;
     double zero;
@@ -261,9 +262,8 @@ void Forest::build_tables() {
     group.split_count = static_cast<uint8_t>(splits.size());
     for (size_t j = 0; j < splits.size() && j < 3; ++j) {
       const Node& split = nodes_[static_cast<size_t>(splits[j])];
-      group.split_feature[j] = static_cast<uint16_t>(split.feature);
+      group.split_side[j] = static_cast<uint16_t>(sided_index(split.feature, split.default_left));
       group.threshold[j] = split.value;
-      if (split.default_left) group.default_left |= static_cast<uint8_t>(1u << j);
     }
     // Columns: the root's path features first (shared by every leaf), then the others.
     std::vector<std::vector<size_t>> column_of(leaves.size());
@@ -343,9 +343,9 @@ void Forest::build_tables() {
     for (size_t i = first; i < end; ++i) {
       const Node& node = nodes_[i];
       if (node.left < 0 || grouped[i - first]) continue;
-      splits_.push_back({node.feature, node.value, static_cast<uint16_t>(i - first),
+      splits_.push_back({sided_index(node.feature, node.default_left), node.value, static_cast<uint16_t>(i - first),
                          static_cast<uint16_t>(static_cast<size_t>(node.left) - first),
-                         static_cast<uint16_t>(static_cast<size_t>(node.right) - first), node.slot, node.default_left});
+                         static_cast<uint16_t>(static_cast<size_t>(node.right) - first), node.slot});
     }
     entry.end_split = static_cast<uint32_t>(splits_.size());
     entry.nodes = static_cast<uint32_t>(end - first);
@@ -379,10 +379,13 @@ void Forest::shap(std::span<const float> x, std::span<double> phi) const {
   // in flight together; then they are added up, by then from cache.
   thread_local std::vector<TableRow> rows;
   if (rows.size() < groups_.size()) rows.resize(groups_.size());
+  thread_local std::vector<float> sided;
+  sided.resize(2 * feature_count_);
+  fill_sided(x, sided.data());
   TableRow* end = rows.data();
   for (size_t tree = 0; tree < roots_.size(); ++tree) {
     phi[feature_count_] += expected_[tree];
-    if (tabled_[tree]) end = table_rows(tree, x, end);
+    if (tabled_[tree]) end = table_rows(tree, sided.data(), end);
     else shap_tree(tree, x, phi);
   }
   double* sums = phi.data();
@@ -404,22 +407,31 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
-Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, TableRow* out) const {
+void Forest::fill_sided(std::span<const float> x, float* sided) {
+  constexpr float kInfinity = std::numeric_limits<float>::infinity();
+  const size_t count = x.size();
+  for (size_t f = 0; f < count; ++f) {
+    const bool missing = std::isnan(x[f]);
+    sided[f] = missing ? -kInfinity : x[f];          // below every threshold: goes left
+    sided[count + f] = missing ? kInfinity : x[f];   // below none: goes right
+  }
+}
+
+Forest::TableRow* Forest::table_rows(size_t tree, const float* sided, TableRow* out) const {
   // First every split above the groups, in index order (a child always follows its parent),
   // hands each child the mask of path features whose conditions hold; then every group finds
   // its row from its root's mask and its own splits' decisions. No walk guessing
-  // leaf-or-split at every node, and no branch on a comparison: a missing value (NaN) fails
-  // every `<` and takes the default direction.
+  // leaf-or-split at every node, and no branch on a comparison; a missing value takes the
+  // default direction through the sided values.
   const TreeTables& entry = tree_tables_[tree];
   thread_local std::vector<uint32_t> masks;
   if (masks.size() < entry.nodes) masks.resize(entry.nodes);
   uint32_t* mask_of = masks.data();
-  const float* row_x = x.data();
   mask_of[0] = ~0u;
   for (const Split *split = splits_.data() + entry.first_split, *last = splits_.data() + entry.end_split;
        split != last; ++split) {
     const uint32_t mask = mask_of[split->self];
-    const uint32_t left_bit = goes_left(row_x[split->feature], split->threshold, split->default_left) << split->slot;
+    const uint32_t left_bit = static_cast<uint32_t>(sided[split->side] < split->threshold) << split->slot;
     const uint32_t bit = 1u << split->slot;
     mask_of[split->left] = mask & ~(bit & ~left_bit);  // the child the row does not take loses the bit
     mask_of[split->right] = mask & ~left_bit;
@@ -428,9 +440,9 @@ Forest::TableRow* Forest::table_rows(size_t tree, std::span<const float> x, Tabl
   for (const Group *group = groups_.data() + entry.first_group, *last = groups_.data() + entry.end_group;
        group != last; ++group) {
     // Always three directions, the unused ones masked off: no branch on the count.
-    const uint32_t lefts = goes_left(row_x[group->split_feature[0]], group->threshold[0], group->default_left & 1u) |
-                           goes_left(row_x[group->split_feature[1]], group->threshold[1], (group->default_left >> 1) & 1u) << 1 |
-                           goes_left(row_x[group->split_feature[2]], group->threshold[2], (group->default_left >> 2) & 1u) << 2;
+    const uint32_t lefts = static_cast<uint32_t>(sided[group->split_side[0]] < group->threshold[0]) |
+                           static_cast<uint32_t>(sided[group->split_side[1]] < group->threshold[1]) << 1 |
+                           static_cast<uint32_t>(sided[group->split_side[2]] < group->threshold[2]) << 2;
     const uint32_t decisions = ~lefts & ((1u << group->split_count) - 1);  // bit set: went right
     const uint32_t row = ((mask_of[group->root] & ((1u << group->mask_bits) - 1)) << group->split_count) | decisions;
     const uint32_t values = group->table + row * group->width;

@@ -54,11 +54,10 @@ class Forest {
   };
   // An internal node as the mask pass needs it; children are indices within the tree.
   struct Split {
-    int32_t feature;
+    uint32_t side;  // the row's value to compare, in sided values (see sided_index)
     float threshold;
     uint16_t self, left, right;
     uint8_t slot;
-    bool default_left;
   };
   // The leaves of a small subtree (one leaf, or up to four under at most three splits) share
   // one table: its row is the subtree root's mask followed by the subtree's own split
@@ -72,9 +71,8 @@ class Forest {
     uint8_t mask_bits = 0;      // the root's path_size
     uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
     uint8_t width = 0;
-    uint8_t default_left = 0;   // bit j: split j's direction for a missing value
-    uint16_t split_feature[3] = {0, 0, 0};  // 16 bits keep a group in 32 bytes (models with
-    float threshold[3] = {0, 0, 0};         // 65,536 features or more use the recursive algorithm)
+    uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 32 bytes (models
+    float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
   };
   struct TreeTables {
     uint32_t first_split, end_split, first_group, end_group, nodes;
@@ -86,8 +84,15 @@ class Forest {
     uint32_t features;  // offset in group_features_
     uint32_t width;
   };
+  // The row's values twice over, a missing one as -inf in the first copy and +inf in the
+  // second: a split compares the copy that sends a missing value its default way, so the
+  // tables' passes make one comparison per split and no NaN test.
+  uint32_t sided_index(int32_t feature, bool default_left) const {
+    return static_cast<uint32_t>(feature) + (default_left ? 0 : static_cast<uint32_t>(feature_count_));
+  }
+  static void fill_sided(std::span<const float> x, float* sided);
   // Writes the tree's rows from `out` on; returns the end.
-  TableRow* table_rows(size_t tree, std::span<const float> x, TableRow* out) const;
+  TableRow* table_rows(size_t tree, const float* sided, TableRow* out) const;
   // 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
   // with the split's default to the left. Integer arithmetic, so the compiler emits no branch
   // for a direction a row's values make unpredictable.
