@@ -11,7 +11,7 @@ void ScoreApi::add_routes(http::Router& router) {
     if (!lead.ok()) return respond(http::json_error(400, "invalid_argument", lead.error().message));
     const scoring::LeadScore scored = model_.current()->score(*lead, clock_.now());
     // Written directly: on this path a JSON DOM cost as much as the TreeSHAP itself.
-    JsonWriter out;
+    JsonWriter out(4096);  // an explained score is about 2 KB
     out.begin_object();
     out.key("lead_id").value(scored.lead_id);
     out.key("predicted_quality").value(scored.quality);

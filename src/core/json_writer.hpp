@@ -9,6 +9,8 @@ namespace jorge {
 
 class JsonWriter {
  public:
+  JsonWriter() = default;
+  explicit JsonWriter(size_t expected_bytes) { out_.reserve(expected_bytes); }  // no regrowth on hot paths
   JsonWriter& begin_object();
   JsonWriter& end_object();
   JsonWriter& begin_array();
@@ -24,6 +26,7 @@ class JsonWriter {
 
  private:
   void separate();  // a comma before every element but the first of its container
+  void string(std::string_view text, char then);  // a quoted string, then `then` unless '\0'
   std::string out_;
   bool first_ = true;
 };

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
+#include <random>
+#include <string>
 
 namespace jorge {
 namespace {
@@ -28,6 +31,43 @@ TEST(JsonWriter, WritesWhatAParserReadsBack) {
   EXPECT_TRUE(parsed["nothing"].is_null());
   EXPECT_EQ(parsed["nested"][0]["a"], "b");
   EXPECT_TRUE(parsed["nested"][1].empty());
+}
+
+// Numbers take a shortcut through integers when it cannot round differently: every result must
+// still be what the exact decimal conversion gives.
+TEST(JsonWriter, NumbersMatchTheExactDecimalConversion) {
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(-1000, 1000);
+  for (int i = 0; i < 200000; ++i) {
+    double number = uniform(random);
+    if (i % 4 == 1) number = std::round(number * 1000) / 1000;  // many near-ties
+    if (i % 4 == 2) number /= 1000;
+    const int decimals = i % 5;
+    char buffer[64];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, number, std::chars_format::fixed, decimals);
+    std::string expected(buffer, end);
+    if (expected.find('.') != std::string::npos) {
+      while (expected.back() == '0') expected.pop_back();
+      if (expected.back() == '.') expected.pop_back();
+    }
+    if (expected == "-0") expected = "0";
+    JsonWriter out;
+    out.value(number, decimals);
+    ASSERT_EQ(out.text(), expected) << number << " with " << decimals << " decimals";
+  }
+}
+
+TEST(JsonWriter, EscapesWhereverTheByteFalls) {
+  for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+    for (size_t at = 0; at < 20; ++at) {
+      std::string text(20, 'a');
+      text[at] = special;
+      JsonWriter out;
+      out.begin_object().key(text).value(text).end_object();
+      auto parsed = nlohmann::json::parse(out.text());
+      ASSERT_EQ(parsed[text], text) << "byte " << int(special) << " at " << at;
+    }
+  }
 }
 
 }  // namespace
