@@ -14,32 +14,39 @@ namespace {
 
 // printf's "%.Nf", "%.Ng" and "%%" for one number, through std::to_chars: this runs for every
 // reason of every request, where snprintf's locale machinery showed up in profiles.
-std::string format(const char* pattern, double value) {
+std::string format(std::string_view pattern, double value) {
   std::string out;
-  for (const char* at = pattern; *at; ++at) {
-    if (*at != '%') {
-      out.push_back(*at);
-      continue;
-    }
-    if (at[1] == '%') {
+  out.reserve(pattern.size() + 24);
+  while (!pattern.empty()) {
+    const size_t percent = pattern.find('%');
+    out.append(pattern.substr(0, percent));
+    if (percent == std::string_view::npos) break;
+    pattern.remove_prefix(percent + 1);
+    if (!pattern.empty() && pattern[0] == '%') {
       out.push_back('%');
-      ++at;
+      pattern.remove_prefix(1);
       continue;
     }
-    if (at[1] == '.' && std::isdigit(static_cast<unsigned char>(at[2])) && at[3] == 'f') {
-      char buffer[64];
-      auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed, at[2] - '0');
-      if (error == std::errc()) out.append(buffer, end);
-      at += 3;
-      continue;
-    }
-    // "%.Ng": shortest of fixed and scientific, N significant digits.
-    int digits = at[1] == '.' && std::isdigit(static_cast<unsigned char>(at[2])) ? at[2] - '0' : 6;
+    // "%.Nf" (fixed, N decimals) or "%.Ng" (shortest of fixed and scientific, N significant digits)
+    const bool precise = pattern.size() >= 3 && pattern[0] == '.' && std::isdigit(static_cast<unsigned char>(pattern[1]));
+    const size_t end = pattern.find_first_of("fg");
+    if (end == std::string_view::npos) break;
+    const bool fixed = pattern[end] == 'f';
+    const int digits = precise ? pattern[1] - '0' : 6;
     char buffer[64];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, digits);
-    if (error == std::errc()) out.append(buffer, end);
-    while (*at && *at != 'g' && *at != 'f') ++at;
-    if (!*at) break;
+    // Most feature values are whole numbers (counts, dollars): written as integers, which
+    // costs a tenth of the general conversion and reads the same.
+    static constexpr double kGeneralLimit[] = {1e1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};  // %.Ng goes
+    if (value != 0 && value == std::trunc(value) && std::abs(value) < (fixed ? 1e15 : kGeneralLimit[digits])) {  // scientific there
+      auto [last, error] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
+      out.append(buffer, last);
+      if (fixed && digits > 0) out.append(1, '.').append(static_cast<size_t>(digits), '0');
+    } else {
+      auto [last, error] = std::to_chars(buffer, buffer + sizeof buffer, value,
+                                         fixed ? std::chars_format::fixed : std::chars_format::general, digits);
+      if (error == std::errc()) out.append(buffer, last);
+    }
+    pattern.remove_prefix(end + 1);
   }
   return out;
 }
@@ -246,6 +253,8 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
         result.score += points;
         result.reasons.push_back({name, "", points, std::string(name) + ": " + points_text(points)});
       }
+      std::stable_sort(result.reasons.begin(), result.reasons.end(),
+                       [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
       result.score = std::round(result.score * 10) / 10;
       result.probability = result.low = result.high = result.score / 100;
       break;
@@ -260,15 +269,25 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       result.score = std::round(result.probability * 1000) / 10;
       result.base_points = 100 / (1 + std::exp(-phi[kLeadFeatureCount]));
       auto points = share_in_points(std::span<const double>(phi, kLeadFeatureCount), result.score, result.base_points);
-      for (size_t i = 0; i < kLeadFeatureCount; ++i) {
-        if (phi[i] == 0) continue;
-        if (std::abs(points[i]) < kSmallestReasonPoints) {  // folded below: not worth the words
-          result.reasons.push_back({std::string(lead_feature_names()[i]), "", points[i], ""});
-          continue;
-        }
-        std::string phrase = describe_feature(i, features[i], lead);
-        result.reasons.push_back({std::string(lead_feature_names()[i]), format("%.6g", features[i]), points[i],
-                                  phrase + ": " + points_text(points[i])});
+      // Features in order of weight, then reasons built in that order: sorting 30 indices
+      // instead of 30 reasons, and no words for those that fold into "other" below.
+      size_t order[kLeadFeatureCount];
+      size_t count = 0;
+      for (size_t i = 0; i < kLeadFeatureCount; ++i)
+        if (phi[i] != 0) order[count++] = i;
+      std::stable_sort(order, order + count,
+                       [&](size_t x, size_t y) { return std::abs(points[x]) > std::abs(points[y]); });
+      result.reasons.reserve(count + 1);
+      for (size_t k = 0; k < count; ++k) {
+        const size_t i = order[k];
+        Reason& reason = result.reasons.emplace_back();
+        reason.field = lead_feature_names()[i];
+        reason.points = points[i];
+        if (std::abs(points[i]) < kSmallestReasonPoints) continue;  // folded below: not worth the words
+        reason.value = format("%.6g", features[i]);
+        reason.text = describe_feature(i, features[i], lead);
+        reason.text += ": ";
+        reason.text += points_text(points[i]);
       }
       break;
     }
@@ -290,9 +309,7 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       break;
     }
   }
-  std::sort(result.reasons.begin(), result.reasons.end(),
-            [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
-  // The explanation quotes the largest reasons, never the folded rest (found by position, so
+  // Every kind lists its reasons largest first. The explanation quotes the largest reasons, never the folded rest (found by position, so
   // a model column that happens to be named "other" still counts).
   const size_t named = result.reasons.size() - (fold_small_reasons(result.reasons) ? 1 : 0);
   result.quality = tier_for(result.score, tiers_);
