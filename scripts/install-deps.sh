@@ -4,7 +4,7 @@
 set -euo pipefail
 build_packages=(build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev curl
   libboost-dev libcurl4-openssl-dev libssl-dev libsqlite3-dev libpqxx-dev libphonenumber-dev libicu-dev
-  libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libxgboost-dev libfasttext-dev
+  libtomlplusplus-dev libcli11-dev libfmt-dev libspdlog-dev nlohmann-json3-dev libsimdjson-dev libxgboost-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev libgmime-3.0-dev)
 test_packages=(postgresql curl dovecot-imapd)
 bench_packages=(wrk python3-fastapi python3-uvicorn python3-ujson python3-httptools python3-uvloop python3-xgboost
