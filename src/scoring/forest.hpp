@@ -5,6 +5,7 @@
 // needs neither XGBoost nor its per-call overhead. Missing values are NaN and follow each
 // split's default direction, as in XGBoost. Binary logistic models only.
 #include <cmath>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -66,11 +67,12 @@ class Forest {
   // 0 there (a feature not yet on the path always has its bit set).
   struct Group {
     uint32_t table = 0;         // 2^(mask_bits + split_count) rows of `width` values
-    uint32_t features = 0;      // first of `width` entries in group_features_
     uint16_t root = 0;          // the subtree root's index within its tree
     uint8_t mask_bits = 0;      // the root's path_size
     uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
     uint8_t width = 0;
+    uint8_t stride = 0;         // floats from one row to the next: the next power of two up to 16,
+                                // so no row of 16 values or fewer straddles two cache lines
     uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 32 bytes (models
     float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
   };
@@ -78,12 +80,11 @@ class Forest {
     uint32_t first_split, end_split, first_group, end_group, nodes;
   };
   void build_tables();
-  // One group's table row for a given input: `width` values for the features listed.
-  struct TableRow {
-    uint32_t values;    // offset in tables_
-    uint32_t features;  // offset in group_features_
-    uint32_t width;
-  };
+  // One group's table row for a given input, in four bytes: where its values start in tables_
+  // (low bits) and how many there are (high bits). Their features follow group by group in
+  // group_features_, so the adding pass reads those in order and needs no offset.
+  using TableRow = uint32_t;
+  static constexpr uint32_t kRowWidthShift = 26;  // tables_ stays below 2^26 floats (the budget)
   // The row's values twice over, a missing one as -inf in the first copy and +inf in the
   // second: a split compares the copy that sends a missing value its default way, so the
   // tables' passes make one comparison per split and no NaN test.
@@ -112,8 +113,19 @@ class Forest {
   std::vector<Split> splits_;
   std::vector<Group> groups_;
   std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
-  std::vector<uint16_t> group_features_;
-  std::vector<float> tables_;
+  std::vector<uint16_t> group_features_;  // every group's `width` features, group after group
+  // Tables start on a cache line, so the rows laid out within lines (Group::stride) stay there.
+  template <typename T>
+  struct CacheLineAllocator {
+    using value_type = T;
+    CacheLineAllocator() = default;
+    template <typename U>
+    CacheLineAllocator(const CacheLineAllocator<U>&) {}
+    T* allocate(size_t count) { return static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t{64})); }
+    void deallocate(T* pointer, size_t) { ::operator delete(pointer, std::align_val_t{64}); }
+    bool operator==(const CacheLineAllocator&) const { return true; }
+  };
+  std::vector<float, CacheLineAllocator<float>> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
   int max_depth_ = 0;
