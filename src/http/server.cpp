@@ -5,11 +5,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -173,28 +175,45 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void send(Response response, std::string_view route) {
     if (response.drop_connection) return close();
-    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
-    message->version(11);
-    message->result(static_cast<unsigned>(response.status));
-    message->set(bhttp::field::server, "jorge");
-    message->set(bhttp::field::content_type, response.content_type);
-    message->set("X-Request-Id", request_id_);
-    for (auto& [name, value] : response.headers) message->set(name, value);
-    message->body() = std::move(response.body);
-    message->keep_alive(keep_alive_ && !server_.stopping);
-    message->prepare_payload();
+    // The status line and header fields are written straight into one string and go out with
+    // the body in a single gathered write: Beast's field container and serializer cost more per
+    // response than the rest of the HTTP work (profiled on score_lead).
+    auto reply = std::make_shared<Reply>();
+    reply->keep_alive = keep_alive_ && !server_.stopping;
+    reply->body = std::move(response.body);
+    std::string& head = reply->head;
+    const beast::string_view reason = bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(response.status)));
+    head.reserve(128 + response.content_type.size() + request_id_.size());
+    head.append("HTTP/1.1 ").append(std::to_string(response.status)).append(" ").append(reason.data(), reason.size());
+    auto field = [&head](std::string_view name, std::string_view value) {
+      head.append("\r\n").append(name).append(": ").append(value);
+    };
+    field("Server", "jorge");
+    field("Content-Type", response.content_type);
+    field("X-Request-Id", request_id_);
+    for (const auto& [name, value] : response.headers) field(name, value);
+    if (!reply->keep_alive) field("Connection", "close");
+    field("Content-Length", std::to_string(reply->body.size()));
+    head.append("\r\n\r\n");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     server_.metrics.observe_request(route, response.status, seconds);
     if (server_.options.access_log)
       spdlog::info("access request_id={} route={} status={} bytes={} ms={:.3f}", request_id_, route, response.status,
-                   message->body().size(), seconds * 1000);
+                   reply->body.size(), seconds * 1000);
     stream_.expires_after(server_.options.header_timeout);
-    bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code error, size_t) {
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(reply->head), asio::buffer(reply->body)};
+    asio::async_write(stream_, buffers, [self = shared_from_this(), reply](beast::error_code error, size_t) {
       if (!error && self->drain_before_close_) return self->drain_then_close();
-      if (error || !message->keep_alive()) return self->close();
+      if (error || !reply->keep_alive) return self->close();
       self->wait_for_request();
     });
   }
+
+  // An answer on its way out: alive until the write completes.
+  struct Reply {
+    std::string head, body;
+    bool keep_alive = true;
+  };
 
   // Answered before the client finished sending (a body or headers over the limit). Closing a
   // socket with unread bytes makes the kernel send a reset, and a reset can reach the client
