@@ -422,9 +422,9 @@ void Forest::shap_recursive(std::span<const float> x, std::span<double> phi) con
   }
 }
 
-void Forest::fill_sided(std::span<const float> x, float* sided) {
+void Forest::fill_sided(std::span<const float> x, float* sided) const {
   constexpr float kInfinity = std::numeric_limits<float>::infinity();
-  const size_t count = x.size();
+  const size_t count = feature_count_;
   for (size_t f = 0; f < count; ++f) {
     const bool missing = std::isnan(x[f]);
     sided[f] = missing ? -kInfinity : x[f];          // below every threshold: goes left

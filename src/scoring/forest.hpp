@@ -91,7 +91,7 @@ class Forest {
   uint32_t sided_index(int32_t feature, bool default_left) const {
     return static_cast<uint32_t>(feature) + (default_left ? 0 : static_cast<uint32_t>(feature_count_));
   }
-  static void fill_sided(std::span<const float> x, float* sided);
+  void fill_sided(std::span<const float> x, float* sided) const;
   // Writes the tree's rows from `out` on; returns the end.
   TableRow* table_rows(size_t tree, const float* sided, TableRow* out) const;
   // 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)

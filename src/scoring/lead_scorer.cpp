@@ -35,9 +35,10 @@ std::string format(std::string_view pattern, double value) {
     const int digits = precise ? pattern[1] - '0' : 6;
     char buffer[64];
     // Most feature values are whole numbers (counts, dollars): written as integers, which
-    // costs a tenth of the general conversion and reads the same.
-    static constexpr double kGeneralLimit[] = {1e1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};  // %.Ng goes
-    if (value != 0 && value == std::trunc(value) && std::abs(value) < (fixed ? 1e15 : kGeneralLimit[digits])) {  // scientific there
+    // costs a tenth of the general conversion and reads the same. "%.Ng" turns scientific
+    // from 10^N on (10^1 for N = 0), so only smaller whole numbers take this path.
+    static constexpr double kGeneralLimit[] = {1e1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    if (value != 0 && value == std::trunc(value) && std::abs(value) < (fixed ? 1e15 : kGeneralLimit[digits])) {
       auto [last, error] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value));
       out.append(buffer, last);
       if (fixed && digits > 0) out.append(1, '.').append(static_cast<size_t>(digits), '0');
