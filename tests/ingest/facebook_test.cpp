@@ -122,6 +122,10 @@ TEST(GraphLead, ErrorsAreClassifiedByCode) {
   EXPECT_EQ(missing.failure, GraphFailure::kNotFound);
   EXPECT_EQ(missing.code, 100);
   EXPECT_EQ(classify_graph_error(502, "<html>bad gateway</html>").failure, GraphFailure::kRetry);
+  // A field of the wrong type is ignored, not thrown on (found by facebook_fuzz).
+  EXPECT_NO_THROW(classify_graph_error(400, R"json({"error":{"message":"(#4)","is_transient":"QrSt"}})json"));
+  EXPECT_EQ(classify_graph_error(400, R"({"error":{"code":190,"is_transient":1}})").failure, GraphFailure::kTokenBroken);
+  EXPECT_EQ(classify_graph_error(400, R"({"error":{"code":12345,"is_transient":true}})").failure, GraphFailure::kRetry);
 }
 
 }  // namespace jorge::ingest

@@ -103,7 +103,9 @@ GraphError classify_graph_error(int http_status, std::string_view body) {
   }
   if (auto code = inner->find("code"); code != inner->end() && code->is_number_integer()) error.code = code->get<int>();
   error.message = text_field(*inner, "message").substr(0, 200);
-  bool transient = inner->value("is_transient", false);
+  // Only a real true counts: value() would throw on "is_transient": "yes" (found by facebook_fuzz).
+  const auto transient_field = inner->find("is_transient");
+  const bool transient = transient_field != inner->end() && transient_field->is_boolean() && transient_field->get<bool>();
   int code = error.code;
   if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code < 81000))
     error.failure = GraphFailure::kThrottled;
