@@ -255,7 +255,7 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
         result.reasons.push_back({name, "", points, std::string(name) + ": " + points_text(points)});
       }
       std::stable_sort(result.reasons.begin(), result.reasons.end(),
-                       [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
+                       [](const Reason& a, const Reason& b) { return weighs_more(a.points, b.points); });
       result.score = std::round(result.score * 10) / 10;
       result.probability = result.low = result.high = result.score / 100;
       break;
@@ -277,7 +277,7 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       for (size_t i = 0; i < kLeadFeatureCount; ++i)
         if (phi[i] != 0) order[count++] = i;
       std::stable_sort(order, order + count,
-                       [&](size_t x, size_t y) { return std::abs(points[x]) > std::abs(points[y]); });
+                       [&](size_t x, size_t y) { return weighs_more(points[x], points[y]); });
       result.reasons.reserve(count + 1);
       for (size_t k = 0; k < count; ++k) {
         const size_t i = order[k];
@@ -310,8 +310,9 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
       break;
     }
   }
-  // Every kind lists its reasons largest first. The explanation quotes the largest reasons, never the folded rest (found by position, so
-  // a model column that happens to be named "other" still counts).
+  // Every kind lists its reasons largest first (weighs_more). The explanation quotes the largest
+  // reasons, never the folded rest (found by position, so a model column that happens to be
+  // named "other" still counts).
   const size_t named = result.reasons.size() - (fold_small_reasons(result.reasons) ? 1 : 0);
   result.quality = tier_for(result.score, tiers_);
   result.confidence = std::round(std::max(result.probability, 1 - result.probability) * 100) / 100;

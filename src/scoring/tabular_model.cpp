@@ -119,7 +119,7 @@ TableScore TabularModel::score(std::span<const float> features, const std::funct
     result.reasons.push_back(std::move(reason));
   }
   std::sort(result.reasons.begin(), result.reasons.end(),
-            [](const Reason& a, const Reason& b) { return std::abs(a.points) > std::abs(b.points); });
+            [](const Reason& a, const Reason& b) { return weighs_more(a.points, b.points); });
   return result;
 }
 

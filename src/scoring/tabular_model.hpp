@@ -3,6 +3,7 @@
 // the calibration, and what the training measured — one JSON file. Scoring gives a calibrated
 // probability, its interval, a tier and the reasons: exact TreeSHAP values summed back to each
 // source column and scaled into score points so that they add up to the score.
+#include <cmath>
 #include <functional>
 #include <map>
 #include <span>
@@ -41,6 +42,8 @@ std::string tier_for(double score, const TierThresholds& thresholds);
 std::vector<double> share_in_points(std::span<const double> contributions, double score, double base);
 // "+18 points", "-1 point".
 std::string points_text(double points);
+// The order every list of reasons is in: the larger share of the score first, whichever its sign.
+inline bool weighs_more(double points, double than) { return std::abs(points) > std::abs(than); }
 
 class TabularModel {
  public:
