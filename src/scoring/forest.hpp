@@ -5,11 +5,12 @@
 // needs neither XGBoost nor its per-call overhead. Missing values are NaN and follow each
 // split's default direction, as in XGBoost. Binary logistic models only.
 #include <cmath>
-#include <new>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/align/aligned_allocator.hpp>
 
 #include "core/result.hpp"
 
@@ -66,14 +67,14 @@ class Forest {
   // paths. One lookup then serves four leaves; the root's mask carries only bits that can be
   // 0 there (a feature not yet on the path always has its bit set).
   struct Group {
-    uint32_t table = 0;         // 2^(mask_bits + split_count) rows of `width` values
+    uint32_t table = 0;         // 2^(mask_bits + split_count) rows of `width` values, `stride` apart
     uint16_t root = 0;          // the subtree root's index within its tree
     uint8_t mask_bits = 0;      // the root's path_size
     uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
     uint8_t width = 0;
     uint8_t stride = 0;         // floats from one row to the next: the next power of two up to 16,
                                 // so no row of 16 values or fewer straddles two cache lines
-    uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 32 bytes (models
+    uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 28 bytes (models
     float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
   };
   struct TreeTables {
@@ -115,17 +116,7 @@ class Forest {
   std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
   std::vector<uint16_t> group_features_;  // every group's `width` features, group after group
   // Tables start on a cache line, so the rows laid out within lines (Group::stride) stay there.
-  template <typename T>
-  struct CacheLineAllocator {
-    using value_type = T;
-    CacheLineAllocator() = default;
-    template <typename U>
-    CacheLineAllocator(const CacheLineAllocator<U>&) {}
-    T* allocate(size_t count) { return static_cast<T*>(::operator new(count * sizeof(T), std::align_val_t{64})); }
-    void deallocate(T* pointer, size_t) { ::operator delete(pointer, std::align_val_t{64}); }
-    bool operator==(const CacheLineAllocator&) const { return true; }
-  };
-  std::vector<float, CacheLineAllocator<float>> tables_;
+  std::vector<float, boost::alignment::aligned_allocator<float, 64>> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
   int max_depth_ = 0;
