@@ -7,8 +7,6 @@
 #include <optional>
 #include <string>
 
-#include "core/text.hpp"
-
 namespace jorge::scoring {
 namespace {
 
@@ -34,11 +32,6 @@ constexpr size_t kMostAreas = 50, kLongestArea = 100;
 // walk with `error` set.
 class ScoreRequestReader {
  public:
-  using number_integer_t = int64_t;
-  using number_unsigned_t = uint64_t;
-  using number_float_t = double;
-  using string_t = std::string;
-
   LeadFacts lead;
   std::optional<Error> error;
 
@@ -53,24 +46,24 @@ class ScoreRequestReader {
     (field_->name == "pre_approved" ? lead.pre_approved : lead.cash_buyer) = value;
     return true;
   }
-  bool number_integer(number_integer_t value) {
+  bool number_integer(int64_t value) {
     if (!expect_scalar()) return false;
     if (field_->kind == Kind::kId) return set_id(std::to_string(value));
     if (field_->kind == Kind::kCount) return set_count(value < 0 ? -1.0 : static_cast<double>(value));
     return set_number(static_cast<double>(value));
   }
-  bool number_unsigned(number_unsigned_t value) {
+  bool number_unsigned(uint64_t value) {
     if (!expect_scalar()) return false;
     if (field_->kind == Kind::kId) return set_id(std::to_string(value));
     if (field_->kind == Kind::kCount) return set_count(static_cast<double>(value));
     return set_number(static_cast<double>(value));
   }
-  bool number_float(number_float_t value) {
+  bool number_float(double value) {
     if (!expect_scalar()) return false;
     if (field_->kind == Kind::kCount) return fail(quoted() + " must be a whole number");
     return set_number(value);
   }
-  bool string(string_t& value) {
+  bool string(std::string& value) {
     if (depth_ == 0) return not_object();
     if (in_areas_) {
       if (value.size() > kLongestArea) return fail("\"preferred_areas\" is longer than 100 bytes");
@@ -92,7 +85,7 @@ class ScoreRequestReader {
     }
     return in_areas_ ? fail("\"preferred_areas\" must be a string") : type_error();
   }
-  bool key(string_t& name) {
+  bool key(std::string& name) {
     field_ = nullptr;
     for (const Field& field : kFields)
       if (field.name == name) field_ = &field;
@@ -222,13 +215,13 @@ bool read(simdjson::dom::element element, ScoreRequestReader& reader) {
 }  // namespace
 
 Result<LeadFacts> parse_score_request(std::string_view body) {
-  if (!is_valid_utf8(body)) return bad("body is not valid UTF-8");
   thread_local simdjson::dom::parser parser;  // keeps its buffers from one request to the next
   simdjson::dom::element root;
+  // simdjson checks the UTF-8 of the whole body as it parses: no separate pass.
   if (const auto parsed = parser.parse(body.data(), body.size()).get(root); parsed != simdjson::SUCCESS)
-    return bad(parsed == simdjson::NUMBER_ERROR
-                   ? "body is not valid JSON: a number is malformed or an integer has more than 64 bits"
-                   : "body is not valid JSON");
+    return bad(parsed == simdjson::UTF8_ERROR     ? "body is not valid UTF-8"
+               : parsed == simdjson::NUMBER_ERROR ? "body is not valid JSON: a number is malformed or an integer has more than 64 bits"
+                                                  : "body is not valid JSON");
   ScoreRequestReader reader;
   const bool read_whole = read(root, reader);
   if (reader.error) return *reader.error;

@@ -85,6 +85,7 @@ TEST(ScoreRequest, RejectsWhatTheContractDoesNotAllowNamingTheField) {
   EXPECT_TRUE(names(R"({"lead_id":"a","budget_max":123456789012345678901234567890})", "64 bits"));
   EXPECT_TRUE(names(R"({"lead_id":"a","budget_max":[[[[["deep"]]]]]})", "budget_max"));
   EXPECT_TRUE(names(std::string(5000, '[') + std::string(5000, ']'), "not valid JSON"));
+  EXPECT_TRUE(names("{\"lead_id\":\"a\",\"message\":\"caf\xc3\"}", "UTF-8"));
   auto given = parse_score_request(
       R"({"lead_id":7,"message":null,"preferred_areas":["A"],"preferred_areas":["Zilker","Mueller"],"budget_max":6.5e5})");
   ASSERT_TRUE(given.ok()) << given.error().message;
