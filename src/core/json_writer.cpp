@@ -1,5 +1,6 @@
 #include "core/json_writer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -19,48 +20,58 @@ bool needs_escape(uint64_t word) {
 }
 
 bool needs_escape(std::string_view text) {
+  uint64_t word;
+  if (text.size() < 8) {  // most keys and values: one word, padded with spaces (need no escape)
+    word = 0x2020202020202020ull;
+    std::memcpy(&word, text.data(), text.size());
+    return needs_escape(word);
+  }
   size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
-    uint64_t word;
     std::memcpy(&word, text.data() + i, 8);
     if (needs_escape(word)) return true;
   }
-  for (; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
+  if (i == text.size()) return false;
+  std::memcpy(&word, text.data() + text.size() - 8, 8);  // the last bytes, overlapping what was checked
+  return needs_escape(word);
 }
 
 }  // namespace
 
+void JsonWriter::grow(size_t bytes) { out_.resize(std::max(2 * out_.size(), used_ + bytes + 256)); }
+
+void JsonWriter::put(std::string_view text) {
+  std::memcpy(room(text.size()), text.data(), text.size());
+  used_ += text.size();
+}
+
 void JsonWriter::separate() {
-  if (!first_) out_.push_back(',');
+  if (!first_) put(',');
   first_ = false;
 }
 
 JsonWriter& JsonWriter::begin_object() {
   separate();
-  out_.push_back('{');
+  put('{');
   first_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::end_object() {
-  out_.push_back('}');
+  put('}');
   first_ = false;
   return *this;
 }
 
 JsonWriter& JsonWriter::begin_array() {
   separate();
-  out_.push_back('[');
+  put('[');
   first_ = true;
   return *this;
 }
 
 JsonWriter& JsonWriter::end_array() {
-  out_.push_back(']');
+  put(']');
   first_ = false;
   return *this;
 }
@@ -80,41 +91,41 @@ JsonWriter& JsonWriter::value(std::string_view text) {
 void JsonWriter::string(std::string_view text, char then) {
   if (!needs_escape(text)) {  // the usual case: one copy of comma, quotes, text and colon
     const bool comma = !first_;
-    const size_t at = out_.size();
-    out_.resize(at + comma + text.size() + 2 + (then != '\0'));
-    char* to = out_.data() + at;
+    const size_t length = comma + text.size() + 2 + (then != '\0');
+    char* to = room(length);
     if (comma) *to++ = ',';
     *to++ = '"';
     std::memcpy(to, text.data(), text.size());
     to += text.size();
     *to++ = '"';
     if (then != '\0') *to = then;
+    used_ += length;
     return;
   }
   separate();
-  out_.push_back('"');
+  put('"');
   size_t start = 0;  // runs of characters that need no escape are copied whole
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_.append(text.data() + start, i - start);
+    put(text.substr(start, i - start));
     start = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
       default: {
         static constexpr char kHex[] = "0123456789abcdef";
         const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out_.append(escaped, sizeof escaped);
+        put(std::string_view(escaped, sizeof escaped));
       }
     }
   }
-  out_.append(text.data() + start, text.size() - start);
-  out_.push_back('"');
-  if (then != '\0') out_.push_back(then);
+  put(text.substr(start));
+  put('"');
+  if (then != '\0') put(then);
 }
 
 JsonWriter& JsonWriter::value(double number, int decimals) {
@@ -153,7 +164,7 @@ JsonWriter& JsonWriter::value(double number, int decimals) {
     digits = std::string_view(buffer, error == std::errc() ? static_cast<size_t>(end - buffer) : 0);
   }
   if (digits.empty()) {  // too long for fixed notation: not a number a response should carry
-    out_ += "null";
+    put("null");
     return *this;
   }
   if (digits.find('.') != std::string_view::npos) {
@@ -161,19 +172,19 @@ JsonWriter& JsonWriter::value(double number, int decimals) {
     if (digits.back() == '.') digits.remove_suffix(1);
   }
   if (digits == "-0") digits = "0";
-  out_ += digits;
+  put(digits);
   return *this;
 }
 
 JsonWriter& JsonWriter::value(bool flag) {
   separate();
-  out_ += flag ? "true" : "false";
+  put(flag ? "true" : "false");
   return *this;
 }
 
 JsonWriter& JsonWriter::null() {
   separate();
-  out_ += "null";
+  put("null");
   return *this;
 }
 

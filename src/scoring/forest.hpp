@@ -67,13 +67,13 @@ class Forest {
   // paths. One lookup then serves four leaves; the root's mask carries only bits that can be
   // 0 there (a feature not yet on the path always has its bit set).
   struct Group {
-    uint32_t table = 0;         // 2^(mask_bits + split_count) rows of `width` values, `stride` apart
+    uint32_t first_row = 0;     // the table's first row, as a TableRow (offset and width)
     uint16_t root = 0;          // the subtree root's index within its tree
-    uint8_t mask_bits = 0;      // the root's path_size
-    uint8_t split_count = 0;    // decision bits: bit j set when row went right at split j
-    uint8_t width = 0;
-    uint8_t stride = 0;         // floats from one row to the next: the next power of two up to 16,
-                                // so no row of 16 values or fewer straddles two cache lines
+    uint16_t keep = 0;          // the root mask's bits that count: one per feature on its path
+    uint8_t stride_shift = 0;   // rows lie 2^stride_shift floats apart: the width rounded up to a
+                                // power of two, so no row of 16 values or fewer straddles a line
+    uint8_t mask_shift = 0;     // where the root's mask goes in the row number: above the
+                                // decisions, counted in floats (split count + stride_shift)
     uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 28 bytes (models
     float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
   };
@@ -86,6 +86,7 @@ class Forest {
   // group_features_, so the adding pass reads those in order and needs no offset.
   using TableRow = uint32_t;
   static constexpr uint32_t kRowWidthShift = 26;  // tables_ stays below 2^26 floats (the budget)
+  static constexpr uint32_t kRowOffsetMask = (1u << kRowWidthShift) - 1;
   // The row's values twice over, a missing one as -inf in the first copy and +inf in the
   // second: a split compares the copy that sends a missing value its default way, so the
   // tables' passes make one comparison per split and no NaN test.

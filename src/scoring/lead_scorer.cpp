@@ -12,11 +12,10 @@
 namespace jorge::scoring {
 namespace {
 
-// printf's "%.Nf", "%.Ng" and "%%" for one number, through std::to_chars: this runs for every
-// reason of every request, where snprintf's locale machinery showed up in profiles.
-std::string format(std::string_view pattern, double value) {
-  std::string out;
-  out.reserve(pattern.size() + 24);
+// printf's "%.Nf", "%.Ng" and "%%" for one number, through std::to_chars, appended to `out`:
+// this runs for every reason of every request, where snprintf's locale machinery showed up in
+// profiles, and appending lets a reason's words go into one string without copies between.
+void append_format(std::string& out, std::string_view pattern, double value) {
   while (!pattern.empty()) {
     const size_t percent = pattern.find('%');
     out.append(pattern.substr(0, percent));
@@ -49,47 +48,54 @@ std::string format(std::string_view pattern, double value) {
     }
     pattern.remove_prefix(end + 1);
   }
+}
+
+std::string format(std::string_view pattern, double value) {
+  std::string out;
+  append_format(out, pattern, value);
   return out;
 }
 
-std::string plural(double count, const char* one, const char* many) {
-  return format("%.0f ", count) + (count == 1 ? one : many);
-}
-
-// What one of the 30 features says about this lead, in words a realtor uses.
-std::string describe_feature(size_t feature, float value, const LeadFacts& lead) {
+// What one of the 30 features says about this lead, in words a realtor uses, appended to `out`.
+void describe_feature(std::string& out, size_t feature, float value, const LeadFacts& lead) {
+  const auto text = [&out](std::string_view words, std::string_view more = {}) { out.append(words).append(more); };
+  const auto number = [&out](std::string_view pattern, double x) { append_format(out, pattern, x); };
+  const auto plural = [&out](double count, std::string_view one, std::string_view many, std::string_view more = {}) {
+    append_format(out, "%.0f ", count);
+    out.append(count == 1 ? one : many).append(more);
+  };
   switch (feature) {
-    case 0: return format("Message of %.0f characters", value);
-    case 1: return format("Message of %.0f words", value);
-    case 2: return value > 0 ? "Upbeat message" : value < 0 ? "Doubtful tone" : "Neutral tone";
-    case 3: return value > 0 ? plural(value, "question asked", "questions asked") : "No questions asked";
-    case 4: return value > 0 ? plural(value, "exclamation mark", "exclamation marks") : "No exclamation marks";
-    case 5: return value > 0 ? "Budget named in the message" : "No budget in the message";
-    case 6: return value >= 1 ? "One clear budget figure" : value > 0 ? "Budget given as a range" : "No budget figure";
-    case 7: return value > 0 ? plural(value, "urgency cue", "urgency cues") + " (\"asap\", \"relocating\"...)" : "No urgency cues";
-    case 8: return value > 0 ? plural(value, "financing cue", "financing cues") + " (lender, loan, cash...)" : "No financing cues";
-    case 9: return value > 0 ? plural(value, "Austin area named", "Austin areas named") : "No area named";
-    case 10: return value > 0 ? plural(value, "buying cue", "buying cues") + " (tour, offer, schedule...)" : "No buying cues";
-    case 11: return value > 0 ? plural(value, "hesitation cue", "hesitation cues") + " (\"just looking\", \"maybe\"...)" : "No hesitation cues";
-    case 12: return value > 0 ? format("Budget from $%.0fk", value) : "No lower budget";
-    case 13: return value > 0 ? format("Budget up to $%.0fk", value) : "No upper budget";
-    case 14: return value > 0 ? format("Budget around $%.0fk", value) : "No budget stated";
-    case 15: return value > 0 ? format("Budget range %.0f%% wide", value * 100) : "Budget a single figure";
-    case 16: return value > 0 ? format("Budget %.1f× the Austin median", value) : "Budget unknown against the market";
-    case 17: return lead.timeline ? "Timeline: " + *lead.timeline : format("No timeline given (taken as %.0f days)", value);
-    case 18: return value > 0 ? "Pre-approved" : "Not pre-approved";
-    case 19: return value > 0 ? "Cash buyer" : "Not a cash buyer";
+    case 0: return number("Message of %.0f characters", value);
+    case 1: return number("Message of %.0f words", value);
+    case 2: return text(value > 0 ? "Upbeat message" : value < 0 ? "Doubtful tone" : "Neutral tone");
+    case 3: return value > 0 ? plural(value, "question asked", "questions asked") : text("No questions asked");
+    case 4: return value > 0 ? plural(value, "exclamation mark", "exclamation marks") : text("No exclamation marks");
+    case 5: return text(value > 0 ? "Budget named in the message" : "No budget in the message");
+    case 6: return text(value >= 1 ? "One clear budget figure" : value > 0 ? "Budget given as a range" : "No budget figure");
+    case 7: return value > 0 ? plural(value, "urgency cue", "urgency cues", " (\"asap\", \"relocating\"...)") : text("No urgency cues");
+    case 8: return value > 0 ? plural(value, "financing cue", "financing cues", " (lender, loan, cash...)") : text("No financing cues");
+    case 9: return value > 0 ? plural(value, "Austin area named", "Austin areas named") : text("No area named");
+    case 10: return value > 0 ? plural(value, "buying cue", "buying cues", " (tour, offer, schedule...)") : text("No buying cues");
+    case 11: return value > 0 ? plural(value, "hesitation cue", "hesitation cues", " (\"just looking\", \"maybe\"...)") : text("No hesitation cues");
+    case 12: return value > 0 ? number("Budget from $%.0fk", value) : text("No lower budget");
+    case 13: return value > 0 ? number("Budget up to $%.0fk", value) : text("No upper budget");
+    case 14: return value > 0 ? number("Budget around $%.0fk", value) : text("No budget stated");
+    case 15: return value > 0 ? number("Budget range %.0f%% wide", value * 100) : text("Budget a single figure");
+    case 16: return value > 0 ? number("Budget %.1f× the Austin median", value) : text("Budget unknown against the market");
+    case 17: return lead.timeline ? text("Timeline: ", *lead.timeline) : number("No timeline given (taken as %.0f days)", value);
+    case 18: return text(value > 0 ? "Pre-approved" : "Not pre-approved");
+    case 19: return text(value > 0 ? "Cash buyer" : "Not a cash buyer");
     case 20: return plural(value, "page view", "page views");
     case 21: return plural(value, "saved property", "saved properties");
-    case 22: return lead.response_time_hours ? format("Answered in %.1f hours", value) : "Response time unknown";
+    case 22: return lead.response_time_hours ? number("Answered in %.1f hours", value) : text("Response time unknown");
     case 23: return plural(value, "interaction", "interactions");
     case 24: return plural(value, "e-mail opened", "e-mails opened");
-    case 25: return format("Arrived at %.0f:00", value);
-    case 26: return value > 0 ? "Arrived on a weekend" : "Arrived on a weekday";
-    case 27: return value == 0 ? "Arrived in the morning" : value == 1 ? "Arrived in the afternoon" : value == 2 ? "Arrived in the evening" : "Arrived at night";
-    case 28: return "Time of year";
-    case 29: return "Source: " + lead.source;
-    default: return "Feature " + std::to_string(feature);
+    case 25: return number("Arrived at %.0f:00", value);
+    case 26: return text(value > 0 ? "Arrived on a weekend" : "Arrived on a weekday");
+    case 27: return text(value == 0 ? "Arrived in the morning" : value == 1 ? "Arrived in the afternoon" : value == 2 ? "Arrived in the evening" : "Arrived at night");
+    case 28: return text("Time of year");
+    case 29: return text("Source: ", lead.source);
+    default: return text("Feature ", std::to_string(feature));
   }
 }
 
@@ -286,9 +292,10 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
         reason.points = points[i];
         if (std::abs(points[i]) < kSmallestReasonPoints) continue;  // folded below: not worth the words
         reason.value = format("%.6g", features[i]);
-        reason.text = describe_feature(i, features[i], lead);
+        reason.text.reserve(80);  // one allocation for the whole line
+        describe_feature(reason.text, i, features[i], lead);
         reason.text += ": ";
-        reason.text += points_text(points[i]);
+        append_points(reason.text, points[i]);
       }
       break;
     }

@@ -21,13 +21,18 @@ std::vector<double> share_in_points(std::span<const double> contributions, doubl
   return points;
 }
 
-std::string points_text(double points) {
+void append_points(std::string& out, double points) {
   const double rounded = std::round(points) == 0 ? 0.0 : std::round(points);  // no "-0"
   char buffer[32];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(rounded));
-  std::string text = rounded >= 0 ? "+" : "";
-  text.append(buffer, end);
-  return text + (std::abs(rounded) == 1 ? " point" : " points");
+  if (rounded >= 0) out += '+';
+  out.append(buffer, end).append(std::abs(rounded) == 1 ? " point" : " points");
+}
+
+std::string points_text(double points) {
+  std::string text;
+  append_points(text, points);
+  return text;
 }
 
 std::string tier_for(double score, const TierThresholds& thresholds) {

@@ -42,6 +42,7 @@ std::string tier_for(double score, const TierThresholds& thresholds);
 std::vector<double> share_in_points(std::span<const double> contributions, double score, double base);
 // "+18 points", "-1 point".
 std::string points_text(double points);
+void append_points(std::string& out, double points);  // the same, added to `out`
 // The order every list of reasons is in: the larger share of the score first, whichever its sign.
 inline bool weighs_more(double points, double than) { return std::abs(points) > std::abs(than); }
 
