@@ -4,6 +4,7 @@
 // "Consistent individualized feature attribution for tree ensembles", algorithm 2) so serving
 // needs neither XGBoost nor its per-call overhead. Missing values are NaN and follow each
 // split's default direction, as in XGBoost. Binary logistic models only.
+#include <array>
 #include <cmath>
 #include <span>
 #include <string>
@@ -59,7 +60,7 @@ class Forest {
     uint32_t side;  // the row's value to compare, in sided values (see sided_index)
     float threshold;
     uint16_t self, left, right;
-    uint8_t slot;
+    uint16_t bit;  // 1 << the feature's slot on the path (slots stay below 10)
   };
   // The leaves of a small subtree (one leaf, or up to four under at most three splits) share
   // one table: its row is the subtree root's mask followed by the subtree's own split
@@ -67,26 +68,28 @@ class Forest {
   // paths. One lookup then serves four leaves; the root's mask carries only bits that can be
   // 0 there (a feature not yet on the path always has its bit set).
   struct Group {
-    uint32_t first_row = 0;     // the table's first row, as a TableRow (offset and width)
+    uint32_t table = 0;         // where its rows start in tables_
+    uint32_t slot = 0;          // its place in the row's lookups: lookups are kept by width
     uint16_t root = 0;          // the subtree root's index within its tree
     uint16_t keep = 0;          // the root mask's bits that count: one per feature on its path
+    uint8_t width = 0;          // values per row: at most 13 (10 path features and 3 splits)
     uint8_t stride_shift = 0;   // rows lie 2^stride_shift floats apart: the width rounded up to a
-                                // power of two, so no row of 16 values or fewer straddles a line
+                                // power of two, so no row straddles a 64-byte line
     uint8_t mask_shift = 0;     // where the root's mask goes in the row number: above the
                                 // decisions, counted in floats (split count + stride_shift)
-    uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 28 bytes (models
+    uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 36 bytes (models
     float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
   };
   struct TreeTables {
-    uint32_t first_split, end_split, first_group, end_group, nodes;
+    uint32_t first_split = 0, end_split = 0, first_group = 0, end_group = 0, nodes = 0;
+    bool tabled = false;  // false: the recursive algorithm explains this tree
   };
   void build_tables();
-  // One group's table row for a given input, in four bytes: where its values start in tables_
-  // (low bits) and how many there are (high bits). Their features follow group by group in
-  // group_features_, so the adding pass reads those in order and needs no offset.
-  using TableRow = uint32_t;
-  static constexpr uint32_t kRowWidthShift = 26;  // tables_ stays below 2^26 floats (the budget)
-  static constexpr uint32_t kRowOffsetMask = (1u << kRowWidthShift) - 1;
+  // Each group's table row for a given input is looked up into a fixed place (Group::slot):
+  // the lookups sit by width, so the adding pass runs a loop of fixed length per width (a loop
+  // whose length changed from row to row cost a mispredicted branch per row), and reads the
+  // features of a width's groups in order, from group_features_.
+  static constexpr size_t kMaxGroupWidth = 16;
   // The row's values twice over, a missing one as -inf in the first copy and +inf in the
   // second: a split compares the copy that sends a missing value its default way, so the
   // tables' passes make one comparison per split and no NaN test.
@@ -94,8 +97,8 @@ class Forest {
     return static_cast<uint32_t>(feature) + (default_left ? 0 : static_cast<uint32_t>(feature_count_));
   }
   void fill_sided(std::span<const float> x, float* sided) const;
-  // Writes the tree's rows from `out` on; returns the end.
-  TableRow* table_rows(size_t tree, const float* sided, TableRow* out) const;
+  // Writes where each of the tree's groups finds its row, in tables_, into its slot of `rows`.
+  void table_rows(size_t tree, const float* sided, uint32_t* rows) const;
   // 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
   // with the split's default to the left. Integer arithmetic, so the compiler emits no branch
   // for a direction a row's values make unpredictable.
@@ -111,11 +114,11 @@ class Forest {
   std::vector<uint32_t> roots_;   // index of each tree's root in nodes_
   std::vector<int> depth_;        // each tree's depth
   std::vector<double> expected_;  // each tree's cover-weighted mean leaf value
-  std::vector<bool> tabled_;      // whether each tree has leaf tables
   std::vector<Split> splits_;
   std::vector<Group> groups_;
-  std::vector<TreeTables> tree_tables_;  // per tree; used where tabled_
-  std::vector<uint16_t> group_features_;  // every group's `width` features, group after group
+  std::vector<TreeTables> tree_tables_;  // per tree
+  std::vector<uint16_t> group_features_;  // every group's `width` features, in slot order
+  std::array<uint32_t, kMaxGroupWidth + 2> width_start_{};  // the first slot of each width
   // Tables start on a cache line, so the rows laid out within lines (Group::stride) stay there.
   std::vector<float, boost::alignment::aligned_allocator<float, 64>> tables_;
   double base_margin_ = 0;
