@@ -25,6 +25,7 @@ class Forest {
 
   size_t feature_count() const { return feature_count_; }
   size_t tree_count() const { return roots_.size(); }
+  size_t recursive_tree_count() const { return recursive_trees_.size(); }  // trees too deep for tables
   const std::vector<std::string>& feature_names() const { return feature_names_; }  // may be empty
 
   // The log-odds: base margin plus every tree's leaf for `x` (feature_count() values).
@@ -55,12 +56,13 @@ class Forest {
     uint8_t slot = 0;       // position of `feature` among the distinct features on the path here
     uint8_t path_size = 0;  // distinct features on the path from the root to this node
   };
-  // An internal node as the mask pass needs it; children are indices within the tree.
+  // A split above the groups, as the mask pass needs it. Masks are numbered across the whole
+  // forest (mask 0: every tree's root, all bits set), so one pass serves every tree.
   struct Split {
     uint32_t side;  // the row's value to compare, in sided values (see sided_index)
     float threshold;
-    uint16_t self, left, right;
-    uint16_t bit;  // 1 << the feature's slot on the path (slots stay below 10)
+    uint32_t self, left, right;  // masks
+    uint32_t bit;                // 1 << the feature's slot on the path (slots stay below 10)
   };
   // The leaves of a small subtree (one leaf, or up to four under at most three splits) share
   // one table: its row is the subtree root's mask followed by the subtree's own split
@@ -70,7 +72,7 @@ class Forest {
   struct Group {
     uint32_t table = 0;         // where its rows start in tables_
     uint32_t slot = 0;          // its place in the row's lookups: lookups are kept by width
-    uint16_t root = 0;          // the subtree root's index within its tree
+    uint32_t root = 0;          // the subtree root's mask
     uint16_t keep = 0;          // the root mask's bits that count: one per feature on its path
     uint8_t width = 0;          // values per row: at most 13 (10 path features and 3 splits)
     uint8_t stride_shift = 0;   // rows lie 2^stride_shift floats apart: the width rounded up to a
@@ -79,10 +81,6 @@ class Forest {
                                 // decisions, counted in floats (split count + stride_shift)
     uint16_t split_side[3] = {0, 0, 0};  // sided values; 16 bits keep a group in 36 bytes (models
     float threshold[3] = {0, 0, 0};      // with 32,768 features or more use the recursive algorithm)
-  };
-  struct TreeTables {
-    uint32_t first_split = 0, end_split = 0, first_group = 0, end_group = 0, nodes = 0;
-    bool tabled = false;  // false: the recursive algorithm explains this tree
   };
   void build_tables();
   // Each group's table row for a given input is looked up into a fixed place (Group::slot):
@@ -97,8 +95,9 @@ class Forest {
     return static_cast<uint32_t>(feature) + (default_left ? 0 : static_cast<uint32_t>(feature_count_));
   }
   void fill_sided(std::span<const float> x, float* sided) const;
-  // Writes where each of the tree's groups finds its row, in tables_, into its slot of `rows`.
-  void table_rows(size_t tree, const float* sided, uint32_t* rows) const;
+  // Writes where each group finds its row in tables_ into its slot of `rows`, for every tree
+  // with tables.
+  void table_rows(const float* sided, uint32_t* rows) const;
   // 1 when a split sends `value` left: below the threshold, or missing (NaN fails every `<`)
   // with the split's default to the left. Integer arithmetic, so the compiler emits no branch
   // for a direction a row's values make unpredictable.
@@ -116,7 +115,8 @@ class Forest {
   std::vector<double> expected_;  // each tree's cover-weighted mean leaf value
   std::vector<Split> splits_;
   std::vector<Group> groups_;
-  std::vector<TreeTables> tree_tables_;  // per tree
+  std::vector<uint32_t> recursive_trees_;  // trees without tables, explained by the recursive algorithm
+  uint32_t mask_count_ = 1;
   std::vector<uint16_t> group_features_;  // every group's `width` features, in slot order
   std::array<uint32_t, kMaxGroupWidth + 2> width_start_{};  // the first slot of each width
   // Tables start on a cache line, so the rows laid out within lines (Group::stride) stay there.

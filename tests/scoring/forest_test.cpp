@@ -3,6 +3,7 @@
 #include "scoring/forest.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -70,6 +71,45 @@ TEST(Forest, MatchesXgboostPredictionsAndShapWithMissingValues) {
   EXPECT_EQ(forest->tree_count(), 60u);
   std::vector<float> unused;
   expect_same_as_xgboost(*model, *forest, synthetic(300, 8, unused, 99));
+}
+
+// Trees deeper than the tables allow (more than 10 splits on a path) are explained by the
+// recursive algorithm, the others by tables, in one forest: both must agree with XGBoost. The
+// forest is two models' trees in one file (shallow ones, then deep ones, then shallow again).
+TEST(Forest, DeepTreesUseTheRecursiveAlgorithmBesideTables) {
+  std::vector<float> y;
+  FeatureMatrix x = synthetic(2000, 14, y, 11);
+  const auto trained = [&](int depth, int rounds) {
+    BoostingParams params;
+    params.max_rounds = rounds;
+    params.max_depth = depth;
+    params.min_child_weight = 0;
+    params.learning_rate = 0.3;
+    auto model = XgboostModel::train(x, y, params);
+    EXPECT_TRUE(model.ok());
+    return nlohmann::json::parse(*model->to_json());
+  };
+  nlohmann::json merged = trained(4, 4);
+  const nlohmann::json deep = trained(13, 3);
+  auto& model = merged["learner"]["gradient_booster"]["model"];
+  const auto& deep_trees = deep["learner"]["gradient_booster"]["model"]["trees"];
+  nlohmann::json trees = nlohmann::json::array();
+  for (const auto& tree : model["trees"]) trees.push_back(tree);
+  trees.insert(trees.begin() + 2, deep_trees.begin(), deep_trees.end());
+  for (size_t i = 0; i < trees.size(); ++i) trees[i]["id"] = i;
+  model["trees"] = trees;
+  model["tree_info"] = std::vector<int>(trees.size(), 0);
+  model["gbtree_model_param"]["num_trees"] = std::to_string(trees.size());
+  const std::string json = merged.dump();
+  auto reference = XgboostModel::from_json(json);
+  ASSERT_TRUE(reference.ok()) << reference.error().message;
+  auto forest = Forest::from_xgboost_json(json);
+  ASSERT_TRUE(forest.ok()) << forest.error().message;
+  EXPECT_EQ(forest->tree_count(), 7u);
+  EXPECT_GT(forest->recursive_tree_count(), 0u) << "no tree deep enough for the recursive algorithm";
+  EXPECT_LT(forest->recursive_tree_count(), forest->tree_count()) << "no tree with tables";
+  std::vector<float> unused;
+  expect_same_as_xgboost(*reference, *forest, synthetic(100, 14, unused, 12));
 }
 
 TEST(Forest, EarlyStoppingKeepsOnlyTheBestRounds) {
