@@ -265,14 +265,13 @@ void Forest::build_tables() {
     std::vector<std::pair<int, bool>> turns;
     walk(root, turns);
     Candidate candidate;
-    Candidate& group = candidate;
-    group.root = static_cast<uint16_t>(static_cast<size_t>(root) - tree_first);
-    group.mask_bits = nodes_[static_cast<size_t>(root)].path_size;
-    group.split_count = static_cast<uint8_t>(splits.size());
+    candidate.root = static_cast<uint16_t>(static_cast<size_t>(root) - tree_first);
+    candidate.mask_bits = nodes_[static_cast<size_t>(root)].path_size;
+    candidate.split_count = static_cast<uint8_t>(splits.size());
     for (size_t j = 0; j < splits.size() && j < 3; ++j) {
       const Node& split = nodes_[static_cast<size_t>(splits[j])];
-      group.split_side[j] = static_cast<uint16_t>(sided_index(split.feature, split.default_left));
-      group.threshold[j] = split.value;
+      candidate.split_side[j] = static_cast<uint16_t>(sided_index(split.feature, split.default_left));
+      candidate.threshold[j] = split.value;
     }
     // Columns: the root's path features first (shared by every leaf), then the others.
     std::vector<std::vector<size_t>> column_of(leaves.size());
@@ -283,12 +282,12 @@ void Forest::build_tables() {
         if (at == candidate.features.end()) candidate.features.push_back(feature);
       }
     if (splits.size() > 3) return candidate;  // too big to group; the caller splits it up
-    const size_t rows = size_t{1} << (group.mask_bits + group.split_count), width = candidate.features.size();
-    const uint32_t high = ~((1u << group.mask_bits) - 1);
+    const size_t rows = size_t{1} << (candidate.mask_bits + candidate.split_count), width = candidate.features.size();
+    const uint32_t high = ~((1u << candidate.mask_bits) - 1);
     std::vector<double> sums(rows * width, 0.0);
     for (size_t row = 0; row < rows; ++row) {
-      const uint32_t decisions = static_cast<uint32_t>(row) & ((1u << group.split_count) - 1);
-      const uint32_t root_mask = static_cast<uint32_t>(row >> group.split_count) | high;
+      const uint32_t decisions = static_cast<uint32_t>(row) & ((1u << candidate.split_count) - 1);
+      const uint32_t root_mask = static_cast<uint32_t>(row >> candidate.split_count) | high;
       for (size_t l = 0; l < leaves.size(); ++l) {
         uint32_t mask = root_mask;
         for (auto [number, right] : leaves[l].turns)

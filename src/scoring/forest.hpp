@@ -38,7 +38,7 @@ class Forest {
   // How: path-dependent TreeSHAP gives each leaf's share to each distinct feature on its path
   // as a function of only which of those features' conditions the row satisfies. So at load
   // every leaf gets a table over those 2^d patterns (the idea of Yang's FastTreeSHAP v2),
-  // summed into one table per small subtree (see Group); per row one pass over each tree's
+  // summed into one table per small subtree (see Group); per row one pass over every tree's
   // upper splits carries the pattern down as a bit mask and each subtree adds its row of the
   // table. Trees too deep for tables (d > 10, or past a memory budget) use the recursive
   // algorithm.
@@ -116,10 +116,10 @@ class Forest {
   std::vector<Split> splits_;
   std::vector<Group> groups_;
   std::vector<uint32_t> recursive_trees_;  // trees without tables, explained by the recursive algorithm
-  uint32_t mask_count_ = 1;
+  uint32_t mask_count_ = 1;  // masks the mask pass fills, and mask 0
   std::vector<uint16_t> group_features_;  // every group's `width` features, in slot order
   std::array<uint32_t, kMaxGroupWidth + 2> width_start_{};  // the first slot of each width
-  // Tables start on a cache line, so the rows laid out within lines (Group::stride) stay there.
+  // Tables start on a cache line, so the rows laid out within lines (Group::stride_shift) stay there.
   std::vector<float, boost::alignment::aligned_allocator<float, 64>> tables_;
   double base_margin_ = 0;
   size_t feature_count_ = 0;
