@@ -85,12 +85,12 @@ class ScoreRequestReader {
     }
     return in_areas_ ? fail("\"preferred_areas\" must be a string") : type_error();
   }
-  bool key(std::string& name) {
+  bool key(std::string_view name) {
     field_ = nullptr;
     for (const Field& field : kFields)
       if (field.name == name) field_ = &field;
     if (field_ == nullptr)
-      return fail("unknown field \"" + name.substr(0, 64) + "\" (docs/api.md lists the accepted fields)");
+      return fail("unknown field \"" + std::string(name.substr(0, 64)) + "\" (docs/api.md lists the accepted fields)");
     return true;
   }
   bool end_object() {
@@ -188,8 +188,7 @@ bool read(simdjson::dom::element element, ScoreRequestReader& reader) {
     case simdjson::dom::element_type::OBJECT: {
       if (!reader.start_object()) return false;
       for (simdjson::dom::key_value_pair field : simdjson::dom::object(element)) {
-        std::string name(field.key);
-        if (!reader.key(name) || !read(field.value, reader)) return false;
+        if (!reader.key(field.key) || !read(field.value, reader)) return false;
       }
       return reader.end_object();
     }
