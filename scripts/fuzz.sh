@@ -11,13 +11,24 @@ if [ ! -f "$fuzz_dir/build.ninja" ]; then
 fi
 cmake --build "$fuzz_dir" -j "$(nproc)"
 mkdir -p "$fuzz_dir/artifacts"
+# Every JSON target also starts from deep nesting (#14) and mutates with JSON tokens.
+mkdir -p "$fuzz_dir/seeds/deep"
+python3 - "$fuzz_dir/seeds/deep" <<'PY'
+import sys
+d = sys.argv[1]
+open(f"{d}/array", "w").write('{"customFields":[{"id":"f","value":' + "[" * 30000 + "]" * 30000 + "}]}")
+open(f"{d}/object", "w").write('{"raw":' + '{"a":' * 10000 + "1" + "}" * 10001)
+PY
+json_targets=" ghl_webhook_fuzz manual_lead_fuzz portal_lead_fuzz facebook_fuzz score_request_fuzz "
 run() {  # target seed_dir...
   local target="$1"; shift
+  local dict=()
+  if [[ "$json_targets" == *" $target "* ]]; then dict=(-dict=fuzz/json.dict); set -- "$@" "$fuzz_dir"/seeds/deep/*; fi
   local corpus="$fuzz_dir/corpus/$target"
   mkdir -p "$corpus"
   for seed in "$@"; do [ -e "$seed" ] && cp -n "$seed" "$corpus/" 2>/dev/null || true; done
   echo "-- $target for ${seconds}s"
-  "$fuzz_dir/fuzz/$target" -max_total_time="$seconds" -max_len=65536 -print_final_stats=0 \
+  "$fuzz_dir/fuzz/$target" "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -print_final_stats=0 \
     -artifact_prefix="$fuzz_dir/artifacts/$target-" "$corpus" > "$fuzz_dir/$target.log" 2>&1 || true
   grep -E "^(Done|SUMMARY)" "$fuzz_dir/$target.log" || true
   if grep -q "SUMMARY: " "$fuzz_dir/$target.log"; then
@@ -47,4 +58,4 @@ for i, case in enumerate(json.load(open(sys.argv[1]))["cases"]):
 PY
 run inbound_keyword_fuzz "$fuzz_dir"/seeds/keyword_*
 run csv_fuzz tests/scoring/data/csv_seeds/*.csv
-run score_request_fuzz ../shared/peer/payloads/score_*.json
+run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*

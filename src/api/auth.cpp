@@ -1,5 +1,7 @@
 #include "api/auth.hpp"
 
+#include <strings.h>
+
 #include "core/bytes.hpp"
 
 namespace jorge::api {
@@ -8,8 +10,8 @@ BearerAuth::BearerAuth(const std::string& token) : token_digest_(sha256_hex(toke
 
 Status BearerAuth::check(const http::Request& request) const {
   std::string_view header = request.header("authorization");
-  constexpr std::string_view kScheme = "Bearer ";
-  if (header.size() <= kScheme.size() || header.substr(0, kScheme.size()) != kScheme)
+  constexpr std::string_view kScheme = "bearer ";  // scheme names are case-insensitive (RFC 9110 §11.1)
+  if (header.size() <= kScheme.size() || strncasecmp(header.data(), kScheme.data(), kScheme.size()) != 0)
     return Error{ErrorCode::kUnauthenticated, "send the API token as \"Authorization: Bearer <token>\""};
   // Digests have equal length, so the comparison time does not reveal the token's length either.
   if (!constant_time_equal(sha256_hex(header.substr(kScheme.size())), token_digest_))

@@ -1,5 +1,7 @@
 #include "api/identity_api.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -19,7 +21,7 @@ std::optional<int64_t> path_id(std::string_view text) {
 }
 
 json merge_json(const store::MergeRecord& merge) {
-  json evidence = json::parse(merge.evidence, nullptr, false);
+  json evidence = parse_json(merge.evidence);
   return {{"id", merge.id},
           {"kept", merge.kept},
           {"merged", merge.merged},
@@ -78,7 +80,7 @@ void IdentityApi::add_routes(http::Router& router) {
     if (!thresholds.ok()) return respond(http::error_response(thresholds.error()));
     json list = json::array();
     for (const auto& review : *reviews) {
-      json evidence = json::parse(review.evidence, nullptr, false);
+      json evidence = parse_json(review.evidence);
       list.push_back({{"id", review.id},
                       {"contact_a", review.contact_a},
                       {"contact_b", review.contact_b},
@@ -94,7 +96,7 @@ void IdentityApi::add_routes(http::Router& router) {
   router.add("POST", "/api/v1/identity/review/{id}", auth_.guard([this](http::Request& request, http::Respond respond) {
     auto id = path_id(request.path_param("id"));
     if (!id) return respond(http::json_error(400, "invalid_argument", "review id must be a number"));
-    json body = json::parse(request.body, nullptr, false);
+    json body = parse_json(request.body);
     std::string decision = body.is_object() && body.contains("decision") && body["decision"].is_string()
                                ? body["decision"].get<std::string>()
                                : "";

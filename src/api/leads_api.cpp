@@ -7,6 +7,7 @@
 #include <random>
 
 #include "api/leads_json.hpp"
+#include "core/json_parse.hpp"
 #include "ingest/manual/manual_lead.hpp"
 
 namespace jorge::api {
@@ -100,7 +101,7 @@ void LeadsApi::get(http::Request& request, http::Respond respond) {
                      {"predicted_quality", latest.quality},
                      {"model_version", latest.model_version},
                      {"scored_at", format_iso8601(latest.scored_at)},
-                     {"reasons", nlohmann::json::parse(latest.reasons_json, nullptr, false)}};
+                     {"reasons", parse_json(latest.reasons_json)}};
   }
   respond(http::json_response(200, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
 }

@@ -1,5 +1,7 @@
 #include "api/leads_json.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -39,7 +41,7 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
   out["custom_fields"] = std::move(fields);
   nlohmann::json records = nlohmann::json::array();
   for (const auto& record : lead.records) {
-    nlohmann::json payload = nlohmann::json::parse(record.payload, nullptr, false);
+    nlohmann::json payload = parse_json(record.payload);
     nlohmann::json origin = nlohmann::json::object();
     const LeadOrigin& o = record.origin;
     for (const auto& [key, value] : {std::pair{"campaign_id", &o.campaign_id}, {"campaign_name", &o.campaign_name},
@@ -62,7 +64,7 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
                    [](const auto* a, const auto* b) { return a->received_at > b->received_at; });
   std::vector<nlohmann::json> said;
   for (const auto* record : newest_first) {
-    nlohmann::json facts = nlohmann::json::parse(record->facts, nullptr, false);
+    nlohmann::json facts = parse_json(record->facts);
     said.push_back(facts.is_object() ? facts : nlohmann::json::object());
   }
   nlohmann::json provenance = nlohmann::json::object();

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "core/json_parse.hpp"
 #include "scoring/lead_features.hpp"
 
 namespace jorge::api {
@@ -31,7 +32,7 @@ Result<std::string> ModelsApi::check_drift() {
   size_t leads = 0;
   for (const auto& score : scores) {
     if (score.model_version != model->version()) continue;
-    auto features = nlohmann::json::parse(score.features_json, nullptr, false);
+    auto features = parse_json(score.features_json);
     if (!features.is_array() || features.size() != names.size()) continue;
     ++leads;
     for (size_t i = 0; i < names.size(); ++i)
@@ -71,7 +72,7 @@ void ModelsApi::add_routes(http::Router& router) {
     for (const auto& model : *models)
       list.push_back({{"version", model.version}, {"kind", model.kind}, {"created_at", format_iso8601(model.created_at)},
                       {"active", model.active}, {"data_sha256", model.data_sha256},
-                      {"metrics", nlohmann::json::parse(model.metrics_json, nullptr, false)}});
+                      {"metrics", parse_json(model.metrics_json)}});
     respond(http::json_response(200, nlohmann::json{{"serving", model_.current()->version()}, {"models", list}}.dump()));
   }));
   router.add("GET", "/api/v1/models/drift", guarded([this](http::Request&, http::Respond respond) {

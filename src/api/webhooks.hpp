@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/clock.hpp"
+#include "core/log_throttle.hpp"
 #include "http/metrics.hpp"
 #include "http/router.hpp"
 #include "ingest/source_adapter.hpp"
@@ -17,7 +19,7 @@ namespace jorge::api {
 class Webhooks {
  public:
   Webhooks(std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters, store::Store& store,
-           const queue::JobQueue& jobs, http::Metrics& metrics, const scoring::ActiveLeadModel& model);
+           const queue::JobQueue& jobs, http::Metrics& metrics, const scoring::ActiveLeadModel& model, Clock& clock);
   void add_routes(http::Router& router);
   // GET /webhooks/facebook: Meta's subscription handshake with sources.facebook.verify_token.
   void add_facebook_verification(http::Router& router, std::string verify_token);
@@ -25,12 +27,18 @@ class Webhooks {
  private:
   void receive(http::Request& request, http::Respond respond);
   void count(std::string_view source, std::string_view outcome);
+  // One warning line for a refused delivery: what was refused and why by code only (a body's
+  // names and values never reach the log, #14), throttled per source and outcome.
+  void warn_refused(std::string_view source, std::string_view outcome, const std::string& request_id,
+                    const Error& error);
 
   std::vector<std::unique_ptr<ingest::SourceAdapter>> adapters_;
   store::Store& store_;
   const queue::JobQueue& jobs_;
   http::Metrics& metrics_;
   const scoring::ActiveLeadModel& model_;
+  Clock& clock_;
+  LogThrottle refusals_log_;
 };
 
 }  // namespace jorge::api

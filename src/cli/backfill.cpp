@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/identity_rules.hpp"
 #include "core/clock.hpp"
 #include "pipeline/facebook_fetcher.hpp"
 #include "scoring/lead_scorer.hpp"
@@ -33,7 +34,9 @@ int backfill(const BackfillCommand& command, const Config& config) {
     since = parsed;
   }
   SystemClock clock;
-  auto store = store::open_store(config.database, clock);
+  store::StoreOptions store_options;
+  store_options.name_conflict = name_conflict_rule();
+  auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge backfill: database: %s\n", store.error().message.c_str());
     return 1;

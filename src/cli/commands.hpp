@@ -39,6 +39,7 @@ struct ModelsCommand {
   std::string action;    // list, add, activate, rollback
   std::string argument;  // FILE for add, VERSION for activate
   bool activate = false;  // add --activate
+  bool allow_partial = false;  // --allow-partial: activate a model leads supply under half the columns of
   int min_outcomes = 50;  // retrain --min-outcomes
 };
 int models_command(const ModelsCommand& command);

@@ -17,13 +17,13 @@ namespace {
 const std::set<std::string>& known_keys() {
   static const std::set<std::string> keys = {
       "listen", "database", "api_token", "api_token_file", "log.level",
-      "http.max_body_bytes", "http.idle_timeout", "http.header_timeout", "http.threads", "http.access_log",
+      "http.max_body_bytes", "http.idle_timeout", "http.header_timeout", "http.threads", "http.access_log", "http.max_connections",
       "ghl.webhook_public_key_file", "ghl.webhook_ed25519_public_key_file", "ghl.verify_signatures",
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team",
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
       "identity.source_trust"};
   return keys;
@@ -271,6 +271,8 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
   JORGE_TRY(int64_t threads, integer(settings, "http.threads", 0, 0, 256));
   config.http.threads = static_cast<int>(threads);
   JORGE_TRY(config.http.access_log, boolean(settings, "http.access_log", true));
+  JORGE_TRY(int64_t connections, integer(settings, "http.max_connections", 0, 0, 1000000));
+  config.http.max_connections = static_cast<size_t>(connections);
 
   config.ghl.webhook_public_key_file = text(settings, "ghl.webhook_public_key_file", "");
   config.ghl.webhook_ed25519_public_key_file = text(settings, "ghl.webhook_ed25519_public_key_file", "");
@@ -325,6 +327,7 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
     return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 
   config.scoring_model = text(settings, "scoring.model", "");
+  JORGE_TRY(config.allow_partial_model, boolean(settings, "scoring.allow_partial_model", false));
   JORGE_TRY_STATUS(small_int("scoring.retrain_hours", config.retrain_hours, 0, 24 * 365));
   JORGE_TRY_STATUS(small_int("scoring.retrain_min_outcomes", config.retrain_min_outcomes, 4, 10'000'000));
   config.log_level = text(settings, "log.level", "info");

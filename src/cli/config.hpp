@@ -24,6 +24,7 @@ struct Config {
     std::chrono::seconds header_timeout{10};
     int threads = 0;
     bool access_log = true;
+    size_t max_connections = 0;  // 0: derived from the open-file limit (http::max_connections_for)
   } http;
   struct Ghl {
     std::string webhook_public_key_file;          // RSA, x-wh-signature
@@ -52,6 +53,7 @@ struct Config {
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";
   std::string scoring_model;  // a model file to score leads with; empty: rules-v1
+  bool allow_partial_model = false;  // serve a model whose columns leads mostly lack (LeadModel::check_coverage)
   int retrain_hours = 24;        // scheduled challenger/champion retraining; 0: off
   int retrain_min_outcomes = 50;
   std::string log_level = "info";

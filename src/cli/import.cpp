@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "cli/commands.hpp"
+#include "cli/identity_rules.hpp"
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
 #include "ingest/csv_import/csv_import.hpp"
@@ -87,7 +88,9 @@ int import_leads(const ImportCommand& command) {
 
   SystemClock clock;
   // Large group commits: an import is one writer with thousands of rows waiting.
-  auto store = store::open_store(command.database, clock, store::StoreOptions{0, 4096, 20000});
+  store::StoreOptions store_options{0, 4096, 20000};
+  store_options.name_conflict = name_conflict_rule();
+  auto store = store::open_store(command.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge import: database: %s\n", store.error().message.c_str());
     return 1;

@@ -99,6 +99,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"list", "add", "activate", "rollback", "retrain"}));
   models->add_option("argument", models_command.argument, "FILE for add, VERSION for activate");
   models->add_flag("--activate", models_command.activate, "with add: make the model active at once");
+  models->add_flag("--allow-partial", models_command.allow_partial,
+                   "activate even when leads supply under half of the model's columns");
   models->add_option("--min-outcomes", models_command.min_outcomes, "with retrain: won/lost leads needed")
       ->check(CLI::Range(4, 10'000'000));
   models->add_option("--database", models_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
@@ -165,7 +167,18 @@ int main(int argc, char** argv) {
   };
   if (*keygen) return jorge::cli::keygen(key_directory);
   if (*sign) return jorge::cli::sign(private_key, body_file);
-  if (*demo) return jorge::cli::load_demo(demo_options);
+  if (*demo) {
+    // Without --url: the `listen` address of the configuration (./jorge.toml), as `serve` uses it.
+    if (demo->get_option("--url")->count() == 0) {
+      auto settings = jorge::cli::read_config_file(config_path, app.get_option("--config")->count() > 0);
+      if (settings.ok()) {
+        jorge::cli::apply_environment(*settings, environ);
+        if (auto listen_at = settings->find("listen"); listen_at != settings->end())
+          demo_options.url = "http://" + listen_at->second;
+      }
+    }
+    return jorge::cli::load_demo(demo_options);
+  }
   if (*stats) return jorge::cli::print_stats(stats_database);
   if (*train) {
     if (train_command.from_store) {

@@ -16,10 +16,16 @@ inline constexpr int kModelPollSeconds = 2;
 
 // Reads a model file, checks that it loads, and adds it to the registry; returns its version.
 Result<std::string> register_model_file(store::Store& store, const std::string& path, SystemTime now);
+// Makes `version` the active model if leads supply enough of its columns
+// (LeadModel::check_coverage); kFailedPrecondition naming the missing ones otherwise, the
+// previous model staying active.
+Status activate_model_checked(store::Store& store, const std::string& version, bool allow_partial, SystemTime now);
 
 class ModelWatcher {
  public:
-  ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active);
+  // `allow_partial`: scoring.allow_partial_model (a model that fails its coverage check is
+  // otherwise not served: the previous one stays).
+  ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active, bool allow_partial = false);
   ~ModelWatcher();
   void start();  // loads the active model now, then keeps watching
   void stop();
@@ -30,6 +36,7 @@ class ModelWatcher {
  private:
   store::Store& store_;
   scoring::ActiveLeadModel& active_;
+  const bool allow_partial_;
   std::string loaded_;
   std::function<void()> periodic_;
   int polls_ = 0;

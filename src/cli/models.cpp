@@ -26,6 +26,20 @@ Result<std::string> register_model_file(store::Store& store, const std::string& 
   return described->version;
 }
 
+Status activate_model_checked(store::Store& store, const std::string& version, bool allow_partial, SystemTime now) {
+  // The registry lists models without their bodies: activate, read the active body back, and
+  // undo the activation when leads lack its columns (a server's watcher refuses it meanwhile).
+  JORGE_TRY_STATUS(store.activate_model(version, now));
+  JORGE_TRY(std::optional<store::ModelRecord> active, store.active_model());
+  if (!active) return ok_status();
+  auto loaded = scoring::LeadModel::from_json(active->body, active->version);
+  Status covered = loaded.ok() ? (*loaded)->check_coverage(allow_partial) : Status(loaded.error());
+  if (covered.ok()) return ok_status();
+  auto restored = store.rollback_model(now);
+  (void)restored;  // kFailedPrecondition when nothing was active before: rules-v1 answers then
+  return covered;
+}
+
 int models_command(const ModelsCommand& command) {
   SystemClock clock;
   auto store = store::open_store(command.database, clock);
@@ -53,14 +67,14 @@ int models_command(const ModelsCommand& command) {
     auto version = register_model_file(**store, command.argument, clock.now());
     if (!version.ok()) return fail(version.error());
     if (command.activate) {
-      Status activated = (*store)->activate_model(*version, clock.now());
+      Status activated = activate_model_checked(**store, *version, command.allow_partial, clock.now());
       if (!activated.ok()) return fail(activated.error());
     }
     std::printf("added %s%s\n", version->c_str(), command.activate ? " and made it active" : "");
     return 0;
   }
   if (command.action == "activate") {
-    Status activated = (*store)->activate_model(command.argument, clock.now());
+    Status activated = activate_model_checked(**store, command.argument, command.allow_partial, clock.now());
     if (!activated.ok()) return fail(activated.error());
     std::printf("%s is active; running servers switch to it within %d s\n", command.argument.c_str(),
                 kModelPollSeconds);
@@ -88,7 +102,8 @@ int models_command(const ModelsCommand& command) {
   return 2;
 }
 
-ModelWatcher::ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active) : store_(store), active_(active) {}
+ModelWatcher::ModelWatcher(store::Store& store, scoring::ActiveLeadModel& active, bool allow_partial)
+    : store_(store), active_(active), allow_partial_(allow_partial) {}
 
 ModelWatcher::~ModelWatcher() { stop(); }
 
@@ -114,6 +129,14 @@ void ModelWatcher::check_now() {
     loaded_ = *version;  // do not retry a broken file every poll
     return;
   }
+  const auto coverage = (*model)->coverage();
+  if (Status covered = (*model)->check_coverage(allow_partial_); !covered.ok()) {
+    spdlog::error("{}; still scoring with {}", covered.error().message, active_.current()->version());
+    loaded_ = *version;  // decided: not every poll again
+    return;
+  }
+  spdlog::info("model {}: leads supply {} of its {} input columns", (*record)->version,
+               coverage.columns - coverage.missing.size(), coverage.columns);
   active_.set(*model);
   loaded_ = (*record)->version;
   // Parsing the model file's JSON left megabytes of freed heap behind: give them back.

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "api/health.hpp"
+#include "cli/identity_rules.hpp"
 #include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
 #include "api/leads_api.hpp"
@@ -67,6 +68,11 @@ int serve(const Config& config) {
   if (!config.ghl.verify_signatures)
     spdlog::warn("ghl.verify_signatures is false: anyone who can reach /webhooks/ghl can inject leads");
 
+  // #14: 400 idle connections under a 256-descriptor limit once starved the database; take what
+  // the hard limit allows, and let the server keep a reserve below it (http.max_connections).
+  const size_t open_files = http::raise_open_file_limit();
+  spdlog::info("open-file limit {}; up to {} client connections", open_files,
+               config.http.max_connections > 0 ? config.http.max_connections : http::max_connections_for(open_files));
   SystemClock clock;
   store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {},
                                     config.source_trust};
@@ -97,6 +103,7 @@ int serve(const Config& config) {
       return store::OnlineMatch{verdict->contact, verdict->probability, verdict->same, verdict->evidence_json};
     };
   }
+  store_options.name_conflict = name_conflict_rule();
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());
@@ -110,13 +117,14 @@ int serve(const Config& config) {
   if (!config.scoring_model.empty()) {
     // scoring.model: registered and made active at start, like `jorge models add --activate`.
     auto version = register_model_file(**store, config.scoring_model, clock.now());
-    Status activated = version.ok() ? (*store)->activate_model(*version, clock.now()) : Status(version.error());
+    Status activated = version.ok() ? activate_model_checked(**store, *version, config.allow_partial_model, clock.now())
+                                    : Status(version.error());
     if (!activated.ok()) {
       std::fprintf(stderr, "jorge: scoring.model: %s\n", activated.error().message.c_str());
       return 2;
     }
   }
-  ModelWatcher model_watcher(**store, lead_model);
+  ModelWatcher model_watcher(**store, lead_model, config.allow_partial_model);
   model_watcher.start();
   if (lead_model.current()->version() == "rules-v1") spdlog::info("no active model: scoring with rules-v1");
   Retrainer retrainer(**store, lead_model, clock, {config.retrain_hours, config.retrain_min_outcomes});
@@ -154,7 +162,7 @@ int serve(const Config& config) {
     }
     spdlog::info("source {} ({}) enabled", name, source.kind);
   }
-  api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics, lead_model);
+  api::Webhooks webhooks(std::move(adapters), **store, jobs, metrics, lead_model, clock);
   webhooks.add_routes(router);
   if (!facebook_verify_token.empty()) webhooks.add_facebook_verification(router, facebook_verify_token);
   api::BearerAuth auth(config.api_token);
@@ -186,7 +194,7 @@ int serve(const Config& config) {
   http::ServerOptions server_options{config.listen_host,         config.listen_port,
                                      config.http.max_body_bytes, config.http.idle_timeout,
                                      config.http.header_timeout, config.http.threads,
-                                     config.http.access_log};
+                                     config.http.access_log,     config.http.max_connections};
   pipeline::PipelineOptions pipeline_options;
   pipeline_options.workers = config.workers;
   char host[64] = "jorge";

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <fstream>
 
 #include "cli/commands.hpp"
@@ -95,6 +96,15 @@ int score(const ScoreCommand& command) {
   for (const auto& name : absent)
     std::fprintf(stderr, "jorge score: warning: column \"%s\" is not in %s; scored as missing\n", name.c_str(),
                  command.data.c_str());
+  // #14: a file with none of the model's columns would score every row the same: refuse it.
+  std::set<std::string> distinct_absent(absent.begin(), absent.end());
+  std::set<std::string> distinct_sources(model->encoder().source_columns().begin(),
+                                         model->encoder().source_columns().end());
+  if (!distinct_sources.empty() && distinct_absent.size() >= distinct_sources.size()) {
+    std::fprintf(stderr, "jorge score: %s has none of the model's %zu columns; is it the table the model was "
+                         "trained on?\n", command.data.c_str(), distinct_sources.size());
+    return 2;
+  }
   // Where each of the model's source columns sits in this file, for the reasons' values.
   const auto& sources = model->encoder().source_columns();
   std::vector<long> where(sources.size(), -1);

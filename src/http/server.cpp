@@ -11,6 +11,9 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <mutex>
@@ -35,6 +38,27 @@ std::string new_request_id() {
   std::snprintf(text, sizeof text, "%08llx-%llx", static_cast<unsigned long long>(prefix & 0xffffffff),
                 static_cast<unsigned long long>(++counter));
   return text;
+}
+
+// RFC 9112 §6: a request whose body length the server cannot tell for certain is refused and
+// the connection closed, so no proxy in front can disagree with us about where it ends
+// (request smuggling). Beast reads by Content-Length when the last coding is not chunked.
+std::optional<std::string> framing_error(const bhttp::request_parser<bhttp::string_body>::value_type& header) {
+  const size_t codings = header.count(bhttp::field::transfer_encoding);
+  if (codings == 0) return std::nullopt;
+  if (header.count(bhttp::field::content_length) > 0)
+    return "Transfer-Encoding and Content-Length together: send one of them";
+  const beast::string_view coding = header[bhttp::field::transfer_encoding];
+  if (codings > 1 || !beast::iequals(coding, "chunked")) return "Transfer-Encoding must be exactly \"chunked\"";
+  return std::nullopt;
+}
+
+// Beast's parse errors (bad line ends, two lengths, a negative length, ...), as opposed to the
+// peer going away or a timeout: these get a 400 before the connection closes.
+bool is_malformed_request(beast::error_code error) {
+  static const auto& http_errors = beast::error_code(bhttp::error::bad_method).category();
+  return error.category() == http_errors && error != bhttp::error::end_of_stream &&
+         error != bhttp::error::partial_message && error != bhttp::error::need_more;
 }
 
 bool usable_request_id(std::string_view id) {
@@ -64,8 +88,12 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::mutex sessions_mutex;
   std::set<std::shared_ptr<Session>> sessions;
+  size_t max_connections = 0;  // from options, or derived from the open-file limit at construction
 
-  Impl(ServerOptions o, const Router& r, Metrics& m) : options(std::move(o)), router(r), metrics(m) {}
+  Impl(ServerOptions o, const Router& r, Metrics& m)
+      : options(std::move(o)), router(r), metrics(m),
+        max_connections(options.max_connections > 0 ? options.max_connections
+                                                     : max_connections_for(open_file_limit())) {}
   static std::vector<std::unique_ptr<asio::io_context>> make_loops(int threads) {
     const int count = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::unique_ptr<asio::io_context>> made;
@@ -73,6 +101,11 @@ struct Server::Impl {
     return made;
   }
   void accept();
+  // Room for one more connection under max_connections: near the cap an idle kept-alive
+  // connection is closed for it; false when all are busy (the new one is then refused).
+  bool make_room();
+  void refuse(tcp::socket& socket);
+  void publish_connection_count(size_t open);
   void begin_stop();
   void session_ended(const std::shared_ptr<Session>& session);
 };
@@ -82,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
 
   void start() { wait_for_request(); }
+  bool idle() const { return idle_; }
 
   // From Impl::begin_stop: close now if between requests, else after the current response.
   void stop_when_idle() {
@@ -105,13 +139,33 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_header() {
     idle_ = false;
+    head_only_ = false;
     parser_.emplace();
     parser_->body_limit(server_.options.max_body_bytes);
     parser_->header_limit(16 * 1024);
     stream_.expires_after(server_.options.header_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, size_t) {
+      self->on_header(error);
+    });
+  }
+
+  // The header is in: refuse an uncertain body length before reading any of the body.
+  void on_header(beast::error_code error) {
+    if (error) return on_read(error);
+    if (auto refused = framing_error(parser_->get())) return refuse_malformed(*refused);
+    if (parser_->is_done()) return on_read({});
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code error, size_t) {
       self->on_read(error);
     });
+  }
+
+  // 400 and close: after a framing error nothing on this connection can be trusted.
+  void refuse_malformed(const std::string& why) {
+    started_ = std::chrono::steady_clock::now();
+    request_id_ = new_request_id();
+    keep_alive_ = false;
+    drain_before_close_ = true;
+    send(json_error(400, "bad_request", "request is not valid HTTP/1.1: " + why), "malformed");
   }
 
   void on_read(beast::error_code error) {
@@ -131,13 +185,15 @@ class Session : public std::enable_shared_from_this<Session> {
       drain_before_close_ = true;
       return send(json_error(431, "headers_too_large", "request headers are larger than 16 KiB"), "header_limit");
     }
-    if (error == bhttp::error::end_of_stream || error) return close();
+    if (is_malformed_request(error)) return refuse_malformed(error.message());
+    if (error) return close();  // the peer went away or timed out
     dispatch(parser_->release());
   }
 
   void dispatch(bhttp::request<bhttp::string_body>&& message) {
     started_ = std::chrono::steady_clock::now();
     keep_alive_ = message.keep_alive();
+    head_only_ = message.method() == bhttp::verb::head;
     stream_.expires_never();  // the handler may wait for a commit; the answer is bounded by it
     auto request = std::make_shared<Request>();
     auto text = [](beast::string_view view) { return std::string(view.data(), view.size()); };
@@ -191,6 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
     field("Server", "jorge");
     field("Content-Type", response.content_type);
     field("X-Request-Id", request_id_);
+    field("X-Content-Type-Options", "nosniff");  // browsers take our JSON and text for what they say
     for (const auto& [name, value] : response.headers) field(name, value);
     if (!reply->keep_alive) field("Connection", "close");
     field("Content-Length", std::to_string(reply->body.size()));
@@ -201,7 +258,9 @@ class Session : public std::enable_shared_from_this<Session> {
       spdlog::info("access request_id={} route={} status={} bytes={} ms={:.3f}", request_id_, route, response.status,
                    reply->body.size(), seconds * 1000);
     stream_.expires_after(server_.options.header_timeout);
-    const std::array<asio::const_buffer, 2> buffers{asio::buffer(reply->head), asio::buffer(reply->body)};
+    // HEAD: the same fields as GET, Content-Length included, and no body (RFC 9110 §9.3.2).
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(reply->head),
+                                                    asio::buffer(reply->body.data(), head_only_ ? 0 : reply->body.size())};
     asio::async_write(stream_, buffers, [self = shared_from_this(), reply](beast::error_code error, size_t) {
       if (!error && self->drain_before_close_) return self->drain_then_close();
       if (error || !reply->keep_alive) return self->close();
@@ -257,8 +316,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // The thread running router.dispatch for this session (none otherwise): an answer given on
   // it is synchronous and on the session's strand.
   std::atomic<std::thread::id> dispatching_in_{};
-  bool idle_ = true;
+  std::atomic<bool> idle_{true};  // read by the acceptor when it needs room for a new connection
   bool closed_ = false;
+  bool head_only_ = false;  // a HEAD request: headers as for GET, no body
 };
 
 void Server::Impl::accept() {
@@ -276,15 +336,54 @@ void Server::Impl::accept() {
     }
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    if (stopping) return;
+    if (!make_room()) {
+      refuse(socket);
+      return accept();
+    }
     auto session = std::make_shared<Session>(std::move(socket), *this);
     {
       std::lock_guard lock(sessions_mutex);
-      if (stopping) return;
       sessions.insert(session);
+      publish_connection_count(sessions.size());
     }
     session->start();
     accept();
   });
+}
+
+bool Server::Impl::make_room() {
+  std::lock_guard lock(sessions_mutex);
+  const size_t open = sessions.size();
+  if (open < max_connections - max_connections / 10) return true;  // below 90 %: nothing to do
+  for (const auto& session : sessions)
+    if (session->idle()) {
+      session->stop_when_idle();  // closes on its own strand, unless a request arrived meanwhile
+      metrics.increment("jorge_http_idle_connections_closed_total",
+                        "Kept-alive connections closed to make room near http.max_connections.", {});
+      return true;
+    }
+  return open < max_connections;
+}
+
+void Server::Impl::refuse(tcp::socket& socket) {
+  // Written at once on the fresh socket (its send buffer is empty), then closed: the client
+  // learns why instead of seeing a dropped connection.
+  static constexpr std::string_view kBusy =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+      "X-Content-Type-Options: nosniff\r\nConnection: close\r\nContent-Length: 83\r\n\r\n"
+      "{\"error\":{\"code\":\"unavailable\",\"message\":\"too many connections; try again shortly\"}}";
+  beast::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+  metrics.increment("jorge_http_connections_refused_total", "Connections refused at http.max_connections.", {});
+  spdlog::warn("refused a connection: {} open, the most allowed (http.max_connections)", max_connections);
+}
+
+void Server::Impl::publish_connection_count(size_t open) {
+  metrics.set_gauge("jorge_http_connections", "Open client connections.", {}, static_cast<double>(open));
 }
 
 void Server::Impl::begin_stop() {
@@ -304,10 +403,38 @@ void Server::Impl::begin_stop() {
 void Server::Impl::session_ended(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(sessions_mutex);
   sessions.erase(session);
+  publish_connection_count(sessions.size());
 }
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
-    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), router, metrics)) {
+  metrics.set_gauge("jorge_http_connections_max", "The most client connections held at once (http.max_connections).",
+                    {}, static_cast<double>(impl_->max_connections));
+  impl_->publish_connection_count(0);
+}
+
+size_t open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return static_cast<size_t>(limit.rlim_cur);
+}
+
+size_t raise_open_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);  // on failure the old limit stays, and the cap follows it
+  }
+  return open_file_limit();
+}
+
+size_t max_connections_for(size_t open_files) {
+  // The rest is kept for the database (a connection or a file and its WAL per writer and
+  // reader), outbound calls to GoHighLevel and Graph, IMAP, logs and model files.
+  const size_t reserve = std::max<size_t>(64, open_files / 4);
+  const size_t left = open_files > reserve ? open_files - reserve : 0;
+  return std::clamp<size_t>(left, 16, 100000);
+}
 
 Server::~Server() = default;
 

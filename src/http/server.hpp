@@ -21,7 +21,18 @@ struct ServerOptions {
   std::chrono::seconds header_timeout{10};  // from a request's first byte to its complete body
   int threads = 0;                          // 0: one per core
   bool access_log = true;
+  // Connections held at once (http.max_connections); 0: max_connections_for(open_file_limit()).
+  // Near the cap idle kept-alive connections are closed first; at it a new one gets a 503.
+  size_t max_connections = 0;
 };
+
+// This process's limit on open files (RLIMIT_NOFILE, soft).
+size_t open_file_limit();
+// Raises the soft open-file limit to the hard one (done once at start) and returns the new limit.
+size_t raise_open_file_limit();
+// Connections a server may hold with `open_files` descriptors, keeping a reserve (a quarter,
+// at least 64) for the database, outbound calls and logs; between 16 and 100,000.
+size_t max_connections_for(size_t open_files);
 
 class Server {
  public:

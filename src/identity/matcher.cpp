@@ -275,4 +275,18 @@ MatchResult match_records(const std::vector<Record>& records, const MatchOptions
   return result;
 }
 
+bool names_clearly_differ(const PersonName& a, const PersonName& b) {
+  auto record_of = [](const PersonName& name) {
+    Record record;
+    record.values[static_cast<size_t>(FieldType::kFirstName)] = normalise_value(FieldType::kFirstName, name.first);
+    record.values[static_cast<size_t>(FieldType::kLastName)] = normalise_value(FieldType::kLastName, name.last);
+    record.values[static_cast<size_t>(FieldType::kFullName)] = normalise_value(FieldType::kFullName, name.full);
+    return record;
+  };
+  const Record x = record_of(a), y = record_of(b);
+  const auto levels = compare_records(x, y, {FieldType::kFirstName, FieldType::kLastName, FieldType::kFullName});
+  if (levels[0] != kMissing || levels[1] != kMissing) return levels[0] == 0 || levels[1] == 0;
+  return levels[2] == 0;
+}
+
 }  // namespace jorge::identity

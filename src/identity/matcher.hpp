@@ -71,4 +71,13 @@ MatchResult match_records(const std::vector<Record>& records, const MatchOptions
 // The comparison vector of one pair over `fields`.
 std::vector<uint8_t> compare_records(const Record& a, const Record& b, const std::vector<FieldType>& fields);
 
+// Whether two records' names say they are different people: the first or the last names
+// disagree (compare_records' "disagree": no typo, no nickname, not merely swapped), or, with
+// only full names known, the full names do. A name missing on either side never differs. Used
+// to refuse a join on a shared phone or e-mail alone (#14: families and offices share them).
+struct PersonName {
+  std::string_view first, last, full;
+};
+bool names_clearly_differ(const PersonName& a, const PersonName& b);
+
 }  // namespace jorge::identity

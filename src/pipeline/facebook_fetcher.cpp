@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/json_parse.hpp"
 #include "crm/http_client.hpp"
 #include "ingest/facebook/facebook_webhook.hpp"
 
@@ -101,7 +102,7 @@ Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
       if (failed.code != ErrorCode::kUnavailable || attempt == 4) return failed;
       std::this_thread::sleep_for(std::chrono::seconds(1 << attempt));
     }
-    auto page = nlohmann::json::parse(reply.body, nullptr, false);
+    auto page = parse_json(reply.body);
     if (!page.is_object() || !page.contains("data") || !page["data"].is_array())
       return Error{ErrorCode::kInvalidArgument, "Graph API answered a page without a \"data\" list"};
     ++summary.pages;

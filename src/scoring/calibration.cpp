@@ -1,5 +1,7 @@
 #include "scoring/calibration.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -67,7 +69,7 @@ std::string IsotonicCalibration::to_json() const {
 }
 
 Result<IsotonicCalibration> IsotonicCalibration::from_json(const std::string& json) {
-  auto root = nlohmann::json::parse(json, nullptr, false);
+  auto root = parse_json(json);
   IsotonicCalibration calibration;
   try {
     calibration.thresholds_ = root.at("thresholds").get<std::vector<double>>();

@@ -1,5 +1,7 @@
 #include "scoring/drift.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -54,7 +56,7 @@ std::string drift_reference_json(const DriftReference& reference) {
 }
 
 Result<DriftReference> parse_drift_reference(const std::string& json) {
-  auto root = nlohmann::json::parse(json, nullptr, false);
+  auto root = parse_json(json);
   if (!root.is_object()) return Error{ErrorCode::kInvalidArgument, "drift reference: not a JSON object"};
   DriftReference reference;
   try {

@@ -1,5 +1,6 @@
 #include "scoring/forest.hpp"
 #include "core/files.hpp"
+#include "core/json_parse.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -84,7 +85,7 @@ Result<Forest> Forest::from_xgboost_file(const std::string& path) {
 }
 
 Result<Forest> Forest::from_xgboost_json(std::string_view text) {
-  auto root = nlohmann::json::parse(text, nullptr, false);
+  auto root = parse_json(text);
   if (root.is_discarded() || !root.is_object()) return bad_model("the file is not JSON");
   Forest forest;
   try {

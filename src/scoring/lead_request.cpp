@@ -10,6 +10,14 @@
 namespace jorge::scoring {
 namespace {
 
+// Short fields are quoted back in reasons ("Timeline: next month"), read by people: a control
+// character in them becomes a space (found by score_request_fuzz, #14).
+std::string printable(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
+
 Error bad(const std::string& message) { return Error{ErrorCode::kInvalidArgument, "score_lead: " + message}; }
 
 enum class Kind { kId, kText, kNumber, kCount, kFlag, kAreas, kTime };
@@ -68,7 +76,7 @@ class ScoreRequestReader {
     if (in_areas_) {
       if (value.size() > kLongestArea) return fail("\"preferred_areas\" is longer than 100 bytes");
       if (lead.preferred_areas.size() == kMostAreas) return fail("\"preferred_areas\" must be a list of at most 50 names");
-      lead.preferred_areas.push_back(std::move(value));
+      lead.preferred_areas.push_back(printable(std::move(value)));
       return true;
     }
     switch (field_->kind) {
@@ -132,15 +140,18 @@ class ScoreRequestReader {
   }
   bool set_id(std::string id) {
     if (id.size() > field_->limit) return fail(quoted() + " is longer than 128 bytes");
+    // The id is echoed in the answer (and shown to people): printable text only.
+    for (unsigned char c : id)
+      if (c < 0x20 || c == 0x7f) return fail(quoted() + " must not contain control characters");
     lead.lead_id = std::move(id);
     return true;
   }
   bool set_text(std::string text) {
     if (text.size() > field_->limit)
       return fail(quoted() + " is longer than " + std::to_string(field_->limit) + " bytes");
-    if (field_->name == "message") lead.message = std::move(text);
-    else if (field_->name == "source") lead.source = std::move(text);
-    else lead.timeline = std::move(text);
+    if (field_->name == "message") lead.message = std::move(text);  // never quoted back: kept as typed
+    else if (field_->name == "source") lead.source = printable(std::move(text));
+    else lead.timeline = printable(std::move(text));
     return true;
   }
   bool set_number(double value) {

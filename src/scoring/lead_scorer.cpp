@@ -1,13 +1,16 @@
 #include "scoring/lead_scorer.hpp"
 #include "core/files.hpp"
+#include "core/json_parse.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/bytes.hpp"
+#include "core/json_writer.hpp"
 
 namespace jorge::scoring {
 namespace {
@@ -141,7 +144,7 @@ Result<std::shared_ptr<const LeadModel>> LeadModel::from_json(const std::string&
     JORGE_TRY(TabularModel table, TabularModel::from_json(json));
     model->kind_ = Kind::kTable;
     model->version_ = table.version();
-    auto metadata = nlohmann::json::parse(table.metadata_json(), nullptr, false);
+    auto metadata = parse_json(table.metadata_json());
     if (metadata.is_object() && metadata.contains("drift_reference")) {
       auto reference = parse_drift_reference(metadata["drift_reference"].dump());
       if (reference.ok()) model->drift_ = std::move(reference).value();
@@ -163,7 +166,7 @@ Result<std::shared_ptr<const LeadModel>> LeadModel::from_json(const std::string&
 Result<LeadModel::Description> LeadModel::describe(const std::string& json, const std::string& file_name) {
   Description description;
   if (json.find("\"jorge-model/1\"") != std::string::npos) {
-    auto root = nlohmann::json::parse(json, nullptr, false);
+    auto root = parse_json(json);
     if (!root.is_object()) return Error{ErrorCode::kInvalidArgument, "the model file is not JSON"};
     description.version = root.value("version", "");
     description.kind = root.value("kind", "table");
@@ -199,6 +202,42 @@ std::string reasons_json(const std::vector<Reason>& reasons) {
 
 std::string features_json(const std::vector<float>& features) { return nlohmann::json(features).dump(); }
 
+std::string score_answer_json(const LeadScore& scored) {
+  // Written directly: on this path a JSON DOM cost as much as the TreeSHAP itself.
+  JsonWriter out(4096);  // an explained score is about 2 KB
+  out.begin_object();
+  out.key("lead_id").value(scored.lead_id);
+  out.key("predicted_quality").value(scored.quality);
+  out.key("confidence").value(scored.confidence, 2);
+  out.key("score").value(scored.score, 1);
+  out.key("signals").begin_object();
+  out.key("budget_quality").value(scored.signals.budget_quality, 2);
+  out.key("timeline_urgency").value(scored.signals.timeline_urgency, 2);
+  out.key("financing_readiness").value(scored.signals.financing_readiness, 2);
+  out.key("message_intent").value(scored.signals.message_intent, 2);
+  out.end_object();
+  out.key("explanation").value(scored.explanation);
+  out.key("recommendations").begin_array();
+  for (const auto& recommendation : scored.recommendations) out.value(recommendation);
+  out.end_array();
+  out.key("model_version").value(scored.model_version);
+  out.key("probability").value(scored.probability, 4);
+  out.key("probability_interval").begin_array().value(scored.low, 4).value(scored.high, 4).end_array();
+  out.key("base_points").value(scored.base_points, 2);
+  out.key("reasons").begin_array();
+  for (const auto& reason : scored.reasons) {
+    out.begin_object();
+    out.key("field").value(reason.field);
+    out.key("value").value(reason.value);
+    out.key("points").value(reason.points, 2);
+    out.key("text").value(reason.text);
+    out.end_object();
+  }
+  out.end_array();
+  out.end_object();
+  return out.take();
+}
+
 Tier queue_tier(const LeadModel& model, const InboundEvent& event) {
   if (model.is_rules() || !event.contact) return pre_score(event).tier;
   const bool inbound = event.interaction && event.interaction->direction == Direction::kInbound;
@@ -225,6 +264,35 @@ double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {
     }
   }
   return 0;
+}
+
+LeadModel::Coverage LeadModel::coverage() const {
+  Coverage coverage;
+  if (kind_ != Kind::kTable) return coverage;
+  std::set<std::string, std::less<>> supplied;
+  for (std::string_view name : lead_feature_names()) supplied.emplace(name);
+  for (const char* field : {"message", "source", "distinct_sources", "budget_min", "budget_max", "timeline",
+                            "response_time_hours"})
+    supplied.insert(field);
+  const auto& columns = table_->encoder().source_columns();
+  std::set<std::string> distinct(columns.begin(), columns.end());
+  coverage.columns = distinct.size();
+  for (const auto& column : distinct)
+    if (!supplied.count(column) && column.rfind("custom.", 0) != 0) coverage.missing.push_back(column);
+  return coverage;
+}
+
+Status LeadModel::check_coverage(bool allow_partial) const {
+  const Coverage found = coverage();
+  if (allow_partial || found.share() >= 0.5) return ok_status();
+  std::string named;
+  for (size_t i = 0; i < found.missing.size() && i < 8; ++i) named += (i ? ", " : "") + found.missing[i];
+  if (found.missing.size() > 8) named += ", ...";
+  return Error{ErrorCode::kFailedPrecondition,
+               "model " + version_ + " reads " + std::to_string(found.columns) + " columns but leads supply only " +
+                   std::to_string(found.columns - found.missing.size()) + " of them (missing: " + named +
+                   "); it would give every lead nearly the same score. Train one on Jorge's own leads "
+                   "(jorge train --from-store), or set scoring.allow_partial_model = true"};
 }
 
 bool fold_small_reasons(std::vector<Reason>& reasons) {
@@ -320,7 +388,9 @@ LeadScore LeadModel::score(const LeadFacts& lead, SystemTime now) const {
   // Every kind lists its reasons largest first (weighs_more). The explanation quotes the largest
   // reasons, never the folded rest (found by position, so a model column that happens to be
   // named "other" still counts).
-  const size_t named = result.reasons.size() - (fold_small_reasons(result.reasons) ? 1 : 0);
+  // #14: fold first, then count; one expression that did both read past the end (unspecified order).
+  const bool folded = fold_small_reasons(result.reasons);
+  const size_t named = result.reasons.size() - (folded ? 1 : 0);
   result.quality = tier_for(result.score, tiers_);
   result.confidence = std::round(std::max(result.probability, 1 - result.probability) * 100) / 100;
   for (size_t i = 0; i < named && i < 3; ++i)

@@ -45,6 +45,8 @@ bool fold_small_reasons(std::vector<Reason>& reasons);
 // [{"field","value","points","text"}] and [f0, f1, ...]: how scores are stored.
 std::string reasons_json(const std::vector<Reason>& reasons);
 std::string features_json(const std::vector<float>& features);
+// The body of POST /api/v1/score_lead's 200 answer (docs/api.md): valid UTF-8 JSON whatever the input.
+std::string score_answer_json(const LeadScore& scored);
 
 class LeadModel {
  public:
@@ -67,6 +69,20 @@ class LeadModel {
   LeadScore score(const LeadFacts& lead, SystemTime now) const;
   // The score alone (0..100), without reasons: microseconds, for deciding a job's tier.
   double quick_score(const LeadFacts& lead, SystemTime now) const;
+  // Which of the model's input columns a lead supplies (the request fields, the 30 lead
+  // features, custom.* fields): all of them for rules and lead-feature trees; for a table
+  // model, its source columns minus those no lead ever has (e.g. a model trained on another
+  // CRM's export).
+  struct Coverage {
+    size_t columns = 0;                // distinct input columns of the model
+    std::vector<std::string> missing;  // those a lead never supplies
+    double share() const { return columns == 0 ? 1.0 : 1.0 - static_cast<double>(missing.size()) / columns; }
+  };
+  Coverage coverage() const;
+  // kFailedPrecondition naming the missing columns when fewer than half are supplied, unless
+  // `allow_partial` (scoring.allow_partial_model): such a model gives every lead nearly the
+  // same score (#14).
+  Status check_coverage(bool allow_partial) const;
   // HOT/WARM/COLD of a score under this model's thresholds.
   std::string quality_of(double score) const { return tier_for(score, tiers_); }
 

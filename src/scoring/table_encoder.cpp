@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "core/bytes.hpp"
+#include "core/json_parse.hpp"
 
 namespace jorge::scoring {
 namespace {
@@ -286,7 +287,7 @@ Result<std::string> TableEncoder::to_json() const {
 }
 
 Result<TableEncoder> TableEncoder::from_json(const std::string& json) {
-  auto root = nlohmann::json::parse(json, nullptr, false);
+  auto root = parse_json(json);
   if (root.is_discarded() || !root.is_object()) return Error{ErrorCode::kInvalidArgument, "encoder: not JSON"};
   TableEncoder encoder;
   try {

@@ -1,5 +1,6 @@
 #include "scoring/tabular_model.hpp"
 #include "core/files.hpp"
+#include "core/json_parse.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -47,7 +48,7 @@ Result<TabularModel> TabularModel::assemble(TableEncoder encoder, const std::str
     return Error{ErrorCode::kInvalidArgument, "the trees expect " + std::to_string(model.forest_.feature_count()) +
                                                   " features, the encoder makes " +
                                                   std::to_string(encoder.feature_names().size())};
-  auto metadata = nlohmann::json::parse(metadata_json, nullptr, false);
+  auto metadata = parse_json(metadata_json);
   if (!metadata.is_object()) return Error{ErrorCode::kInvalidArgument, "model metadata is not a JSON object"};
   model.encoder_ = std::move(encoder);
   model.calibration_ = std::move(calibration);
@@ -73,7 +74,7 @@ Result<std::string> TabularModel::to_json() const {
 }
 
 Result<TabularModel> TabularModel::from_json(const std::string& json) {
-  auto root = nlohmann::json::parse(json, nullptr, false);
+  auto root = parse_json(json);
   if (root.is_discarded() || !root.is_object() || root.value("format", "") != kFormat)
     return Error{ErrorCode::kInvalidArgument, std::string("not a Jorge model file (expected \"format\": \"") + kFormat +
                                                   "\"; make one with jorge train)"};

@@ -361,6 +361,9 @@ struct OnlineMatch {
 enum class CandidateBlock { kLastNameAndZip, kFullName };
 using OnlineMatcher = std::function<std::optional<OnlineMatch>(
     const ContactFacts& incoming, const std::vector<IdentityContact>& candidates, CandidateBlock block)>;
+// Whether the names of a delivery and of a known contact clearly belong to different people
+// (identity::names_clearly_differ, given by the caller). Pure.
+using NameConflict = std::function<bool(const ContactFacts& incoming, const IdentityContact& known)>;
 
 struct StoreOptions {
   int writer_threads = 0;       // 0: the backend's default (SQLite 1, PostgreSQL 4)
@@ -370,6 +373,11 @@ struct StoreOptions {
   // Sources from most to least trusted (identity.source_trust): a delivery does not replace a
   // value that a more trusted source gave. Empty: the most recent source wins.
   std::vector<std::string> source_trust;
+  // When set, a shared phone or e-mail alone never joins two people whose names clearly differ
+  // (#14: families and offices share them): the delivery gets a contact of its own and the pair
+  // goes to the review queue. A source's own contact id still finds its contact. Empty: exact
+  // keys always join.
+  NameConflict name_conflict;
 };
 
 // "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/csv.hpp"
+#include "core/text.hpp"
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
 
@@ -89,6 +90,40 @@ TEST(TrainCommand, TrainsOnAnyCsvAndScoresItWithReasons) {
   EXPECT_LE(probability, std::stod(first[3]));
   EXPECT_TRUE(first[5] == "HOT" || first[5] == "WARM" || first[5] == "COLD");
   EXPECT_NE(first[6].find("points"), std::string::npos) << first[6];
+
+  // #14: a CSV with none of the model's columns would score every row the same: exit 2.
+  write_file(dir.file("other.csv"), "colour,size\nred,1\nblue,2\n");
+  EXPECT_EQ(run_jorge({"score", "--model", dir.file("m.model"), "--data", dir.file("other.csv"), "--out",
+                       dir.file("o.csv")},
+                      &output),
+            2)
+      << output;
+  EXPECT_NE(output.find("none of the model's"), std::string::npos) << output;
+}
+
+// #14: this table's columns are not lead fields; served, the model gave every lead one score.
+// It is refused at start naming what is missing, unless scoring.allow_partial_model.
+TEST(TrainCommand, AModelLeadsCannotFeedIsRefusedUnlessAllowed) {
+  TempDir dir;
+  write_file(dir.file("leads.csv"), invented_table(300));
+  std::string output;
+  ASSERT_EQ(run_jorge({"train", "--data", dir.file("leads.csv"), "--target", "Closed", "--id", "lead id", "--folds", "3",
+                       "--model", dir.file("m.model")},
+                      &output),
+            0)
+      << output;
+  ServerConfig config;
+  config.directory = dir.path();
+  config.database = "sqlite://" + dir.file("jorge.db");
+  config.extra_toml = {"[scoring]", "model = \"" + dir.file("m.model") + "\""};
+  const std::string refused_config = write_server_config(config);
+  EXPECT_EQ(run_jorge({"serve", "--config", refused_config}, &output), 2) << output;
+  EXPECT_NE(output.find("missing:"), std::string::npos) << output;
+  EXPECT_NE(output.find("scoring.allow_partial_model"), std::string::npos) << output;
+  config.extra_toml.push_back("allow_partial_model = true");
+  ServerProcess allowed(write_server_config(config));
+  ASSERT_TRUE(allowed.started()) << read_file(allowed.log_path());
+  EXPECT_NE(read_file(allowed.log_path()).find("input columns"), std::string::npos);
 }
 
 TEST(TrainCommand, ExplainsBadInputAndExitsTwo) {
@@ -148,7 +183,19 @@ class ScoreLeadEndpoint : public ::testing::Test {
     if (with_token) headers.emplace_back("Authorization", "Bearer " + token_);
     return *client_.request("POST", server_->url() + "/api/v1/score_lead", headers, body);
   }
+  // Every answer is text a person may read: valid UTF-8, and no control character in any string.
   void expect_contract(const nlohmann::json& body) {
+    std::function<void(const nlohmann::json&)> expect_clean = [&](const nlohmann::json& value) {
+      if (value.is_structured()) {
+        for (const auto& item : value) expect_clean(item);
+        return;
+      }
+      if (!value.is_string()) return;
+      const auto& text = value.get_ref<const std::string&>();
+      EXPECT_TRUE(is_valid_utf8(text));
+      for (unsigned char c : text) EXPECT_GE(c, 0x20) << value;
+    };
+    expect_clean(body);
     for (const char* key : {"lead_id", "predicted_quality", "confidence", "score", "signals", "explanation",
                             "recommendations", "model_version"})
       EXPECT_TRUE(body.contains(key)) << key;
@@ -175,6 +222,11 @@ TEST_F(ScoreLeadEndpoint, RulesAnswerWhenNoModelIsActive) {
   EXPECT_EQ(post("{}", false).status, 401);
   EXPECT_EQ(post("{\"lead_id\":\"a\",\"favourite_colour\":\"red\"}").status, 400);
   EXPECT_EQ(post("not json").status, 400);
+  // #14: this body once answered heap bytes in its explanation.
+  reply = post(R"({"lead_id":"lead-cold-002","message":"just browsing, not sure when","source":"facebook",)"
+               R"("timeline":"just browsing","page_views":1})");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  expect_contract(nlohmann::json::parse(reply.body));
 }
 
 TEST_F(ScoreLeadEndpoint, ThePeersModelAndPayloadsGiveExactReasons) {
@@ -187,8 +239,12 @@ TEST_F(ScoreLeadEndpoint, ThePeersModelAndPayloadsGiveExactReasons) {
     auto body = nlohmann::json::parse(reply.body);
     expect_contract(body);
     EXPECT_NE(body["model_version"], "rules-v1");
-    if (std::string(name) == "score_hot") EXPECT_EQ(body["predicted_quality"], "HOT");
-    if (std::string(name) == "score_cold") EXPECT_EQ(body["predicted_quality"], "COLD");
+    if (std::string(name) == "score_hot") {
+      EXPECT_EQ(body["predicted_quality"], "HOT");
+    }
+    if (std::string(name) == "score_cold") {
+      EXPECT_EQ(body["predicted_quality"], "COLD");
+    }
   }
 }
 

@@ -158,6 +158,39 @@ TEST_P(SourcesEndToEnd, ForgedTruncatedAndInvalidDeliveriesGetJsonErrorsAndTheSe
   EXPECT_EQ(realtor(fixture("realtor/lead.json")).status, 200);  // still serving
 }
 
+// #14: a body nested tens of thousands of levels deep once overflowed the stack (and, stored,
+// crashed every later read of its lead). Every input path refuses it with a JSON 400, stores
+// nothing, and the server goes on.
+TEST_P(SourcesEndToEnd, DeeplyNestedBodiesOnEveryInputPathAreRefusedAndTheServerGoesOn) {
+  auto deep = [](size_t levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  // `body` (a JSON object) with one more field holding `value`, inserted before its last brace.
+  auto with_field = [](std::string body, const std::string& key, const std::string& value) {
+    return body.insert(body.rfind('}'), ",\"" + key + "\":" + value);
+  };
+  const std::string ghl = R"({"type":"ContactCreate","locationId":"loc1","id":"deep-ghl-1","firstName":"Deep",)"
+                          R"("phone":"+15125550187","customFields":[{"id":"f1","value":)" + deep(60000) + "}]}";
+  expect_json_error(*post_signed(client_, server_->url(), ghl), 400);
+  expect_json_error(zillow(with_field(fixture("zillow/lead.json"), "raw", "{\"a\":" + deep(60000) + "}")), 400);
+  expect_json_error(realtor(with_field(fixture("realtor/lead.json"), "raw", deep(60000))), 400);
+  const std::string facebook = with_field(fixture("facebook/leadgen_webhook.json"), "extra", deep(60000));
+  expect_json_error(request("POST", "/webhooks/facebook", facebook,
+                            {{"X-Hub-Signature-256", "sha256=" + hmac_sha256_hex("test-app-secret-not-real", facebook)}}),
+                    400);
+  const std::vector<std::pair<std::string, std::string>> authorised = {{"Authorization", "Bearer " + token_},
+                                                                      {"Content-Type", "application/json"}};
+  const std::string manual = R"({"first_name":"Deep","phone":"+15125550188","custom_fields":{"notes":)" +
+                             deep(100000) + "}}";
+  expect_json_error(request("POST", "/api/v1/leads", manual, authorised), 400);
+  expect_json_error(request("POST", "/api/v1/score_lead", R"({"lead_id":"deep","preferred_areas":)" + deep(5000) + "}",
+                            authorised),
+                    400);
+  expect_json_error(request("POST", "/api/v1/identity/review/1", "{\"decision\":" + deep(100000) + "}", authorised), 400);
+  EXPECT_EQ(request("GET", "/healthz", "", {}).status, 200);
+  EXPECT_TRUE(api("/api/v1/leads")["leads"].empty());
+  // Nesting a source really sends (a few levels) is still taken.
+  EXPECT_EQ(zillow(with_field(fixture("zillow/lead.json"), "raw", "{\"a\":" + deep(10) + "}")).status, 200);
+}
+
 TEST_P(SourcesEndToEnd, RealtorLeadsInBothShapes) {
   EXPECT_EQ(realtor(fixture("realtor/lead.json")).status, 200);
   EXPECT_EQ(realtor(fixture("realtor/lead_nested_vendor_shape.json")).status, 200);

@@ -54,6 +54,20 @@ class WebhookEndToEnd : public ::testing::TestWithParam<Backend> {
     EXPECT_TRUE(body["error"]["message"].is_string());
   }
 
+  // The same database, now with a GoHighLevel account (`ghl`): the pipeline runs, the sender
+  // sends at once (no tier delays, no quiet hours).
+  std::unique_ptr<ServerProcess> restart_texting(const FakeGhl& ghl) {
+    server_->terminate_and_wait();
+    return std::make_unique<ServerProcess>(
+        dir_.file("jorge.toml"),
+        std::map<std::string, std::string>{{"JORGE_GHL_API_TOKEN", "test-location-token"},
+                                           {"JORGE_GHL_API_BASE_URL", ghl.url()},
+                                           {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
+                                           {"JORGE_QUEUE_WARM_DELAY", "0"},
+                                           {"JORGE_QUEUE_COLD_DELAY", "0"},
+                                           {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}});
+  }
+
   size_t lead_count() { return nlohmann::json::parse(get("/api/v1/leads?limit=500").body)["leads"].size(); }
 
   TempDir dir_;
@@ -155,10 +169,22 @@ TEST_P(WebhookEndToEnd, LogsNeverContainPhonesEmailsOrMessageText) {
   std::string bad = R"({"type":"ContactCreate","locationId":"l","email":"leak@example.com")";
   post("/webhooks/ghl", bad, {{"x-wh-signature", sign_rsa(bad)}});
   get("/api/v1/leads?source=ghl");
+  // #14: a type holding a newline forged a log line; an unknown field's name was logged as sent.
+  std::string forged = R"({"type":"Odd\n[2026-12-01 00:00:00.000] [jorge] [info] FORGED","locationId":"l","id":"x"})";
+  webhook(forged);
+  std::string named = R"({"type":"ContactCreate","locationId":"l","id":"y","customFields":"x",")"
+                      R"(+15125550177 leak2@example.com":1, "dnd": {"a":[1]}})";
+  post("/webhooks/ghl", named, {{"x-wh-signature", sign_rsa(named)}});
+  for (int i = 0; i < 50; ++i) post("/webhooks/ghl", bad, {});  // unauthenticated: throttled lines
   server_->terminate_and_wait();
   std::string log = read_file(server_->log_path());
-  for (std::string secret : {"5125550123", "555-0123", "maria.delgado", "@example.com", "pre-approved", "Avenue C"})
+  for (std::string secret : {"5125550123", "555-0123", "maria.delgado", "@example.com", "pre-approved", "Avenue C",
+                             "FORGED", "5125550177"})
     EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into the log";
+  size_t refusal_lines = 0;
+  for (size_t at = log.find("rejected_signature"); at != std::string::npos; at = log.find("rejected_signature", at + 1))
+    ++refusal_lines;
+  EXPECT_LE(refusal_lines, 10u) << "repeated refusals are throttled";
 }
 
 TEST_P(WebhookEndToEnd, QueueStatusShowsEachLeadInItsTier) {
@@ -177,13 +203,8 @@ TEST_P(WebhookEndToEnd, QueueStatusShowsEachLeadInItsTier) {
 
 TEST_P(WebhookEndToEnd, FirstTouchTextReachesGoHighLevelExactlyOnce) {
   FakeGhl ghl;
-  server_->terminate_and_wait();
-  // Same database, now with a GoHighLevel account: the pipeline runs and the sender sends.
-  ServerProcess texting(dir_.file("jorge.toml"), {{"JORGE_GHL_API_TOKEN", "test-location-token"},
-                                                  {"JORGE_GHL_API_BASE_URL", ghl.url()},
-                                                  {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
-                                                  {"JORGE_QUEUE_WARM_DELAY", "0"},
-                                                  {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}});
+  auto texting_server = restart_texting(ghl);
+  ServerProcess& texting = *texting_server;
   ASSERT_TRUE(texting.started()) << read_file(texting.log_path());
   std::string body = fixture("ghl/contact_create.json");
   ASSERT_EQ(post_signed(client_, texting.url(), body)->status, 200);
@@ -195,6 +216,56 @@ TEST_P(WebhookEndToEnd, FirstTouchTextReachesGoHighLevelExactlyOnce) {
   EXPECT_NE(ghl.sent_sms_messages()[0].find("Maria"), std::string::npos);
   EXPECT_EQ(texting.terminate_and_wait(), 0);
   EXPECT_EQ(ghl.sent_sms_messages().size(), 1u);
+}
+
+// #14: "Darnell Jackson", another GoHighLevel contact with his own e-mail but Maria's phone,
+// was joined into Maria's contact and her text began "Darnell". Families and offices share
+// phones: two contacts, the pair in review, each text to its own person and contact id.
+TEST_P(WebhookEndToEnd, TwoPeopleSharingAPhoneStayTwoContactsEachTextedByName) {
+  FakeGhl ghl;
+  auto texting_server = restart_texting(ghl);
+  ServerProcess& texting = *texting_server;
+  ASSERT_TRUE(texting.started()) << read_file(texting.log_path());
+  std::string maria = fixture("ghl/contact_create.json");
+  auto darnell_json = nlohmann::json::parse(maria);
+  darnell_json["id"] = "Dj4rNe11JacK5on00001";
+  darnell_json["webhookId"] = "6f0c1b7e-2a4d-4c1e-9e3a-5b8d2f7a9c02";
+  darnell_json["firstName"] = "Darnell";
+  darnell_json["lastName"] = "Jackson";
+  darnell_json["name"] = "Darnell Jackson";
+  darnell_json["email"] = "darnell.jackson@example.com";
+  darnell_json["customFields"] = nlohmann::json::array({{{"id", "cF2timeline000000002"}, {"value", "just looking"}}});
+  const std::string darnell = darnell_json.dump();
+  ASSERT_EQ(post_signed(client_, texting.url(), maria)->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), darnell)->status, 200);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (ghl.sent_sms_messages().size() < 2 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto texts = ghl.sent_sms_messages();
+  const auto contacts = ghl.sent_sms_contacts();
+  ASSERT_EQ(texts.size(), 2u) << read_file(texting.log_path());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    const bool to_maria = contacts[i] == "Hq7RtY2uIo9PaS4dF6gJ";
+    EXPECT_TRUE(to_maria || contacts[i] == "Dj4rNe11JacK5on00001") << contacts[i];
+    // Some greetings use no name at all; none may use the other person's.
+    EXPECT_EQ(texts[i].find(to_maria ? "Darnell" : "Maria"), std::string::npos) << texts[i];
+    if (to_maria) EXPECT_NE(texts[i].find("Maria"), std::string::npos) << texts[i];
+  }
+  EXPECT_NE(contacts[0], contacts[1]);
+  auto authorised = [&](const std::string& path) {
+    return nlohmann::json::parse(
+        client_.request("GET", texting.url() + path, {{"Authorization", "Bearer " + token_}})->body);
+  };
+  auto leads = authorised("/api/v1/leads")["leads"];
+  ASSERT_EQ(leads.size(), 2u) << leads.dump();
+  for (const auto& lead : leads) {
+    auto detail = authorised("/api/v1/leads/" + std::to_string(lead["id"].get<int64_t>()));
+    EXPECT_EQ(detail["source_records"].size(), 1u) << detail.dump();
+  }
+  auto reviews = authorised("/api/v1/identity/review")["reviews"];
+  ASSERT_EQ(reviews.size(), 1u) << reviews.dump();
+  EXPECT_EQ(reviews[0]["evidence"]["phone"]["agreement"], "agree");
+  EXPECT_EQ(texting.terminate_and_wait(), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, WebhookEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

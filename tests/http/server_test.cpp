@@ -35,9 +35,10 @@ std::string read_all(int fd) {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start(ServerOptions{}); }
+  void start(ServerOptions options) {
     router_.add("GET", "/ping", [](Request&, Respond respond) { respond(json_response(200, "{}")); });
-    ServerOptions options;
+    router_.add("POST", "/echo", [](Request& request, Respond respond) { respond(json_response(200, request.body)); });
     options.port = 0;
     options.header_timeout = std::chrono::seconds(1);
     options.idle_timeout = std::chrono::seconds(1);
@@ -52,6 +53,15 @@ class ServerTest : public ::testing::Test {
   void TearDown() override {
     server_->stop();
     thread_.join();
+  }
+  // Sends `request` on a new connection and reads until the server closes it.
+  std::string exchange(const std::string& request) {
+    int fd = connect_to(port_);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+    std::string answer = read_all(fd);
+    close(fd);
+    return answer;
   }
 
   Router router_;
@@ -98,6 +108,74 @@ TEST_F(ServerTest, StopFinishesWithIdleConnectionsOpen) {
   thread_.join();
   thread_ = std::thread([] {});
   close(idle);
+}
+
+// #14, RFC 9112 §6: a body whose length is uncertain gets a 400 and the connection closes;
+// before, these were read by Content-Length or dropped without an answer.
+TEST_F(ServerTest, RefusesAmbiguousFramingWith400AndCloses) {
+  const std::string body = "{\"a\":1}";
+  const std::string cases[] = {
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\nContent-Length: 7\r\n\r\n" + body,
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 7\r\n\r\n7\r\n" + body +
+          "\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: identity\r\n\r\n" + body,
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\nContent-Length: 8\r\n\r\n" + body,
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -7\r\n\r\n" + body,
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n" + body,
+      "GET /ping HTTP/1.1\nHost: x\n\n",
+  };
+  for (const std::string& request : cases) {
+    const std::string answer = exchange(request);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << request << "\n---\n" << answer;
+    EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("\"error\""), std::string::npos) << answer;
+  }
+  // Exactly "chunked" is fine.
+  const std::string chunked = exchange("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                       "Connection: close\r\n\r\n7\r\n" + body + "\r\n0\r\n\r\n");
+  EXPECT_EQ(chunked.rfind("HTTP/1.1 200", 0), 0u) << chunked;
+  EXPECT_NE(chunked.find(body), std::string::npos);
+}
+
+TEST_F(ServerTest, HeadAnswersCarryHeadersAndNoBody) {
+  const std::string answer = exchange("HEAD /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  EXPECT_NE(answer.find("Content-Length: 2\r\n"), std::string::npos) << answer;
+  EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), "");
+  EXPECT_NE(answer.find("X-Content-Type-Options: nosniff"), std::string::npos);
+}
+
+class CappedServerTest : public ServerTest {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.max_connections = 10;
+    start(options);
+  }
+};
+
+// #14: idle connections once starved the server. Near the cap idle ones are closed for new
+// ones; a busy server past the cap answers 503; /metrics says so.
+TEST_F(CappedServerTest, ClosesIdleConnectionsFirstAndKeepsServing) {
+  std::vector<int> idle;
+  for (int i = 0; i < 40; ++i) {
+    int fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  const std::string answer = exchange("GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+  const std::string metrics = metrics_.render();
+  EXPECT_NE(metrics.find("jorge_http_connections_max 10"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_http_idle_connections_closed_total"), std::string::npos) << metrics;
+  for (int fd : idle) close(fd);
+}
+
+TEST(MaxConnections, KeepsAReserveOfDescriptors) {
+  EXPECT_EQ(max_connections_for(256), 192u);
+  EXPECT_EQ(max_connections_for(1024), 768u);
+  EXPECT_EQ(max_connections_for(40), 16u);
+  EXPECT_GE(raise_open_file_limit(), 256u);
 }
 
 }  // namespace

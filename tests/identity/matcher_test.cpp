@@ -93,4 +93,16 @@ TEST(Matcher, FindsFebrlDuplicatesWithoutLabels) {
     EXPECT_GT(result.model.weights[f].m[2], result.model.weights[f].u[2]) << field_type_name(result.model.fields[f]);
 }
 
+// #14: what keeps a shared phone or e-mail from joining two people.
+TEST(NamesClearlyDiffer, OnlyWhenANameGivenOnBothSidesDisagrees) {
+  EXPECT_TRUE(names_clearly_differ({"Maria", "Delgado", ""}, {"Darnell", "Jackson", ""}));
+  EXPECT_TRUE(names_clearly_differ({"Maria", "Delgado", ""}, {"Carlos", "Delgado", ""}));  // a household
+  EXPECT_FALSE(names_clearly_differ({"Maria", "Delgado", ""}, {"Marla", "Delgado", ""}));  // a typo
+  EXPECT_FALSE(names_clearly_differ({"Bill", "Whitaker", ""}, {"William", "Whitaker", ""}));  // a nickname
+  EXPECT_FALSE(names_clearly_differ({"Delgado", "Maria", ""}, {"Maria", "Delgado", ""}));  // swapped
+  EXPECT_FALSE(names_clearly_differ({"MARIA", "DELGADO", ""}, {"María", "Delgado", ""}));
+  EXPECT_FALSE(names_clearly_differ({"", "", ""}, {"Darnell", "Jackson", ""}));  // nothing to compare
+  EXPECT_TRUE(names_clearly_differ({"", "", "Maria Delgado"}, {"", "", "Darnell Jackson"}));
+}
+
 }  // namespace jorge::identity

@@ -77,6 +77,8 @@ TEST(ScoreRequest, RejectsWhatTheContractDoesNotAllowNamingTheField) {
   EXPECT_TRUE(names(R"({"lead_id":"a","preferred_areas":["Zilker",1]})", "preferred_areas"));
   EXPECT_TRUE(names(R"({"lead_id":"a","preferred_areas":"Zilker"})", "preferred_areas"));
   EXPECT_TRUE(names(R"({"lead_id":"a","page_views":1.5})", "whole number"));
+  EXPECT_TRUE(names("{\"lead_id\":\"a\x7f\"}", "control characters"));  // found by score_request_fuzz (#14)
+  EXPECT_TRUE(names(R"({"lead_id":"a\nb"})", "control characters"));
   EXPECT_TRUE(names(R"({"lead_id":"a","pre_approved":"yes"})", "pre_approved"));
   EXPECT_TRUE(names(R"({"lead_id":"a","budget_min":{"low":1}})", "budget_min"));
   EXPECT_TRUE(names(R"({"lead_id":null})", "lead_id"));

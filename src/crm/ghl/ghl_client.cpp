@@ -1,5 +1,7 @@
 #include "crm/ghl/ghl_client.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -21,7 +23,7 @@ std::optional<int64_t> header_number(const HttpReply& reply, const char* name) {
 
 // GHL's error bodies: {"statusCode":422,"message":["..."]} or "message": "..." (specs §2.6).
 std::string error_text(const HttpReply& reply) {
-  auto body = nlohmann::json::parse(reply.body, nullptr, false);
+  auto body = parse_json(reply.body);
   std::string text;
   if (body.is_object() && body.contains("message")) {
     const auto& message = body["message"];
@@ -72,7 +74,7 @@ Result<SentMessage> GhlClient::send_sms(const std::string& contact_id, const std
   JORGE_TRY(HttpReply reply, call("POST", "/conversations/messages", kConversationsVersion, body.dump(),
                                   HttpClient::Resend::kNever));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "send SMS");
-  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  auto parsed = parse_json(reply.body);
   if (!parsed.is_object() || !parsed.contains("messageId") || !parsed["messageId"].is_string())
     return Error{ErrorCode::kUnavailable, "ghl send SMS: 2xx without a messageId; outcome unknown"};
   SentMessage sent;
@@ -83,12 +85,12 @@ Result<SentMessage> GhlClient::send_sms(const std::string& contact_id, const std
 }
 
 Result<std::string> GhlClient::upsert_contact(const std::string& contact_json) {
-  nlohmann::json body = nlohmann::json::parse(contact_json, nullptr, false);
+  nlohmann::json body = parse_json(contact_json);
   if (!body.is_object()) return Error{ErrorCode::kInvalidArgument, "ghl upsert contact: the contact is not a JSON object"};
   body["locationId"] = options_.location_id;
   JORGE_TRY(HttpReply reply, call("POST", "/contacts/upsert", kContactsVersion, body.dump()));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "upsert contact");
-  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  auto parsed = parse_json(reply.body);
   // Documented as {"new": bool, "contact": {...}}; a bare contact is accepted too.
   const nlohmann::json* contact = &parsed;
   if (parsed.is_object() && parsed.contains("contact") && parsed["contact"].is_object()) contact = &parsed["contact"];
@@ -108,7 +110,7 @@ Status GhlClient::update_custom_fields(const std::string& contact_id,
                                        const std::vector<std::pair<std::string, std::string>>& fields) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [id, value] : fields) {
-    auto parsed = nlohmann::json::parse(value, nullptr, false);
+    auto parsed = parse_json(value);
     list.push_back({{"id", id}, {"field_value", parsed.is_discarded() ? nlohmann::json(value) : parsed}});
   }
   JORGE_TRY(HttpReply reply, call("PUT", "/contacts/" + contact_id, kContactsVersion,
@@ -121,7 +123,7 @@ Result<std::string> GhlClient::find_conversation(const std::string& contact_id) 
   std::string query = "/conversations/search?locationId=" + options_.location_id + "&contactId=" + contact_id;
   JORGE_TRY(HttpReply reply, call("GET", query, kConversationsVersion, ""));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "search conversations");
-  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  auto parsed = parse_json(reply.body);
   if (!parsed.is_object() || !parsed.contains("conversations") || !parsed["conversations"].is_array())
     return Error{ErrorCode::kUnavailable, "ghl search conversations: unexpected body"};
   for (const auto& conversation : parsed["conversations"])
@@ -133,7 +135,7 @@ Result<std::string> GhlClient::find_conversation(const std::string& contact_id) 
 Result<std::vector<ConversationMessage>> GhlClient::recent_messages(const std::string& conversation_id) {
   JORGE_TRY(HttpReply reply, call("GET", "/conversations/" + conversation_id + "/messages", kConversationsVersion, ""));
   if (reply.status < 200 || reply.status >= 300) return status_error(reply, "list messages");
-  auto parsed = nlohmann::json::parse(reply.body, nullptr, false);
+  auto parsed = parse_json(reply.body);
   // {"messages": {"messages": [...], "nextPage": ..., "lastMessageId": ...}}
   const nlohmann::json* list = nullptr;
   if (parsed.is_object() && parsed.contains("messages")) {

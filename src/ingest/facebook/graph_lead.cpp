@@ -1,5 +1,6 @@
 #include "ingest/facebook/graph_lead.hpp"
 
+#include "core/json_parse.hpp"
 #include "ingest/internal/json_body.hpp"
 #include "ingest/normalise.hpp"
 
@@ -92,7 +93,7 @@ Result<InboundEvent> parse_graph_lead(std::string_view body, const FormFieldMap&
 
 GraphError classify_graph_error(int http_status, std::string_view body) {
   GraphError error;
-  json parsed = json::parse(body, nullptr, false);
+  json parsed = parse_json(body);
   const json* inner = nullptr;
   if (parsed.is_object())
     if (auto found = parsed.find("error"); found != parsed.end() && found->is_object()) inner = &*found;

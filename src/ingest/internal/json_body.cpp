@@ -1,12 +1,16 @@
 #include "ingest/internal/json_body.hpp"
 
+#include "core/json_parse.hpp"
 #include "core/text.hpp"
 
 namespace jorge::ingest::internal {
 
 Result<nlohmann::json> parse_json_object(std::string_view source, std::string_view body) {
   if (!is_valid_utf8(body)) return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body is not valid UTF-8"};
-  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!json_nesting_within(body))
+    return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body is nested deeper than " +
+                                                  std::to_string(kMaxJsonDepth) + " levels"};
+  nlohmann::json parsed = parse_json(body);
   if (parsed.is_discarded())
     return Error{ErrorCode::kInvalidArgument, std::string(source) + ": body is not valid JSON"};
   if (!parsed.is_object())

@@ -11,7 +11,8 @@
 
 namespace jorge::ingest::internal {
 
-// kInvalidArgument "<source>: body is not valid JSON (...)" / "... not a JSON object".
+// kInvalidArgument "<source>: body is not valid JSON (...)" / "... not a JSON object" / "... nested
+// deeper than 64 levels" (core/json_parse.hpp: nothing deeper is ever parsed or stored).
 Result<nlohmann::json> parse_json_object(std::string_view source, std::string_view body);
 // The field as text: strings as they are, numbers printed, absent/null/other types empty.
 std::string text_field(const nlohmann::json& object, const char* key);

@@ -1,5 +1,6 @@
 #include "store/internal/ingest_transaction.hpp"
 
+#include "core/json_parse.hpp"
 #include "store/internal/merge_transaction.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,8 +32,39 @@ Result<std::optional<KnownContact>> known_contact(SqlSession& session, const cha
                                                   by_source_record});
 }
 
+// Contacts that share an exact key (phone or e-mail) with this person, oldest first: the first
+// whose name does not clearly differ is theirs. When every one differs, `conflicting` names
+// the oldest (the pair goes to review) and no contact is found.
+struct ExactKeyMatch {
+  std::optional<KnownContact> found;
+  std::optional<ContactId> conflicting;
+};
+Result<ExactKeyMatch> by_exact_key(SqlSession& session, const char* column, const std::string& value,
+                                   const ContactFacts& facts, const NameConflict& name_conflict) {
+  JORGE_TRY(SqlRows rows, session.exec(std::string("SELECT id, stage, first_name, last_name, full_name FROM contacts "
+                                                   "WHERE ") +
+                                           column + " = $1 AND merged_into IS NULL ORDER BY id LIMIT 20",
+                                       {value}));
+  ExactKeyMatch match;
+  for (const auto& row : rows.rows) {
+    IdentityContact known;
+    known.id = std::stoll(row[0].value_or("0"));
+    known.first_name = row[2].value_or("");
+    known.last_name = row[3].value_or("");
+    known.full_name = row[4].value_or("");
+    if (name_conflict && name_conflict(facts, known)) {
+      if (!match.conflicting) match.conflicting = known.id;
+      continue;
+    }
+    match.found = KnownContact{known.id, parse_stage(row[1].value_or("")).value_or(Stage::kNew), false};
+    match.conflicting.reset();
+    break;
+  }
+  return match;
+}
+
 // The contact this event is about: by the source's contact id, then phone, then e-mail.
-Result<std::optional<KnownContact>> find_contact(SqlSession& session, const InboundEvent& event) {
+Result<ExactKeyMatch> find_contact(SqlSession& session, const InboundEvent& event, const NameConflict& name_conflict) {
   const ContactFacts& facts = *event.contact;
   if (!facts.external_id.empty()) {
     JORGE_TRY(std::optional<KnownContact> found,
@@ -40,21 +72,18 @@ Result<std::optional<KnownContact>> find_contact(SqlSession& session, const Inbo
                             "SELECT c.id, c.stage FROM leads l JOIN contacts c ON c.id = l.contact_id "
                             "WHERE l.source = $1 AND l.external_id = $2",
                             {event.source, facts.external_id}, true));
-    if (found) return found;
+    if (found) return ExactKeyMatch{found, std::nullopt};
   }
+  ExactKeyMatch by_phone;
   if (facts.phone) {
-    JORGE_TRY(std::optional<KnownContact> found,
-              known_contact(session,
-                            "SELECT id, stage FROM contacts WHERE phone = $1 AND merged_into IS NULL ORDER BY id LIMIT 1",
-                            {facts.phone->e164()}, false));
-    if (found) return found;
+    JORGE_TRY(by_phone, by_exact_key(session, "phone", facts.phone->e164(), facts, name_conflict));
+    if (by_phone.found) return by_phone;
   }
   if (!facts.email.empty()) {
-    return known_contact(session,
-                         "SELECT id, stage FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY id LIMIT 1",
-                         {facts.email}, false);
+    JORGE_TRY(ExactKeyMatch by_email, by_exact_key(session, "email", facts.email, facts, name_conflict));
+    if (by_email.found || !by_phone.conflicting) return by_email;
   }
-  return std::optional<KnownContact>();
+  return by_phone;
 }
 
 Result<ContactId> insert_contact(SqlSession& session, const ContactFacts& facts, int64_t now) {
@@ -225,6 +254,17 @@ Result<std::optional<OnlineMatch>> fuzzy_contact(SqlSession& session, const Cont
   return matcher(facts, namesakes, CandidateBlock::kFullName);
 }
 
+// Why a pair that shares an exact key was not joined, for the reviewer (the review shows the
+// two contacts themselves beside it).
+std::string shared_key_evidence(const ContactFacts& facts) {
+  nlohmann::json evidence = nlohmann::json::object();
+  if (facts.phone) evidence["phone"] = {{"agreement", "agree"}};
+  if (!facts.email.empty()) evidence["email"] = {{"agreement", "agree"}};
+  evidence["first_name"] = {{"agreement", "disagree"}};
+  evidence["reason"] = "shared phone or e-mail, names clearly differ: not joined automatically";
+  return evidence.dump();
+}
+
 }  // namespace
 
 // With a trust order: the fields of `facts` that a more trusted source gave the contact's
@@ -244,7 +284,7 @@ Status keep_trusted_values(SqlSession& session, ContactId id, const std::string&
                                           {id}));
   std::vector<std::pair<std::string, nlohmann::json>> said;
   for (const auto& row : records.rows)
-    said.emplace_back(row[0].value_or(""), nlohmann::json::parse(row[1].value_or("{}"), nullptr, false));
+    said.emplace_back(row[0].value_or(""), parse_json(row[1].value_or("{}")));
   const char* names[] = {"first_name", "last_name", "full_name", "email", "phone", "address", "city", "state", "postal_code"};
   std::string* fields[] = {&facts.first_name, &facts.last_name, &facts.full_name, &facts.email, nullptr,
                            &facts.address, &facts.city, &facts.state, &facts.postal_code};
@@ -266,8 +306,9 @@ Status keep_trusted_values(SqlSession& session, ContactId id, const std::string&
 }
 
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
-                                  const JobPlan& plan, int64_t now, const OnlineMatcher& matcher,
-                                  const std::vector<std::string>& source_trust) {
+                                  const JobPlan& plan, int64_t now, const StoreOptions& identity) {
+  const OnlineMatcher& matcher = identity.online_matcher;
+  const std::vector<std::string>& source_trust = identity.source_trust;
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body) "
                          "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
@@ -299,9 +340,14 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   }
 
   const ContactFacts& facts = *event.contact;
-  JORGE_TRY(std::optional<KnownContact> found, find_contact(session, event));
+  JORGE_TRY(ExactKeyMatch exact, find_contact(session, event, identity.name_conflict));
+  const std::optional<KnownContact>& found = exact.found;
   std::optional<OnlineMatch> fuzzy;
-  if (!found) {
+  if (exact.conflicting) {
+    // A shared phone or e-mail, names that clearly differ: two people until a reviewer says
+    // otherwise (a probability of one half: the keys say same, the names say different).
+    fuzzy = OnlineMatch{*exact.conflicting, 0.5, false, shared_key_evidence(facts)};
+  } else if (!found) {
     JORGE_TRY(fuzzy, fuzzy_contact(session, facts, matcher));
   }
   KnownContact contact;
@@ -379,7 +425,7 @@ FieldValue decode_field_value(std::string_view type, const std::string& text) {
   if (type == "number") return std::strtod(text.c_str(), nullptr);
   if (type == "bool") return text == "true";
   if (type == "list") {
-    auto parsed = nlohmann::json::parse(text, nullptr, false);
+    auto parsed = parse_json(text);
     std::vector<std::string> items;
     if (parsed.is_array())
       for (const auto& item : parsed)

@@ -4,11 +4,11 @@
 
 namespace jorge::store::internal {
 
-// The writes of one inbound event. REQUIRES: inside a transaction on `session`.
-// On error the caller rolls the transaction back.
+// The writes of one inbound event, identity decided by `identity` (online_matcher,
+// name_conflict, source_trust). REQUIRES: inside a transaction on `session`. On error the
+// caller rolls the transaction back.
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
-                                  const JobPlan& plan, int64_t now_millis, const OnlineMatcher& matcher = {},
-                                  const std::vector<std::string>& source_trust = {});
+                                  const JobPlan& plan, int64_t now_millis, const StoreOptions& identity);
 
 // Takes, in one sorted order, the identity locks (source id, phone, e-mail) of every event
 // of a batch, before any row is touched. REQUIRES: inside a transaction, before apply_event.

@@ -1,5 +1,7 @@
 #include "store/internal/merge_transaction.hpp"
 
+#include "core/json_parse.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -113,7 +115,7 @@ Result<MergeRecord> apply_unmerge(SqlSession& session, ContactId contact, int64_
   if (!later.rows.empty())
     return Error{ErrorCode::kFailedPrecondition, "undo merge " + text_of(later.rows[0][0]) + " of contact " +
                                                      std::to_string(merge.kept) + " first"};
-  json snapshot = json::parse(text_of(row[5]), nullptr, false);
+  json snapshot = parse_json(text_of(row[5]));
   if (!snapshot.is_object()) return Error{ErrorCode::kInternal, "merge " + std::to_string(merge.id) + " has no snapshot"};
   for (const char* table : kOwnedTables)
     for (const auto& id : snapshot.value(table, json::array())) {

@@ -1026,8 +1026,7 @@ class SqlStore final : public Store {
     }
     if (status.ok()) {
       for (PendingWrite& write : batch) {
-        outcomes.push_back(apply_event(session, write.event, write.raw_body, write.plan, now, options_.online_matcher,
-                                       options_.source_trust));
+        outcomes.push_back(apply_event(session, write.event, write.raw_body, write.plan, now, options_));
         if (!outcomes.back().ok()) {
           status = outcomes.back().error();
           break;
