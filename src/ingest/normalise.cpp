@@ -206,7 +206,9 @@ std::vector<Amount> amounts_in(const std::string& lowered) {
       return lowered.compare(j, word.size(), word) == 0 &&
              (j + word.size() >= lowered.size() || !is_letter(lowered[j + word.size()]));
     };
-    if (word_at("k") || word_at("thousand") || word_at("grand")) {
+    // "mil": "1.2 mil" is English shorthand for a million, "400 mil" Spanish for thousands.
+    const bool spanish_thousands = word_at("mil") && amount.value >= 10;
+    if (word_at("k") || word_at("thousand") || word_at("grand") || spanish_thousands) {
       amount.multiplier = 1e3;
     } else if (word_at("m") || word_at("mm") || word_at("mil") || word_at("million") || word_at("millions")) {
       amount.multiplier = 1e6;
@@ -221,11 +223,62 @@ std::vector<Amount> amounts_in(const std::string& lowered) {
   return amounts;
 }
 
+// Whether an amount is a maximum, a minimum or the figure itself, from the words just before
+// it ("under", "at least", "hasta") or just after it ("tops", "or more", "+"). The longest
+// phrase that matches wins, so "no more than" is a maximum although it ends in "more than".
+enum class Bound { kExact, kAtMost, kAtLeast };
+Bound bound_of(std::string_view lowered, size_t start, size_t end) {
+  static constexpr std::pair<std::string_view, Bound> kBefore[] = {
+      {"no more than", Bound::kAtMost}, {"not more than", Bound::kAtMost}, {"less than", Bound::kAtMost},
+      {"under", Bound::kAtMost}, {"below", Bound::kAtMost}, {"up to", Bound::kAtMost}, {"at most", Bound::kAtMost},
+      {"max", Bound::kAtMost}, {"maximum", Bound::kAtMost}, {"max of", Bound::kAtMost},
+      {"maximum of", Bound::kAtMost}, {"no mas de", Bound::kAtMost}, {"no m\xC3\xA1s de", Bound::kAtMost},
+      {"menos de", Bound::kAtMost}, {"hasta", Bound::kAtMost}, {"m\xC3\xA1ximo", Bound::kAtMost},
+      {"maximo", Bound::kAtMost}, {"m\xC3\xA1ximo de", Bound::kAtMost}, {"a lo sumo", Bound::kAtMost},
+      {"no less than", Bound::kAtLeast}, {"not less than", Bound::kAtLeast}, {"more than", Bound::kAtLeast},
+      {"over", Bound::kAtLeast}, {"above", Bound::kAtLeast}, {"at least", Bound::kAtLeast},
+      {"min", Bound::kAtLeast}, {"minimum", Bound::kAtLeast}, {"starting at", Bound::kAtLeast},
+      {"mas de", Bound::kAtLeast}, {"m\xC3\xA1s de", Bound::kAtLeast}, {"m\xC3\xADnimo", Bound::kAtLeast},
+      {"minimo", Bound::kAtLeast}, {"al menos", Bound::kAtLeast}, {"por lo menos", Bound::kAtLeast},
+      {"desde", Bound::kAtLeast}};
+  static constexpr std::pair<std::string_view, Bound> kAfter[] = {
+      {"tops", Bound::kAtMost}, {"max", Bound::kAtMost}, {"maximum", Bound::kAtMost}, {"or less", Bound::kAtMost},
+      {"or under", Bound::kAtMost}, {"or below", Bound::kAtMost}, {"at most", Bound::kAtMost},
+      {"o menos", Bound::kAtMost}, {"m\xC3\xA1ximo", Bound::kAtMost}, {"maximo", Bound::kAtMost},
+      {"+", Bound::kAtLeast}, {"or more", Bound::kAtLeast}, {"or above", Bound::kAtLeast},
+      {"plus", Bound::kAtLeast}, {"minimum", Bound::kAtLeast}, {"min", Bound::kAtLeast},
+      {"at least", Bound::kAtLeast}, {"o m\xC3\xA1s", Bound::kAtLeast}, {"o mas", Bound::kAtLeast},
+      {"m\xC3\xADnimo", Bound::kAtLeast}, {"minimo", Bound::kAtLeast}};
+  auto starts_a_word = [](std::string_view text, size_t at) { return at == 0 || !is_letter(text[at - 1]); };
+  auto ends_a_word = [](std::string_view text, size_t at) { return at >= text.size() || !is_letter(text[at]); };
+  std::string_view before = lowered.substr(0, start);
+  while (!before.empty() && (before.back() == ' ' || before.back() == '$' || before.back() == ':'))
+    before.remove_suffix(1);
+  std::string_view after = lowered.substr(end);
+  while (!after.empty() && after.front() == ' ') after.remove_prefix(1);
+  Bound found = Bound::kExact;
+  size_t longest = 0;
+  for (const auto& [phrase, bound] : kBefore)
+    if (phrase.size() > longest && before.size() >= phrase.size() &&
+        before.substr(before.size() - phrase.size()) == phrase && starts_a_word(before, before.size() - phrase.size())) {
+      found = bound;
+      longest = phrase.size();
+    }
+  if (found != Bound::kExact) return found;
+  for (const auto& [phrase, bound] : kAfter)
+    if (phrase.size() > longest && after.substr(0, phrase.size()) == phrase &&
+        (phrase == "+" || ends_a_word(after, phrase.size()))) {
+      found = bound;
+      longest = phrase.size();
+    }
+  return found;
+}
+
 bool joins_a_range(std::string_view between) {
   std::string words(trim(between));
   while (!words.empty() && (words.back() == '$' || words.back() == ' ')) words.pop_back();
   words = std::string(trim(words));
-  return words == "-" || words == "to" || words == "and" || words == "\xE2\x80\x93" || words == "\xE2\x80\x94" ||
+  return words == "-" || words == "to" || words == "and" || words == "y" || words == "a" || words == "\xE2\x80\x93" || words == "\xE2\x80\x94" ||
          words == "_" || words == "or";
 }
 
@@ -248,7 +301,13 @@ std::optional<MoneyRange> parse_money(std::string_view text) {
       ++i;  // "720-759": a pair of plain numbers, not money
       continue;
     }
-    if (first.money()) return MoneyRange{first.value * first.multiplier, first.value * first.multiplier};
+    if (!first.money()) continue;
+    const double dollars = first.value * first.multiplier;
+    switch (bound_of(lowered, first.start, first.end)) {
+      case Bound::kAtMost: return MoneyRange{std::nullopt, dollars};
+      case Bound::kAtLeast: return MoneyRange{dollars, std::nullopt};
+      case Bound::kExact: return MoneyRange{dollars, dollars};
+    }
   }
   return std::nullopt;
 }
@@ -434,8 +493,8 @@ void add_derived_fields(ContactFacts& facts, SystemTime at) {
                     key.find("move in") != std::string::npos;
     if (money_key && !has("budget_min") && key != "budget_min" && key != "budget_max") {
       if (auto money = parse_money(text_of(field.value))) {
-        added.push_back({"budget_min", money->low});
-        added.push_back({"budget_max", money->high});
+        if (money->low) added.push_back({"budget_min", *money->low});
+        if (money->high) added.push_back({"budget_max", *money->high});
       }
     }
     if (time_key && !has("timeline_months") && key != "timeline_months") {

@@ -36,11 +36,16 @@ struct PersonName {
 PersonName split_full_name(std::string_view full_name);
 
 // An amount of dollars as people write it: "400k", "$1.2M", "550,000", "1.5 million",
-// "$400k-$500k", "between 300 and 350k", "around 800k". A range gives low < high; one amount
-// gives low == high. Numbers under 1,000 without a suffix next to a larger one take its
-// suffix ("300-350k" = 300,000-350,000). Nothing when there is no amount.
+// "$400k-$500k", "between 300 and 350k", "entre 300 y 350k", "around 800k". A range gives
+// low < high; one amount gives low == high; a bound gives one side only: "under 400k", "up to",
+// "no more than", "below", "less than", "400k tops", "max", "hasta", "menos de", "máximo" a
+// maximum; "over", "at least", "more than", "400k+", "min", "más de", "al menos", "mínimo" a
+// minimum (#14: "under 400k" was read as exactly 400k). Numbers under 1,000 without a suffix
+// next to a larger one take its suffix ("300-350k" = 300,000-350,000). Nothing when there is
+// no amount.
 struct MoneyRange {
-  double low = 0, high = 0;
+  std::optional<double> low, high;  // at least one is set
+  double amount() const { return low ? *low : *high; }  // one figure: the minimum, else the maximum
   bool operator==(const MoneyRange&) const = default;
 };
 std::optional<MoneyRange> parse_money(std::string_view text);

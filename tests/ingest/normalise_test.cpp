@@ -12,6 +12,8 @@ SystemTime at(const char* iso) {
 }
 
 std::optional<MoneyRange> range(double low, double high) { return MoneyRange{low, high}; }
+std::optional<MoneyRange> at_most(double high) { return MoneyRange{std::nullopt, high}; }
+std::optional<MoneyRange> at_least(double low) { return MoneyRange{low, std::nullopt}; }
 
 }  // namespace
 
@@ -28,6 +30,24 @@ TEST(Normalise, ReadsMoneyAsPeopleWriteIt) {
   EXPECT_EQ(parse_money("$250"), range(250, 250));
   EXPECT_EQ(parse_money("720-759"), std::nullopt);  // a credit score range, not money
   EXPECT_EQ(parse_money("3 beds"), std::nullopt);
+  EXPECT_EQ(parse_money("entre 300 y 350k"), range(300'000, 350'000));
+}
+
+// #14: "under 400k" was read as exactly 400,000, minimum included.
+TEST(Normalise, ReadsBoundsAsOneSideOfARange) {
+  for (const char* text : {"under 400k", "Under $400K", "below 400k", "less than 400k", "up to 400k",
+                           "no more than 400k", "not more than $400,000", "at most 400k", "max 400k", "400k tops",
+                           "400k max", "$400k or less", "budget: under 400k", "hasta 400k", "menos de 400 mil",
+                           "m\xC3\xA1ximo 400k", "no m\xC3\xA1s de 400k", "400k o menos"})
+    EXPECT_EQ(parse_money(text), at_most(400'000)) << text;
+  for (const char* text : {"over 400k", "above 400k", "at least 400k", "more than 400k", "no less than 400k",
+                           "400k+", "$400k or more", "min 400k", "400k minimum", "starting at 400k",
+                           "m\xC3\xA1s de 400k", "mas de 400k", "al menos 400k", "por lo menos 400k",
+                           "m\xC3\xADnimo 400k"})
+    EXPECT_EQ(parse_money(text), at_least(400'000)) << text;
+  EXPECT_EQ(parse_money("between 300k and 400k"), range(300'000, 400'000));
+  EXPECT_EQ(parse_money("around 400k"), range(400'000, 400'000));
+  EXPECT_EQ(parse_money("minneapolis 400k"), range(400'000, 400'000));  // "min" only as a word
   EXPECT_EQ(parse_money(""), std::nullopt);
 }
 

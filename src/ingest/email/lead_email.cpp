@@ -369,10 +369,10 @@ Result<InboundEvent> parse_lead_email(std::string_view raw_message, std::string_
     add("property_zip", place.zip);
   }
   std::string price = value("price");
-  if (auto money = parse_money(price.substr(0, price.find('|')))) facts.custom_fields.push_back({"property_price", money->low});
+  if (auto money = parse_money(price.substr(0, price.find('|')))) facts.custom_fields.push_back({"property_price", money->amount()});
   if (auto budget = parse_money(value("budget"))) {
-    facts.custom_fields.push_back({"budget_min", budget->low});
-    facts.custom_fields.push_back({"budget_max", budget->high});
+    if (budget->low) facts.custom_fields.push_back({"budget_min", *budget->low});
+    if (budget->high) facts.custom_fields.push_back({"budget_max", *budget->high});
   }
   std::string approved = lower(value("pre_approved"));
   if (!approved.empty()) facts.custom_fields.push_back({"pre_approved", approved.rfind("yes", 0) == 0 || approved == "true"});

@@ -160,8 +160,8 @@ Result<InboundEvent> parse_portal_lead(std::string_view source, std::string_view
     for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (lowered.find("budget") != std::string::npos)
       if (auto money = parse_money(fields.message)) {
-        facts.custom_fields.push_back({"budget_min", money->low});
-        facts.custom_fields.push_back({"budget_max", money->high});
+        if (money->low) facts.custom_fields.push_back({"budget_min", *money->low});
+        if (money->high) facts.custom_fields.push_back({"budget_max", *money->high});
       }
   }
   add_derived_fields(facts, event.occurred_at);
