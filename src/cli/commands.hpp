@@ -9,7 +9,11 @@ namespace jorge::cli {
 
 // Exit codes: 0 done, 1 runtime failure, 2 bad configuration or usage.
 int serve(const Config& config);
-int keygen(const std::string& directory);
+// Refuses (exit 2) to replace existing keys unless `force`.
+int keygen(const std::string& directory, bool force);
+// For commands that only read: kNotFound when `database` is a SQLite path with no file there
+// (opening it would create an empty database and report on that).
+Status require_existing_database(const std::string& database);
 int sign(const std::string& private_key_file, const std::string& body_file);
 struct DemoOptions {
   std::string url = "http://127.0.0.1:8080";

@@ -1,5 +1,7 @@
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -18,8 +20,17 @@ bool write_file(const std::string& path, const std::string& contents, mode_t mod
 }
 }  // namespace
 
-int keygen(const std::string& directory) {
+int keygen(const std::string& directory, bool force) {
   mkdir(directory.c_str(), 0700);
+  // #14: a second keygen once replaced the keys a server and its senders were using.
+  for (const char* name : {"ghl-webhook-rsa.key", "ghl-webhook-ed25519.key"}) {
+    const std::string path = directory + "/" + name;
+    if (!force && access(path.c_str(), F_OK) == 0) {
+      std::fprintf(stderr, "jorge keygen: %s exists; senders and servers may be using it (--force replaces it)\n",
+                   path.c_str());
+      return 2;
+    }
+  }
   struct Wanted {
     ingest::KeyType type;
     const char* name;
@@ -63,6 +74,10 @@ int sign(const std::string& private_key_file, const std::string& body_file) {
 }
 
 int print_stats(const std::string& database) {
+  if (Status exists = require_existing_database(database); !exists.ok()) {
+    std::fprintf(stderr, "jorge stats: %s\n", exists.error().message.c_str());
+    return 2;
+  }
   SystemClock clock;
   auto store = store::open_store(database, clock);
   if (!store.ok()) {

@@ -37,6 +37,11 @@ std::optional<jorge::cli::Config> load_config(const std::string& path, bool path
 int main(int argc, char** argv) {
   CLI::App app{"Jorge: lead intelligence for real-estate teams"};
   app.require_subcommand(1);
+  app.option_defaults()->always_capture_default();  // --help shows each option's default
+  app.set_version_flag("--version", std::string("jorge ") + JORGE_VERSION);
+  auto* help = app.add_subcommand("help", "show the commands, or one command's options: jorge help COMMAND");
+  std::string help_topic;
+  help->add_option("command", help_topic, "a command, e.g. serve");
   std::string config_path = "./jorge.toml";
   app.add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
@@ -49,6 +54,8 @@ int main(int argc, char** argv) {
   auto* keygen = app.add_subcommand("keygen", "generate webhook signing key pairs for local testing and demos");
   std::string key_directory = ".jorge";
   keygen->add_option("--out", key_directory, "directory for the key files");
+  bool keygen_force = false;
+  keygen->add_flag("--force", keygen_force, "replace keys that already exist there");
 
   auto* sign = app.add_subcommand("sign", "print the base64 signature of a file, as a webhook sender would send it");
   std::string private_key, body_file;
@@ -94,7 +101,7 @@ int main(int argc, char** argv) {
   auto* models = app.add_subcommand("models", "the model registry: list, add FILE, activate VERSION, rollback, retrain");
   jorge::cli::ModelsCommand models_command;
   std::string models_database;
-  models->add_option("action", models_command.action, "list, add, activate or rollback")
+  models->add_option("action", models_command.action, "list, add, activate, rollback or retrain")
       ->required()
       ->check(CLI::IsMember({"list", "add", "activate", "rollback", "retrain"}));
   models->add_option("argument", models_command.argument, "FILE for add, VERSION for activate");
@@ -146,7 +153,28 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   dedup->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help and --version end here with 0; a usage error prints what is wrong and exits 2,
+    // as every command's other errors in input do (CLI11's own codes are 100 and up).
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 2;
+  }
+  if (*help) {
+    if (help_topic.empty()) {
+      // app.help() would describe the `help` command itself, the one parsed: ask for the top level.
+      std::printf("%s", app.get_formatter()->make_help(&app, "jorge", CLI::AppFormatMode::Normal).c_str());
+      return 0;
+    }
+    for (const CLI::App* command : app.get_subcommands({}))
+      if (command->get_name() == help_topic) {
+        std::printf("%s", command->help().c_str());
+        return 0;
+      }
+    std::fprintf(stderr, "jorge help: no command %s (jorge help lists them)\n", help_topic.c_str());
+    return 2;
+  }
   jorge::cli::set_up_logging();
   std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error code, not a dead process
 
@@ -165,7 +193,7 @@ int main(int argc, char** argv) {
     bool path_given = subcommand->get_option("--config")->count() > 0 || app.get_option("--config")->count() > 0;
     return load_config(config_path, path_given, {}, jorge::cli::ConfigUse::kDatabaseTool);
   };
-  if (*keygen) return jorge::cli::keygen(key_directory);
+  if (*keygen) return jorge::cli::keygen(key_directory, keygen_force);
   if (*sign) return jorge::cli::sign(private_key, body_file);
   if (*demo) {
     // Without --url: the `listen` address of the configuration (./jorge.toml), as `serve` uses it.

@@ -1,6 +1,7 @@
 // `jorge models list | add FILE | activate VERSION | rollback`, and the watcher that lets a
 // running server pick up whichever model is active in the database.
 #include <malloc.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -40,7 +41,21 @@ Status activate_model_checked(store::Store& store, const std::string& version, b
   return covered;
 }
 
+Status require_existing_database(const std::string& database) {
+  constexpr std::string_view kScheme = "sqlite://";
+  if (database.rfind(kScheme, 0) != 0) return ok_status();
+  const std::string path = database.substr(kScheme.size());
+  if (access(path.c_str(), F_OK) == 0) return ok_status();
+  return Error{ErrorCode::kNotFound, "no database at " + path + " (jorge serve or jorge import creates it; check --database)"};
+}
+
 int models_command(const ModelsCommand& command) {
+  if (command.action == "list") {  // reads only: never creates an empty database to list
+    if (Status exists = require_existing_database(command.database); !exists.ok()) {
+      std::fprintf(stderr, "jorge models: %s\n", exists.error().message.c_str());
+      return 2;
+    }
+  }
   SystemClock clock;
   auto store = store::open_store(command.database, clock);
   if (!store.ok()) {

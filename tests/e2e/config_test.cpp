@@ -1,6 +1,8 @@
 // Start-up refuses bad configuration with a message naming the key, exit code 2.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "support/server_process.hpp"
 #include "support/test_env.hpp"
 
@@ -65,6 +67,14 @@ TEST(Config, DatabaseCommandsNeedOnlyTheDatabase) {
   TempDir dir;
   write_file(dir.file("jorge.toml"), "database = \"sqlite://" + dir.file("tool.db") + "\"\n");
   std::string output;
+  // Listing reads only: before anything created the database it says so (#14) instead of creating it.
+  EXPECT_EQ(run_jorge({"models", "list", "--config", dir.file("jorge.toml")}, &output), 2) << output;
+  write_file(dir.file("one.csv"), "First Name,Last Name,Phone\nAna,Ruiz,(512) 555-0111\n");
+  ASSERT_EQ(run_jorge({"import", "--source", "open_house", "--data", dir.file("one.csv"), "--config",
+                       dir.file("jorge.toml")},
+                      &output),
+            0)
+      << output;
   EXPECT_EQ(run_jorge({"models", "list", "--config", dir.file("jorge.toml")}, &output), 0) << output;
   // A bad value is still refused, naming the key.
   write_file(dir.file("bad.toml"), "database = \"mysql://x\"\n");
@@ -72,4 +82,49 @@ TEST(Config, DatabaseCommandsNeedOnlyTheDatabase) {
   EXPECT_NE(output.find("database"), std::string::npos) << output;
 }
 
+}  // namespace jorge::testing
+
+namespace jorge::testing {
+namespace {
+
+// #14: usage errors exited 106/109; help, version and read-only commands behaved unlike the docs.
+TEST(Cli, UsageErrorsExitTwoAndHelpAndVersionAnswer) {
+  std::string output;
+  EXPECT_EQ(run_jorge({"serve", "--no-such-flag"}, &output), 2) << output;
+  EXPECT_EQ(run_jorge({}, &output), 2) << output;
+  EXPECT_EQ(run_jorge({"models"}, &output), 2) << output;
+  EXPECT_EQ(run_jorge({"--version"}, &output), 0) << output;
+  EXPECT_EQ(output.rfind("jorge ", 0), 0u) << output;
+  EXPECT_EQ(run_jorge({"help"}, &output), 0) << output;
+  for (const char* command : {"serve", "import", "dedup", "models", "train", "backfill", "keygen"})
+    EXPECT_NE(output.find(command), std::string::npos) << command << " missing from jorge help";
+  EXPECT_EQ(run_jorge({"help", "models"}, &output), 0) << output;
+  EXPECT_NE(output.find("retrain"), std::string::npos) << output;
+  EXPECT_NE(output.find("=50"), std::string::npos) << "defaults are shown: " << output;
+  EXPECT_EQ(run_jorge({"help", "nonsense"}, &output), 2) << output;
+}
+
+TEST(Cli, KeygenKeepsExistingKeysUnlessForced) {
+  TempDir dir;
+  std::string output;
+  ASSERT_EQ(run_jorge({"keygen", "--out", dir.file("keys")}, &output), 0) << output;
+  const std::string key = read_file(dir.file("keys/ghl-webhook-rsa.key"));
+  EXPECT_EQ(run_jorge({"keygen", "--out", dir.file("keys")}, &output), 2) << output;
+  EXPECT_NE(output.find("--force"), std::string::npos) << output;
+  EXPECT_EQ(read_file(dir.file("keys/ghl-webhook-rsa.key")), key);
+  EXPECT_EQ(run_jorge({"keygen", "--out", dir.file("keys"), "--force"}, &output), 0) << output;
+  EXPECT_NE(read_file(dir.file("keys/ghl-webhook-rsa.key")), key);
+}
+
+TEST(Cli, ReadOnlyCommandsNeverCreateADatabase) {
+  TempDir dir;
+  std::string output;
+  const std::string missing = "sqlite://" + dir.file("typo.db");
+  EXPECT_EQ(run_jorge({"stats", "--database", missing}, &output), 2) << output;
+  EXPECT_EQ(run_jorge({"models", "list", "--database", missing}, &output), 2) << output;
+  EXPECT_NE(output.find("no database at"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("typo.db")));
+}
+
+}  // namespace
 }  // namespace jorge::testing
