@@ -1,6 +1,7 @@
 // `jorge import`: a CSV of leads into the database, through the same ingest transaction as
 // webhooks (idempotency key, contact, job). Shows the column mapping it will use, a progress
 // bar, and writes every row it cannot take to a rejects file with the reason.
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -36,6 +37,9 @@ int import_leads(const ImportCommand& command) {
     std::fprintf(stderr, "jorge import: %s\n", table.error().message.c_str());
     return 2;
   }
+  if (!table->converted_from.empty())
+    std::fprintf(stderr, "%s is not UTF-8: read as %s (as Excel on Windows saves CSV) and converted\n",
+                 command.data.c_str(), table->converted_from.c_str());
   std::vector<std::string> mapping = ingest::propose_mapping(table->header);
   if (Status mapped = ingest::apply_mapping_overrides(table->header, command.map, mapping); !mapped.ok()) {
     std::fprintf(stderr, "jorge import: %s\n", mapped.error().message.c_str());
@@ -58,15 +62,30 @@ int import_leads(const ImportCommand& command) {
   SystemTime now = std::chrono::system_clock::now();
   std::vector<std::pair<InboundEvent, std::string>> events;
   std::vector<std::pair<size_t, std::string>> rejects;  // row index, reason
+  size_t blank_rows = 0;
   events.reserve(table->rows.size());
   for (size_t i = 0; i < table->rows.size(); ++i) {
+    // ",,,," lines (a spreadsheet's empty rows) are no one: skipped, not rejected.
+    if (std::all_of(table->rows[i].begin(), table->rows[i].end(),
+                    [](const std::string& field) { return field.find_first_not_of(" \t") == std::string::npos; })) {
+      ++blank_rows;
+      continue;
+    }
     auto event = ingest::import_row(command.source, table->header, mapping, table->rows[i], now);
     if (event.ok()) events.emplace_back(std::move(event).value(), row_text(table->rows[i]));
     else rejects.emplace_back(i, event.error().message);
   }
   double parse_seconds = seconds_since(start);
-  std::fprintf(stderr, "parsed %zu rows in %.2f s (%.0f rows/s): %zu valid, %zu rejected\n", table->rows.size(),
-               parse_seconds, table->rows.size() / std::max(parse_seconds, 1e-9), events.size(), rejects.size());
+  std::fprintf(stderr, "parsed %zu rows in %.2f s (%.0f rows/s): %zu valid, %zu rejected, %zu blank skipped\n",
+               table->rows.size(), parse_seconds, table->rows.size() / std::max(parse_seconds, 1e-9), events.size(),
+               rejects.size(), blank_rows);
+  if (command.dry_run) {  // writes nothing, the rejects file included: the first reasons are shown here
+    for (size_t r = 0; r < rejects.size() && r < 10; ++r)
+      std::fprintf(stderr, "  line %zu: %s\n", table->line_of_row[rejects[r].first], rejects[r].second.c_str());
+    if (rejects.size() > 10) std::fprintf(stderr, "  ... and %zu more\n", rejects.size() - 10);
+    std::fprintf(stderr, "dry run: nothing written\n");
+    return 0;
+  }
   if (!rejects.empty()) {
     std::string path = command.rejects.empty() ? command.data + ".rejects.csv" : command.rejects;
     std::ofstream out(path, std::ios::binary);
@@ -80,10 +99,6 @@ int import_leads(const ImportCommand& command) {
       return 1;
     }
     std::fprintf(stderr, "rejected rows, each with its reason: %s\n", path.c_str());
-  }
-  if (command.dry_run) {
-    std::fprintf(stderr, "dry run: nothing written\n");
-    return 0;
   }
 
   SystemClock clock;

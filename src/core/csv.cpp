@@ -1,4 +1,8 @@
 #include "core/csv.hpp"
+
+#include <unicode/ucnv.h>
+
+#include <optional>
 #include "core/files.hpp"
 
 #include <algorithm>
@@ -160,10 +164,41 @@ Result<CsvTable> parse_csv(std::string_view text) {
   return table;
 }
 
+namespace {
+
+// Excel on Windows saves "CSV" in the machine's code page, Windows-1252 in the US (#14). Bytes
+// that code page leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) mean it is something else.
+std::optional<std::string> from_windows_1252(std::string_view text) {
+  for (unsigned char c : text)
+    if (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D) return std::nullopt;
+  UErrorCode status = U_ZERO_ERROR;
+  UConverter* converter = ucnv_open("windows-1252", &status);
+  if (U_FAILURE(status)) return std::nullopt;
+  std::string out(text.size() * 3 + 1, '\0');  // at most three UTF-8 bytes per byte
+  const int32_t written = ucnv_toAlgorithmic(UCNV_UTF8, converter, out.data(), static_cast<int32_t>(out.size()),
+                                             text.data(), static_cast<int32_t>(text.size()), &status);
+  ucnv_close(converter);
+  if (U_FAILURE(status)) return std::nullopt;
+  out.resize(static_cast<size_t>(written));
+  return out;
+}
+
+}  // namespace
+
 Result<CsvTable> read_csv_file(const std::string& path) {
   JORGE_TRY(std::string contents, read_file(path));
+  std::string converted_from;
+  if (!is_valid_utf8(contents)) {
+    auto converted = from_windows_1252(contents);
+    if (!converted)
+      return Error{ErrorCode::kInvalidArgument,
+                   path + ": the file is neither UTF-8 nor Windows-1252; re-export it as \"CSV UTF-8\""};
+    contents = std::move(*converted);
+    converted_from = "Windows-1252";
+  }
   auto table = parse_csv(contents);
   if (!table.ok()) return Error{table.error().code, path + ": " + table.error().message};
+  table->converted_from = converted_from;
   return table;
 }
 

@@ -21,6 +21,7 @@ struct CsvTable {
   std::vector<std::string> header;             // column_1... when the file has none
   std::vector<std::vector<std::string>> rows;  // every row as wide as the header
   std::vector<size_t> line_of_row;             // 1-based line where each row starts (errors, rejects)
+  std::string converted_from;                  // "Windows-1252" when read_csv_file converted it; else empty
 };
 
 // Guesses the dialect from the start of `text`.

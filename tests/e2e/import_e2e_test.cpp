@@ -2,6 +2,8 @@
 // reasons, a dry run that writes nothing, and a second import that adds nothing.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/csv.hpp"
 #include "store/store.hpp"
 #include "support/server_process.hpp"
@@ -46,6 +48,8 @@ TEST_P(ImportEndToEnd, ImportsValidRowsRejectsTheRestWithReasonsAndIsIdempotent)
   EXPECT_NE(output.find("custom field \"Lender\""), std::string::npos);
   EXPECT_NE(output.find("2 valid, 2 rejected"), std::string::npos);
   EXPECT_NE(output.find("dry run: nothing written"), std::string::npos);
+  EXPECT_NE(output.find("Notes                        -> note"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("leads.csv") + ".rejects.csv")) << "#14: a dry run writes nothing";
 
   ASSERT_EQ(run_jorge({"import", "--source", "open_house", "--data", dir_.file("leads.csv"), "--database", database_},
                       &output),
@@ -55,7 +59,7 @@ TEST_P(ImportEndToEnd, ImportsValidRowsRejectsTheRestWithReasonsAndIsIdempotent)
   store::StoreCounts first = counts();
   EXPECT_EQ(first.contacts, 2);
   EXPECT_EQ(first.leads, 2);
-  EXPECT_EQ(first.interactions, 1);  // Maria's note
+  EXPECT_EQ(first.interactions, 0);  // #14: Maria's "Notes" are the agent's, not a message from her
   EXPECT_EQ(first.jobs, 2);
 
   auto rejects = read_csv_file(dir_.file("leads.csv") + ".rejects.csv");
@@ -104,6 +108,37 @@ TEST_P(ImportEndToEnd, MappingOverridesAndClearUsageErrors) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return backend_name(info.param); });
+
+}  // namespace
+}  // namespace jorge::testing
+
+namespace jorge::testing {
+namespace {
+
+// #14: a sign-in sheet saved by Excel on Windows (Windows-1252) was refused; its blank rows were
+// rejected as people.
+TEST(ImportCommand, ReadsWindows1252AndSkipsBlankRows) {
+  TempDir dir;
+  write_file(dir.file("sheet.csv"),
+             "First Name,Last Name,Phone,Notes\r\n"
+             "Jos\xE9,Pe\xF1a,(512) 555-0161,met at the door\r\n"
+             ",,,\r\n"
+             "Ana,Ruiz,(512) 555-0162,\r\n"
+             ",,,\r\n");
+  std::string output;
+  ASSERT_EQ(run_jorge({"import", "--source", "open_house", "--data", dir.file("sheet.csv"), "--database",
+                       "sqlite://" + dir.file("jorge.db")},
+                      &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("Windows-1252"), std::string::npos) << output;
+  EXPECT_NE(output.find("2 valid, 0 rejected, 2 blank skipped"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("sheet.csv.rejects.csv")));
+  // Neither UTF-8 nor Windows-1252 (0x81 is undefined there): refused, exit 2.
+  write_file(dir.file("binary.csv"), "First Name,Phone\r\n\x81\x8D,1\r\n");
+  EXPECT_EQ(run_jorge({"import", "--source", "x", "--data", dir.file("binary.csv"), "--dry-run"}, &output), 2);
+  EXPECT_NE(output.find("neither UTF-8 nor Windows-1252"), std::string::npos) << output;
+}
 
 }  // namespace
 }  // namespace jorge::testing

@@ -32,7 +32,7 @@ const std::map<std::string, std::string, std::less<>>& header_words() {
       {"addressline1", "address"}, {"city", "city"}, {"town", "city"}, {"state", "state"}, {"province", "state"},
       {"region", "state"}, {"zip", "postal_code"}, {"zipcode", "postal_code"}, {"postalcode", "postal_code"},
       {"postcode", "postal_code"}, {"country", "country"}, {"message", "message"}, {"comments", "message"},
-      {"comment", "message"}, {"notes", "message"}, {"note", "message"}, {"inquiry", "message"},
+      {"comment", "message"}, {"notes", "note"}, {"note", "note"}, {"agentnotes", "note"}, {"inquiry", "message"},
       {"createdat", "created_at"}, {"created", "created_at"}, {"date", "created_at"}, {"datecreated", "created_at"},
       {"timestamp", "created_at"}, {"leaddate", "created_at"}, {"tags", "tags"}, {"labels", "tags"}};
   return words;
@@ -154,6 +154,8 @@ Result<InboundEvent> import_row(std::string_view source, const std::vector<std::
   }
   facts.external_id = get("external_id").empty() ? event.idempotency_key : clean_text(get("external_id"));
   add_derived_fields(facts, event.occurred_at == SystemTime{} ? now : event.occurred_at);
+  // #14: an agent's note is not a message from the lead (it set every imported lead engaged).
+  if (std::string note = clean_text(get("note")); !note.empty()) facts.custom_fields.push_back({"note", note});
   std::string message = get("message");
   if (!message.empty()) {
     InteractionRecord note;
