@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "cli/commands.hpp"
+#include "ingest/csv_import/csv_import.hpp"
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
 #include "api/identity_api.hpp"
@@ -19,8 +20,14 @@ std::string trimmed(const std::string& text) {
   return start == std::string::npos ? std::string() : text.substr(start, end - start + 1);
 }
 
-// Header words to field types when no --map is given.
+// Header words to field types when no --map is given: the words `jorge import` knows first
+// (#14: "E-mail Address", "Mobile", "Zip" mean the same to both commands), then the
+// record-linkage ones import has no field for (street number, birth date, FEBRL's names).
 std::optional<identity::FieldType> proposed_field(std::string header) {
+  const std::string imported = ingest::propose_mapping({trimmed(header)}).front();
+  if (imported == "address") return identity::FieldType::kAddressLine1;
+  if (imported == "external_id") return std::nullopt;  // an id names a row (--id-column), it is no evidence
+  if (auto field = identity::parse_field_type(imported)) return field;
   for (char& c : header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::vector<std::pair<const char*, const char*>> kWords = {
       {"first_name", "first_name"}, {"given_name", "first_name"}, {"first name", "first_name"}, {"firstname", "first_name"},

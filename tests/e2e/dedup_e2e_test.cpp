@@ -66,3 +66,29 @@ TEST(DedupCli, UsageErrorsNameTheProblem) {
 }
 
 }  // namespace jorge::testing
+
+namespace jorge::testing {
+namespace {
+
+// #14: dedup did not know the headers `jorge import` does ("E-mail Address", "Mobile", "Zip").
+TEST(DedupCli, ReadsTheHeadersImportReads) {
+  TempDir dir;
+  write_file(dir.file("sheet.csv"),
+             "Lead,First Name,Last Name,E-mail Address,Mobile,Zip\n"
+             "a,Maria,Delgado,maria@example.com,(512) 555-0123,78751\n"
+             "b,Maria,Delgado,maria@example.com,512-555-0123,78751\n"
+             "c,Darnell,Jackson,dj@example.com,(512) 555-0177,78702\n");
+  std::string output;
+  ASSERT_EQ(run_jorge({"dedup", "--data", dir.file("sheet.csv"), "--id-column", "Lead", "--out", dir.file("pairs.csv")},
+                      &output),
+            0)
+      << output;
+  auto pairs = read_csv_file(dir.file("pairs.csv"));
+  ASSERT_TRUE(pairs.ok());
+  ASSERT_EQ(pairs->rows.size(), 1u) << output;
+  EXPECT_EQ(pairs->rows[0][0], "a");
+  EXPECT_EQ(pairs->rows[0][1], "b");
+}
+
+}  // namespace
+}  // namespace jorge::testing
