@@ -15,9 +15,25 @@
 #include "scoring/training/train_table.hpp"
 
 namespace jorge::cli {
+namespace {
+
+// The inferred column table; `rows` > 0 shows missing values as shares, else as counts.
+void print_columns(const std::vector<scoring::ColumnProfile>& columns, size_t rows) {
+  std::printf("columns:\n");
+  for (const auto& column : columns) {
+    std::printf("  %-45.45s %-12s", column.name.c_str(), std::string(scoring::column_kind_name(column.kind)).c_str());
+    if (column.missing && rows) std::printf(" %5.1f%% missing", 100.0 * static_cast<double>(column.missing) / rows);
+    if (column.missing && !rows) std::printf(" %zu missing", column.missing);
+    if (!column.note.empty()) std::printf("  (%s)", column.note.c_str());
+    std::printf("\n");
+  }
+}
+
+}  // namespace
 
 int train(const TrainCommand& command) {
   ProgressBar bar("training");
+  bool columns_shown = false;
   Result<scoring::TrainTableResult> trained = Error{ErrorCode::kInternal, "not trained"};
   if (command.from_store) {
     // The team's own outcomes: won/lost opportunities become the labels.
@@ -45,6 +61,11 @@ int train(const TrainCommand& command) {
     options.folds = command.folds;
     options.boosting.threads = command.threads;
     options.tune = !command.quick;
+    options.on_columns = [&](const std::vector<scoring::ColumnProfile>& columns) {
+      print_columns(columns, 0);
+      std::fflush(stdout);
+      columns_shown = true;
+    };
     trained = scoring::train_table(options, [&](int done, int total, const std::string& what) { bar.update(done, total, what); });
   }
   if (!trained.ok()) {
@@ -60,19 +81,14 @@ int train(const TrainCommand& command) {
     std::fprintf(stderr, "jorge train: cannot write the report to %s\n", command.report_out.c_str());
     return 1;
   }
-  // The human summary.
-  std::printf("columns:\n");
-  for (const auto& column : trained->columns) {
-    std::printf("  %-45.45s %-12s", column.name.c_str(), std::string(scoring::column_kind_name(column.kind)).c_str());
-    if (column.missing) std::printf(" %5.1f%% missing", 100.0 * static_cast<double>(column.missing) / std::max<size_t>(1, trained->rows));
-    if (!column.note.empty()) std::printf("  (%s)", column.note.c_str());
-    std::printf("\n");
-  }
+  // The human summary (the column table came first, before training, unless from the store).
+  if (!columns_shown) print_columns(trained->columns, trained->rows);
   std::printf("rows %zu, positives %zu (%.1f%%)%s\n", trained->rows, trained->positives,
               100.0 * static_cast<double>(trained->positives) / std::max<size_t>(1, trained->rows),
               trained->skipped_rows ? (", " + std::to_string(trained->skipped_rows) + " rows without a target skipped").c_str() : "");
   std::printf("cross-validated AUC %.4f ± %.4f\n", trained->auc, trained->auc_std);
   for (const auto& warning : trained->leakage_warnings) std::printf("LEAKAGE WARNING: %s\n", warning.c_str());
+  for (const auto& warning : trained->dominance_warnings) std::printf("DOMINANT COLUMN: %s\n", warning.c_str());
   std::printf("model %s -> %s%s%s\n", trained->model.version().c_str(), command.model_out.c_str(),
               command.report_out.empty() ? "" : ", report -> ", command.report_out.c_str());
   return 0;

@@ -153,6 +153,24 @@ std::string category_key(std::string_view text) {
   return key;
 }
 
+namespace {
+
+// A value shaped like a record's id: a UUID, or one token of 8+ letters, digits, '-' or '_'
+// mixing letters and digits ("7927b2df-8bba-...", "Hq7RtY2uIo9PaS4dF6gJ", "LD-000123X").
+bool looks_like_an_id(std::string_view value) {
+  if (value.size() < 8 || value.size() > 64) return false;
+  bool letter = false, digit = false;
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isdigit(byte)) digit = true;
+    else if (std::isalpha(byte)) letter = true;
+    else if (c != '-' && c != '_') return false;
+  }
+  return letter && digit;
+}
+
+}  // namespace
+
 std::vector<ColumnProfile> infer_columns(const CsvTable& table, const std::set<size_t>& skip,
                                          const std::set<std::string>& na_values) {
   std::vector<ColumnProfile> profiles;
@@ -165,7 +183,7 @@ std::vector<ColumnProfile> infer_columns(const CsvTable& table, const std::set<s
       continue;
     }
     std::unordered_set<std::string> distinct;
-    size_t present = 0, numbers = 0, booleans = 0, dates = 0, words = 0, characters = 0;
+    size_t present = 0, numbers = 0, booleans = 0, dates = 0, words = 0, characters = 0, id_shaped = 0;
     for (const auto& row : table.rows) {
       std::string_view value = row[column];
       if (is_missing(value, na_values)) {
@@ -177,6 +195,7 @@ std::vector<ColumnProfile> infer_columns(const CsvTable& table, const std::set<s
       if (parse_number(value)) ++numbers;
       if (parse_boolean(value)) ++booleans;
       if (parse_datetime(value)) ++dates;
+      if (looks_like_an_id(value)) ++id_shaped;
       characters += value.size();
       words += 1 + static_cast<size_t>(std::count(value.begin(), value.end(), ' '));
     }
@@ -196,6 +215,10 @@ std::vector<ColumnProfile> infer_columns(const CsvTable& table, const std::set<s
     } else if (share_numeric >= 0.98) {
       profile.kind = ColumnKind::kNumeric;
       if (distinct_share == 1.0 && present > 50) profile.note = "every value differs: pass --drop if it is an identifier";
+    } else if (present > 20 && id_shaped >= present * 98 / 100 && distinct_share > 0.9) {
+      // #14: "Prospect ID" (UUIDs) was typed text and entered the model.
+      profile.kind = ColumnKind::kIdentifier;
+      profile.note = "shaped like ids, one per row: left out";
     } else if (mean_words >= 4 || (mean_length >= 30 && distinct_share > 0.5)) {
       profile.kind = ColumnKind::kText;
     } else if (distinct_share > 0.9 && present > 50) {

@@ -165,6 +165,28 @@ TEST(TrainCommand, LeadsTableWithAndWithoutTheStaffFilledColumns) {
   EXPECT_EQ(report["rows"], 9240);
   EXPECT_EQ(report["positives"], 3561);
   EXPECT_GT(report["cv"]["auc"].get<double>(), 0.85);
+
+  // #14, with the defaults: the UUID column is an identifier by its shape; "Select" (most common
+  // where it appears) is read as not chosen; Tags is named as dominant; the column table comes
+  // before training starts; the reliability curve is measured out of fold.
+  ASSERT_EQ(run_jorge({"train", "--data", data, "--target", "Converted", "--quick", "--model", dir.file("d.model"),
+                       "--report", dir.file("d.json")},
+                      &output),
+            0)
+      << output;
+  auto defaults = nlohmann::json::parse(read_file(dir.file("d.json")));
+  std::map<std::string, nlohmann::json> columns;
+  for (const auto& column : defaults["columns"]) columns[column["name"]] = column;
+  EXPECT_EQ(columns["Prospect ID"]["type"], "identifier");
+  EXPECT_NE(columns["Specialization"]["note"].get<std::string>().find("not chosen"), std::string::npos);
+  ASSERT_FALSE(defaults["dominant_columns"].empty()) << defaults["dominant_columns"];
+  EXPECT_EQ(defaults["dominant_columns"][0]["column"], "Tags");
+  EXPECT_LT(output.find("columns:"), output.find("cross-validated AUC"));
+  EXPECT_NE(output.find("DOMINANT COLUMN: Tags"), std::string::npos);
+  bool differs = false;  // fitted on the same predictions, every bin would match exactly
+  for (const auto& bin : defaults["calibration"]["bins"])
+    differs = differs || bin["mean_predicted"].get<double>() != bin["observed_rate"].get<double>();
+  EXPECT_TRUE(differs);
 }
 
 class ScoreLeadEndpoint : public ::testing::Test {

@@ -28,13 +28,18 @@ struct TrainTableOptions {
   TierThresholds tiers;
   EncoderOptions encoder;
   BoostingParams boosting;
+  double dominant_auc = 0.85;          // a column alone at or above this is named as dominant
+  double dominant_gain_share = 1.0 / 3;  // so is one carrying more than this share of the gain
+  // Called once the columns are typed, before any training: show them (the run can be stopped).
+  std::function<void(const std::vector<ColumnProfile>&)> on_columns;
 };
 
 struct TrainTableResult {
   TabularModel model;
   std::string report_json;
   std::vector<ColumnProfile> columns;
-  std::vector<std::string> leakage_warnings;  // human sentences
+  std::vector<std::string> leakage_warnings;   // human sentences
+  std::vector<std::string> dominance_warnings;  // human sentences: one column weighs too much
   size_t rows = 0, positives = 0, skipped_rows = 0;
   double auc = 0, auc_std = 0;
 };
