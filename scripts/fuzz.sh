@@ -55,6 +55,9 @@ python3 - "$fixtures/sms/inbound_keyword_cases.json" "$fuzz_dir/seeds" <<'PY' 2>
 import json, sys
 for i, case in enumerate(json.load(open(sys.argv[1]))["cases"]):
     open(f"{sys.argv[2]}/keyword_{i}", "w").write(case["body"])
+for i, line in enumerate(open("tests/bots/data/inbound_keywords.tsv", encoding="utf-8")):
+    if line.strip() and not line.startswith("#"):
+        open(f"{sys.argv[2]}/keyword_tsv_{i}", "w", encoding="utf-8").write(line.rsplit("\t", 1)[0])
 PY
 run inbound_keyword_fuzz "$fuzz_dir"/seeds/keyword_*
 run csv_fuzz tests/scoring/data/csv_seeds/*.csv

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "bots/compliance/opt_out.hpp"
 #include "bots/compliance/quiet_hours.hpp"
 #include "support/test_env.hpp"
@@ -32,6 +34,26 @@ TEST(OptOut, ClassifiesEveryFixtureCase) {
                                                        : "none";
     EXPECT_EQ(name, expect) << "\"" << body << "\"";
   }
+}
+
+// Every wording of bots.md §10.1 and its non-opt-outs, one per line (#15), beside the fixture.
+TEST(OptOut, ClassifiesEveryWordingOfTheSpec) {
+  std::istringstream lines(testing::read_file(std::string(JORGE_BOTS_TEST_DATA) + "/inbound_keywords.tsv"));
+  size_t cases = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t tab = line.rfind('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    const std::string body = line.substr(0, tab), expect = line.substr(tab + 1);
+    const InboundKeyword got = classify_inbound(body);
+    const std::string name = got == InboundKeyword::kOptOut ? "optout"
+                             : got == InboundKeyword::kHelp ? "help"
+                             : got == InboundKeyword::kOptIn ? "optin"
+                                                             : "none";
+    EXPECT_EQ(name, expect) << "\"" << body << "\"";
+    ++cases;
+  }
+  EXPECT_GE(cases, 90u);
 }
 
 TEST(QuietHours, TexasLeadAtElevenSaturdayNightGetsTextSundayNoon) {

@@ -1,50 +1,143 @@
 #include "bots/compliance/opt_out.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
+#include <vector>
 
 namespace jorge::bots {
 namespace {
 
-// Lower-cased, punctuation turned into spaces, spaces collapsed and trimmed; UTF-8 kept.
-std::string simplify(std::string_view body) {
-  std::string out;
-  bool space = false;
-  for (char c : body) {
-    unsigned char byte = static_cast<unsigned char>(c);
-    bool letter = byte >= 0x80 || std::isalnum(byte) || c == '\'';
-    if (!letter) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(static_cast<char>(std::tolower(byte)));
+// One UTF-8 code point from `text` at `i` (advanced past it); U+FFFD for a broken sequence.
+char32_t next_code_point(std::string_view text, size_t& i) {
+  const auto lead = static_cast<unsigned char>(text[i++]);
+  if (lead < 0x80) return lead;
+  const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1;
+  if (extra < 0) return 0xFFFD;
+  char32_t code = lead & (0x3F >> extra);
+  for (int k = 0; k < extra; ++k) {
+    if (i >= text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) return 0xFFFD;
+    code = (code << 6) | (static_cast<unsigned char>(text[i++]) & 0x3F);
   }
+  return code;
+}
+
+// Latin letters with accents as their ASCII letter (Spanish: "más", "quítenme"); 0 when the
+// code point is no letter we read.
+char ascii_letter(char32_t code) {
+  if (code < 0x80) return std::isalnum(static_cast<int>(code)) ? static_cast<char>(std::tolower(static_cast<int>(code))) : 0;
+  static constexpr std::pair<char32_t, char> kFolded[] = {
+      {U'á', 'a'}, {U'à', 'a'}, {U'ä', 'a'}, {U'â', 'a'}, {U'Á', 'a'}, {U'é', 'e'}, {U'è', 'e'}, {U'ë', 'e'},
+      {U'ê', 'e'}, {U'É', 'e'}, {U'í', 'i'}, {U'ì', 'i'}, {U'ï', 'i'}, {U'î', 'i'}, {U'Í', 'i'}, {U'ó', 'o'},
+      {U'ò', 'o'}, {U'ö', 'o'}, {U'ô', 'o'}, {U'Ó', 'o'}, {U'ú', 'u'}, {U'ù', 'u'}, {U'ü', 'u'}, {U'û', 'u'},
+      {U'Ú', 'u'}, {U'Ü', 'u'}, {U'ñ', 'n'}, {U'Ñ', 'n'}, {U'ç', 'c'}, {U'Ç', 'c'}};
+  for (const auto& [from, to] : kFolded)
+    if (from == code) return to;
+  return 0;
+}
+
+bool is_apostrophe(char32_t code) { return code == '\'' || code == U'’' || code == U'‘' || code == U'ʼ' || code == '`'; }
+bool ends_sentence(char32_t code) {
+  return code == '.' || code == '!' || code == '?' || code == ';' || code == '\n' || code == '\r' || code == U'¡' ||
+         code == U'¿' || code == U'…';
+}
+
+// The message as sentences of lower-case ASCII words: accents folded, typographic apostrophes
+// made plain and dropped inside words ("don’t" -> "dont"), emoji, symbols and other
+// punctuation read as spaces.
+std::vector<std::vector<std::string>> sentences_of(std::string_view body) {
+  std::vector<std::vector<std::string>> sentences(1);
+  std::string word;
+  auto end_word = [&] {
+    if (!word.empty()) sentences.back().push_back(std::move(word));
+    word.clear();
+  };
+  for (size_t i = 0; i < body.size();) {
+    const char32_t code = next_code_point(body, i);
+    if (const char letter = ascii_letter(code)) {
+      word.push_back(letter);
+    } else if (is_apostrophe(code)) {
+      continue;  // "don't", "don’t" and "dont" read alike
+    } else {
+      end_word();
+      if (ends_sentence(code) && !sentences.back().empty()) sentences.emplace_back();
+    }
+  }
+  end_word();
+  if (sentences.back().empty() && sentences.size() > 1) sentences.pop_back();
+  return sentences;
+}
+
+std::string joined(const std::vector<std::string>& words, size_t from, size_t to) {
+  std::string out;
+  for (size_t i = from; i < to; ++i) out += (i > from ? " " : "") + words[i];
   return out;
 }
 
-bool is_one_of(const std::string& text, std::initializer_list<std::string_view> words) {
-  return std::find(words.begin(), words.end(), text) != words.end();
+// Words around a keyword that do not change what it asks: "stop please", "pls stop", "now".
+bool is_politeness(const std::string& word) {
+  return word == "please" || word == "pls" || word == "plz" || word == "now" || word == "thanks" || word == "thx";
 }
 
-bool contains(const std::string& text, std::string_view phrase) { return text.find(phrase) != std::string::npos; }
+// The sentence without politeness at either end ("por favor" counts as one).
+std::string core_of(const std::vector<std::string>& words) {
+  size_t from = 0, to = words.size();
+  while (true) {
+    if (from < to && is_politeness(words[from])) { ++from; continue; }
+    if (to > from && is_politeness(words[to - 1])) { --to; continue; }
+    if (to - from >= 2 && words[from] == "por" && words[from + 1] == "favor") { from += 2; continue; }
+    if (to - from >= 2 && words[to - 2] == "por" && words[to - 1] == "favor") { to -= 2; continue; }
+    break;
+  }
+  return joined(words, from, to);
+}
+
+bool is_one_of(const std::string& text, std::initializer_list<std::string_view> options) {
+  return std::find(options.begin(), options.end(), text) != options.end();
+}
+
+// bots.md §10.1 (1): a standard keyword as a sentence of its own, or "stop" said again and again.
+bool is_stop_keyword(const std::string& core) {
+  if (is_one_of(core, {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "optout",
+                       "opt out", "remove", "alto", "basta", "baja", "parar", "cancelar", "no mas", "stop it",
+                       "remove me", "unsubscribe me", "stop texting", "stop messaging"}))
+    return true;
+  if (core.empty() || core.size() % 5 != 4) return false;  // "stop", "stop stop", "stop stop stop", ...
+  for (size_t i = 0; i < core.size(); i += 5)
+    if (core.compare(i, 4, "stop") != 0 || (i + 4 < core.size() && core[i + 4] != ' ')) return false;
+  return true;
+}
+
+// bots.md §10.1 (2): asking in words to stop being contacted, anywhere in the message.
+bool asks_to_stop(const std::string& text) {
+  static constexpr std::string_view kPhrases[] = {
+      "stop texting", "stop messaging", "stop contacting", "stop sending me", "stop sending texts",
+      "stop sending messages", "dont text", "do not text", "dont contact", "do not contact", "dont message me",
+      "do not message me", "dont msg me", "no more texts", "no more text messages", "no more messages", "no more msgs",
+      "take me off", "remove me", "remove my number", "unsubscribe me", "lose my number", "leave me alone",
+      "quit texting", "quit messaging", "quit contacting", "no me escriba", "no me escriban", "ya no me manden",
+      "no me manden mensajes", "no me contacten", "no me contacte", "no me envien", "quitenme de", "quiteme de",
+      "no mas mensajes", "no mas textos", "dejen de escribirme", "dejen de mandarme"};
+  const std::string padded = " " + text + " ";
+  for (std::string_view phrase : kPhrases)
+    if (padded.find(" " + std::string(phrase) + " ") != std::string::npos) return true;
+  return false;
+}
 
 }  // namespace
 
 InboundKeyword classify_inbound(std::string_view body) {
-  std::string text = simplify(body);
-  // The standard keywords, as the whole message (carriers and the FCC rule).
-  if (is_one_of(text, {"stop", "stopall", "stop all", "unsubscribe", "cancel", "end", "quit", "revoke", "opt out",
-                       "optout", "stop please", "please stop"}))
-    return InboundKeyword::kOptOut;
-  if (is_one_of(text, {"help", "info"})) return InboundKeyword::kHelp;
-  if (is_one_of(text, {"start", "unstop", "subscribe"})) return InboundKeyword::kOptIn;
-  // Other wording a reasonable person reads as "stop texting me" (FCC, 2024 rule).
-  for (std::string_view phrase : {"stop texting", "stop messaging", "stop sending", "stop contacting", "no more texts",
-                                  "no more messages", "remove me", "take me off", "unsubscribe me", "do not text",
-                                  "don't text", "dont text", "no más mensajes", "no mas mensajes", "no me escriba"})
-    if (contains(text, phrase)) return InboundKeyword::kOptOut;
+  const auto sentences = sentences_of(body.substr(0, 4096));
+  std::string whole;
+  for (const auto& words : sentences) whole += (whole.empty() ? "" : " ") + joined(words, 0, words.size());
+  // The standard keywords for help and start, as the whole message.
+  std::string whole_core;
+  if (sentences.size() == 1) whole_core = core_of(sentences.front());
+  if (is_one_of(whole_core, {"help", "info", "ayuda"})) return InboundKeyword::kHelp;
+  if (is_one_of(whole_core, {"start", "unstop", "subscribe"})) return InboundKeyword::kOptIn;
+  for (const auto& words : sentences)
+    if (is_stop_keyword(core_of(words))) return InboundKeyword::kOptOut;
+  if (asks_to_stop(whole)) return InboundKeyword::kOptOut;
   return InboundKeyword::kNone;
 }
 
