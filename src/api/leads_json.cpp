@@ -35,6 +35,7 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
   out["lead_source"] = or_null(lead.lead_source);
   out["tags"] = lead.tags;
   out["do_not_disturb"] = lead.do_not_disturb;
+  out["sms_opt_out"] = lead.sms_opt_out;  // the contact's or its phone number's STOP (#15)
   nlohmann::json fields = nlohmann::json::object();
   for (const CustomField& field : lead.custom_fields)
     fields[field.key] = {{"type", field_type_name(field.value)}, {"value", field_json(field.value)}};

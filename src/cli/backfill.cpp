@@ -34,8 +34,7 @@ int backfill(const BackfillCommand& command, const Config& config) {
     since = parsed;
   }
   SystemClock clock;
-  store::StoreOptions store_options;
-  store_options.name_conflict = name_conflict_rule();
+  store::StoreOptions store_options = ingest_store_options();
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge backfill: database: %s\n", store.error().message.c_str());

@@ -103,8 +103,8 @@ int import_leads(const ImportCommand& command) {
 
   SystemClock clock;
   // Large group commits: an import is one writer with thousands of rows waiting.
-  store::StoreOptions store_options{0, 4096, 20000};
-  store_options.name_conflict = name_conflict_rule();
+  store::StoreOptions store_options = ingest_store_options();
+  store_options.max_batch = 4096;  // an import is one writer with thousands of rows waiting
   auto store = store::open_store(command.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge import: database: %s\n", store.error().message.c_str());

@@ -104,6 +104,7 @@ int serve(const Config& config) {
     };
   }
   store_options.name_conflict = name_conflict_rule();
+  store_options.classify_inbound = consent_rule();
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());

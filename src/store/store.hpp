@@ -361,6 +361,9 @@ struct OnlineMatch {
 enum class CandidateBlock { kLastNameAndZip, kFullName };
 using OnlineMatcher = std::function<std::optional<OnlineMatch>(
     const ContactFacts& incoming, const std::vector<IdentityContact>& candidates, CandidateBlock block)>;
+// What an inbound text says about texting itself (bots::classify_inbound, given by the caller).
+enum class ConsentKeyword { kNone, kOptOut, kHelp, kOptIn };
+using ConsentClassifier = std::function<ConsentKeyword(std::string_view body)>;
 // Whether the names of a delivery and of a known contact clearly belong to different people
 // (identity::names_clearly_differ, given by the caller). Pure.
 using NameConflict = std::function<bool(const ContactFacts& incoming, const IdentityContact& known)>;
@@ -378,6 +381,11 @@ struct StoreOptions {
   // goes to the review queue. A source's own contact id still finds its contact. Empty: exact
   // keys always join.
   NameConflict name_conflict;
+  // When set, every inbound message is read for STOP/START in the transaction that stores it
+  // (#15), before the webhook is answered: an opt-out is recorded for the sender's phone number
+  // and every pending automated text to that number is blocked ("opted out"); START/UNSTOP
+  // re-subscribes the number. Empty: consent is left to the pipeline.
+  ConsentClassifier classify_inbound;
 };
 
 // "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".

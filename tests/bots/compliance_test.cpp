@@ -70,16 +70,36 @@ TEST(QuietHours, TexasWeekdayEveningWaitsForNineNextMorning) {
   EXPECT_EQ(iso(next_allowed_send(at("2026-11-26T03:30:00Z"), kTexas)), "2026-11-26T15:00:00.000Z");
 }
 
-TEST(QuietHours, FederalWindowOpensAtEight) {
-  // New York, Tuesday 07:30 EST -> 08:00 EST.
+// #15: the federal 8:00 opening was applied to initiated texts; Jorge's rule is 9:00 everywhere.
+TEST(QuietHours, InitiatedTextsWaitForNineInEveryState) {
+  // New York, Tuesday 07:30 EST -> 09:00 EST.
   EXPECT_EQ(iso(next_allowed_send(at("2026-12-01T12:30:00Z"), {"NY", "America/New_York"})),
-            "2026-12-01T13:00:00.000Z");
+            "2026-12-01T14:00:00.000Z");
+  // Florida 20:30 EST -> 09:00 next day.
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T01:30:00Z"), {"FL", "America/New_York"})),
+            "2026-12-02T14:00:00.000Z");
 }
 
-TEST(QuietHours, FloridaClosesAtEight) {
-  // Florida 20:30 EST -> 08:00 next day.
-  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T01:30:00Z"), {"FL", "America/New_York"})),
-            "2026-12-02T13:00:00.000Z");
+// The window's edges in Austin (CST = UTC-6 in December): 08:59 waits, 09:00 goes; 19:59 goes,
+// 20:00 waits for tomorrow 09:00; Sunday 11:59 waits, 12:00 goes.
+TEST(QuietHours, EdgesOfTheInitiatedWindow) {
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T14:59:00Z"), kTexas)), "2026-12-02T15:00:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T15:00:00Z"), kTexas)), "2026-12-02T15:00:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-03T01:59:00Z"), kTexas)), "2026-12-03T01:59:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-03T02:00:00Z"), kTexas)), "2026-12-03T15:00:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-06T17:59:00Z"), kTexas)), "2026-12-06T18:00:00.000Z");  // Sunday
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-06T18:00:00Z"), kTexas)), "2026-12-06T18:00:00.000Z");
+  // Sunday 1 November 2026, clocks back at 02:00: noon is CST (18:00Z), no longer CDT.
+  EXPECT_EQ(iso(next_allowed_send(at("2026-11-01T06:30:00Z"), kTexas)), "2026-11-01T18:00:00.000Z");
+}
+
+TEST(QuietHours, RepliesToTheLeadGoFromEightToNine) {
+  // Austin Wednesday 08:30 CST: a reply goes now, an initiated text waits for 09:00.
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T14:30:00Z"), kTexas, MessageKind::kReply)), "2026-12-02T14:30:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-02T14:30:00Z"), kTexas)), "2026-12-02T15:00:00.000Z");
+  // 20:30 CST: a reply still goes; at 21:00 it waits for 08:00.
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-03T02:30:00Z"), kTexas, MessageKind::kReply)), "2026-12-03T02:30:00.000Z");
+  EXPECT_EQ(iso(next_allowed_send(at("2026-12-03T03:00:00Z"), kTexas, MessageKind::kReply)), "2026-12-03T14:00:00.000Z");
 }
 
 TEST(QuietHours, FollowsDaylightSavingTime) {

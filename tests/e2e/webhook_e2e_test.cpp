@@ -218,6 +218,83 @@ TEST_P(WebhookEndToEnd, FirstTouchTextReachesGoHighLevelExactlyOnce) {
   EXPECT_EQ(ghl.sent_sms_messages().size(), 1u);
 }
 
+// #15: a STOP was read only when the lead's job ran, after its tier's delay, and only the
+// newest message counted: a greeting still went out, and "STOP" then "who is this?" never
+// opted out. Now the webhook's own transaction records it for the number before the 200.
+TEST_P(WebhookEndToEnd, StopOptsTheNumberOutBeforeTheWebhookIsAnswered) {
+  FakeGhl ghl;
+  server_->terminate_and_wait();
+  ServerProcess texting(dir_.file("jorge.toml"), {{"JORGE_GHL_API_TOKEN", "test-location-token"},
+                                                  {"JORGE_GHL_API_BASE_URL", ghl.url()},
+                                                  {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
+                                                  {"JORGE_QUEUE_HOT_DELAY", "1"},
+                                                  {"JORGE_QUEUE_WARM_DELAY", "1"},
+                                                  {"JORGE_QUEUE_COLD_DELAY", "1"},
+                                                  {"JORGE_COMPLIANCE_QUIET_HOURS", "off"}});
+  ASSERT_TRUE(texting.started()) << read_file(texting.log_path());
+  auto api = [&](const std::string& path) {
+    return nlohmann::json::parse(
+        client_.request("GET", texting.url() + path, {{"Authorization", "Bearer " + token_}})->body);
+  };
+  ASSERT_EQ(post_signed(client_, texting.url(), fixture("ghl/contact_create.json"))->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), fixture("ghl/inbound_message_stop.json"))->status, 200);
+  auto chatter = nlohmann::json::parse(fixture("ghl/inbound_message_sms.json"));
+  chatter["body"] = "who is this?";
+  chatter["webhookId"] = "later-message-1";
+  chatter["messageId"] = "Mg-later-1";
+  chatter["dateAdded"] = "2026-11-21T21:47:30.000Z";
+  ASSERT_EQ(post_signed(client_, texting.url(), chatter.dump())->status, 200);
+  // Before any job ran (each waits a second), the number is opted out.
+  auto leads = api("/api/v1/leads")["leads"];
+  ASSERT_EQ(leads.size(), 1u);
+  const std::string maria = "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>());
+  EXPECT_EQ(api(maria)["sms_opt_out"], true);
+  // A new GoHighLevel contact for the same number (another person's name) is stored, never texted.
+  auto other = nlohmann::json::parse(fixture("ghl/contact_create.json"));
+  other["id"] = "NewIdSameNumber00001";
+  other["webhookId"] = "new-id-same-number";
+  other["firstName"] = "Priya";
+  other["lastName"] = "Raman";
+  other["name"] = "Priya Raman";
+  other["email"] = "priya@example.com";
+  ASSERT_EQ(post_signed(client_, texting.url(), other.dump())->status, 200);
+  // A person at another number is greeted: once that text is out, every job before it ran.
+  auto someone_else = nlohmann::json::parse(fixture("ghl/contact_create.json"));
+  someone_else["id"] = "SomeoneElse000000001";
+  someone_else["webhookId"] = "someone-else";
+  someone_else["firstName"] = "Wei";
+  someone_else["lastName"] = "Okafor";
+  someone_else["name"] = "Wei Okafor";
+  someone_else["email"] = "wei@example.com";
+  someone_else["phone"] = "+15125550166";
+  ASSERT_EQ(post_signed(client_, texting.url(), someone_else.dump())->status, 200);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto queue_empty = [&] { return api("/api/v1/queue/status")["depth"] == 0; };
+  while ((ghl.sent_sms_messages().empty() || !queue_empty()) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const auto contacts = ghl.sent_sms_contacts();
+  ASSERT_EQ(contacts.size(), 1u) << read_file(texting.log_path());
+  EXPECT_EQ(contacts[0], "SomeoneElse000000001");
+  EXPECT_EQ(texting.terminate_and_wait(), 0);
+}
+
+// #15: SMS DND set by ContactDndUpdate was cleared by a later ContactTagUpdate carrying
+// "dnd": false and no dndSettings; only an explicit inactive SMS DND clears it.
+TEST_P(WebhookEndToEnd, SmsDndStaysUntilExplicitlyCleared) {
+  ASSERT_EQ(webhook(fixture("ghl/contact_dnd_update_sms_stop.json")).status, 200);
+  ASSERT_EQ(webhook(fixture("ghl/contact_tag_update.json")).status, 200);
+  auto leads = nlohmann::json::parse(get("/api/v1/leads").body)["leads"];
+  ASSERT_EQ(leads.size(), 1u) << leads.dump();
+  const std::string path = "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>());
+  EXPECT_EQ(nlohmann::json::parse(get(path).body)["do_not_disturb"], true);
+  auto cleared = nlohmann::json::parse(fixture("ghl/contact_dnd_update_sms_stop.json"));
+  cleared["webhookId"] = "b4c0d3e2-8f70-4b6c-9daf-1f203b4c5d6f";
+  cleared["timestamp"] = "2026-11-22T10:00:00.000Z";
+  cleared["dndSettings"]["SMS"]["status"] = "inactive";
+  ASSERT_EQ(webhook(cleared.dump()).status, 200);
+  EXPECT_EQ(nlohmann::json::parse(get(path).body)["do_not_disturb"], false);
+}
+
 // #14: "Darnell Jackson", another GoHighLevel contact with his own e-mail but Maria's phone,
 // was joined into Maria's contact and her text began "Darnell". Families and offices share
 // phones: two contacts, the pair in review, each text to its own person and contact id.

@@ -1,6 +1,7 @@
 #include "ingest/ghl/ghl_adapter.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "support/test_env.hpp"
 
@@ -36,7 +37,7 @@ TEST(GhlAdapter, ParsesContactCreateIntoNormalisedFacts) {
   ASSERT_EQ(event.contact->custom_fields.size(), 2u);
   EXPECT_EQ(event.contact->custom_fields[0].value, FieldValue(525000.0));
   EXPECT_EQ(event.contact->custom_fields[1].value, FieldValue(std::string("1-3 months")));
-  EXPECT_EQ(event.contact->do_not_disturb, false);
+  EXPECT_EQ(event.contact->do_not_disturb, std::nullopt);  // "dnd": false alone says nothing about SMS (#15)
   EXPECT_EQ(format_iso8601(event.occurred_at), "2026-11-20T15:02:10.902Z");
 }
 
@@ -49,6 +50,20 @@ TEST(GhlAdapter, AcceptsContactWithoutPhone) {
 TEST(GhlAdapter, ReadsSmsDoNotDisturbFromDndSettings) {
   InboundEvent event = parse_fixture("contact_dnd_update_sms_stop.json");
   EXPECT_EQ(event.contact->do_not_disturb, true);
+}
+
+// #15: a ContactTagUpdate carrying "dnd": false and no dndSettings cleared the SMS DND a
+// ContactDndUpdate had set, and three texts followed.
+TEST(GhlAdapter, OnlyAnExplicitInactiveSmsDndClearsIt) {
+  EXPECT_EQ(parse_fixture("contact_tag_update.json").contact->do_not_disturb, std::nullopt);
+  auto body = nlohmann::json::parse(testing::fixture("ghl/contact_dnd_update_sms_stop.json"));
+  body["dndSettings"]["SMS"]["status"] = "inactive";
+  auto parsed = adapter()->parse(body.dump());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->front().contact->do_not_disturb, false);
+  body.erase("dndSettings");
+  body["dnd"] = true;  // every channel
+  EXPECT_EQ(adapter()->parse(body.dump())->front().contact->do_not_disturb, true);
 }
 
 TEST(GhlAdapter, ReadsFullTagListOnTagUpdate) {

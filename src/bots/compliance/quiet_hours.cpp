@@ -81,11 +81,11 @@ struct Window {
   int open_minute, close_minute;  // local minutes of the day; allowed in [open, close)
 };
 
-// weekday: 0 Sunday .. 6 Saturday.
-Window window_for(std::string_view state, int weekday) {
-  if (state == "TX") return weekday == 0 ? Window{12 * 60, 21 * 60} : Window{9 * 60, 21 * 60};
-  if (state == "FL" || state == "OK" || state == "MD" || state == "WA") return {8 * 60, 20 * 60};
-  return {8 * 60, 21 * 60};  // federal
+// weekday: 0 Sunday .. 6 Saturday. One rule for every state: the strictest of the states'
+// (Texas's Sunday noon, Florida's 20:00) applied everywhere, so no state table can be wrong.
+Window window_for(MessageKind kind, int weekday) {
+  if (kind == MessageKind::kReply) return {8 * 60, 21 * 60};
+  return weekday == 0 ? Window{12 * 60, 20 * 60} : Window{9 * 60, 20 * 60};
 }
 
 // Offset of local wall time from UTC, in milliseconds, at UTC instant or at local wall time.
@@ -109,7 +109,7 @@ RecipientRules rules_for(const Recipient& recipient) {
   return {state->code, state->time_zone};
 }
 
-SystemTime next_allowed_send(SystemTime when, const RecipientRules& rules) {
+SystemTime next_allowed_send(SystemTime when, const RecipientRules& rules, MessageKind kind) {
   std::unique_ptr<icu::TimeZone> zone(
       icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(rules.time_zone)));
   int64_t utc = to_unix_millis(when);
@@ -118,7 +118,7 @@ SystemTime next_allowed_send(SystemTime when, const RecipientRules& rules) {
     int64_t local_day = floor_div(local, kDay);
     int weekday = static_cast<int>(((local_day % 7) + 7 + 4) % 7);  // 1970-01-01 was a Thursday
     int minute = static_cast<int>((local - local_day * kDay) / kMinute);
-    Window window = window_for(rules.state, weekday);
+    Window window = window_for(kind, weekday);
     if (day == 0 && minute >= window.open_minute && minute < window.close_minute) return when;
     if (minute < window.open_minute) {
       int64_t opening_local = local_day * kDay + window.open_minute * kMinute;

@@ -1,5 +1,7 @@
 #include "ingest/ghl/ghl_adapter.hpp"
 
+#include <optional>
+
 #include "ingest/internal/json_body.hpp"
 #include "ingest/normalise.hpp"
 
@@ -20,15 +22,21 @@ GhlKind kind_of(std::string_view type) {
   return GhlKind::kUnhandled;
 }
 
-bool dnd_active(const json& body) {
+// What a delivery says about texting this contact (#15): DND on for SMS when "dnd" is true
+// (every channel) or dndSettings.SMS is active/permanent; off only when dndSettings.SMS says
+// inactive explicitly. "dnd": false without dndSettings — the shape of ContactTagUpdate and
+// ContactUpdate — says nothing about SMS and never clears a DND a ContactDndUpdate set.
+std::optional<bool> sms_dnd(const json& body) {
   auto dnd = body.find("dnd");
   if (dnd != body.end() && dnd->is_boolean() && dnd->get<bool>()) return true;
   auto settings = body.find("dndSettings");
-  if (settings == body.end() || !settings->is_object()) return false;
+  if (settings == body.end() || !settings->is_object()) return std::nullopt;
   auto sms = settings->find("SMS");
-  if (sms == settings->end() || !sms->is_object()) return false;
-  std::string status = text_field(*sms, "status");
-  return status == "active" || status == "permanent";
+  if (sms == settings->end() || !sms->is_object()) return std::nullopt;
+  const std::string status = text_field(*sms, "status");
+  if (status == "active" || status == "permanent") return true;
+  if (status == "inactive") return false;
+  return std::nullopt;
 }
 
 ContactFacts contact_facts(const json& body) {
@@ -44,7 +52,7 @@ ContactFacts contact_facts(const json& body) {
   facts.state = clean_text(text_field(body, "state"));
   facts.postal_code = clean_text(text_field(body, "postalCode"));
   facts.lead_source = clean_text(text_field(body, "source"));
-  if (body.contains("dnd") || body.contains("dndSettings")) facts.do_not_disturb = dnd_active(body);
+  facts.do_not_disturb = sms_dnd(body);
   if (auto tags = body.find("tags"); tags != body.end() && tags->is_array())
     for (const auto& tag : *tags)
       if (tag.is_string()) facts.tags.push_back(tag.get<std::string>());

@@ -200,6 +200,37 @@ Status save_interaction(SqlSession& session, const InboundEvent& event, const Kn
   return advance_stage(session, contact.id, Stage::kEngaged, "'new'", now);
 }
 
+// #15: consent is decided as the message is stored, per phone number, each message on its own
+// in the order the person sent them (a newer message's decision is never undone by an older
+// one delivered late). An opt-out blocks every pending text to the number at once.
+Status record_consent(SqlSession& session, const InboundEvent& event, const ConsentClassifier& classify, int64_t now) {
+  const InteractionRecord& message = *event.interaction;
+  if (!classify || message.direction != Direction::kInbound || !event.contact || !event.contact->phone)
+    return ok_status();
+  const ConsentKeyword keyword = classify(message.body);
+  if (keyword != ConsentKeyword::kOptOut && keyword != ConsentKeyword::kOptIn) return ok_status();
+  const bool opted_out = keyword == ConsentKeyword::kOptOut;
+  const std::string phone = event.contact->phone->e164();
+  const int64_t sent_at = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
+  JORGE_TRY(SqlRows consent,
+            session.exec("INSERT INTO phone_consent (phone, opted_out, message_at, changed_at) VALUES ($1, $2, $3, $4) "
+                         "ON CONFLICT (phone) DO UPDATE SET opted_out = excluded.opted_out, "
+                         "message_at = excluded.message_at, changed_at = excluded.changed_at "
+                         "WHERE excluded.message_at >= phone_consent.message_at",
+                         {phone, int64_t{opted_out}, sent_at, now}));
+  if (consent.affected == 0) return ok_status();  // a newer message of this person decided already
+  JORGE_TRY(SqlRows flagged, session.exec("UPDATE contacts SET sms_opt_out = $2, updated_at = $3 WHERE phone = $1",
+                                          {phone, int64_t{opted_out}, now}));
+  (void)flagged;
+  if (!opted_out) return ok_status();
+  JORGE_TRY(SqlRows blocked,
+            session.exec("UPDATE outbox SET state = 'blocked', last_error = 'opted out' WHERE kind = 'sms' AND "
+                         "state = 'pending' AND contact_id IN (SELECT id FROM contacts WHERE phone = $1)",
+                         {phone}));
+  (void)blocked;
+  return ok_status();
+}
+
 Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
   const OpportunityRecord& opportunity = *event.opportunity;
   auto run = session.exec(
@@ -373,7 +404,10 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   }
   outcome.contact_id = contact.id;
   JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, now));
-  if (event.interaction) JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
+  if (event.interaction) {
+    JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
+    JORGE_TRY_STATUS(record_consent(session, event, identity.classify_inbound, now));
+  }
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;

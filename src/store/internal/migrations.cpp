@@ -21,7 +21,6 @@ CREATE TABLE contacts (
   country TEXT NOT NULL DEFAULT '', lead_source TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '',
   do_not_disturb BIGINT NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT 'new',
   created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
-CREATE INDEX contacts_phone ON contacts (phone);
 CREATE INDEX contacts_email ON contacts (email);
 CREATE INDEX contacts_updated ON contacts (updated_at);
 CREATE TABLE leads (
@@ -120,6 +119,14 @@ CREATE TABLE identity_reviews (
     // or finds nobody at its own.
     R"sql(
 CREATE INDEX contacts_full_name ON contacts (last_name, first_name);
+)sql",
+    // 8: consent belongs to the phone number, not to a contact (#15): a phone change, a merge,
+    // an unmerge or a new contact id for the number never moves or drops it. `message_at` is
+    // when the person sent the message that set it, so a late redelivery of an older message
+    // never undoes a newer one.
+    R"sql(
+CREATE TABLE phone_consent (
+  phone TEXT PRIMARY KEY, opted_out BIGINT NOT NULL, message_at BIGINT NOT NULL, changed_at BIGINT NOT NULL);
 )sql",
 };
 

@@ -131,12 +131,18 @@ class SqlStore final : public Store {
     });
   }
 
+  // Consent belongs to the number (#15): a contact that never said STOP is still opted out when
+  // its phone is. Over `contacts c`.
+  static constexpr const char* kOptedOutByContactOrNumber =
+      "CASE WHEN c.sms_opt_out <> 0 OR EXISTS (SELECT 1 FROM phone_consent p WHERE p.phone = c.phone AND "
+      "p.opted_out <> 0) THEN 1 ELSE 0 END";
+
   Result<LeadDetail> get_lead(ContactId id) override {
     return readers_.with_session([&](SqlSession& session) -> Result<LeadDetail> {
       JORGE_TRY(SqlRows rows,
                 session.exec("SELECT id, full_name, phone, email, stage, created_at, updated_at, first_name, "
                              "last_name, address, city, state, postal_code, country, lead_source, tags, "
-                             "do_not_disturb, sms_opt_out FROM contacts WHERE id = $1",
+                             "do_not_disturb, " + std::string(kOptedOutByContactOrNumber) + " FROM contacts c WHERE id = $1",
                              {id}));
       if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(id)};
       const SqlRow& row = rows.rows[0];
@@ -542,7 +548,7 @@ class SqlStore final : public Store {
                      "AND direction = 'inbound' AND body <> '' ORDER BY occurred_at, id) inbound)";
       const std::string sql =
           "SELECT c.id, c.first_name, c.phone, c.state, c.lead_source, c.do_not_disturb, "
-          "c.sms_opt_out, (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
+          + std::string(kOptedOutByContactOrNumber) + ", (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
           "WHERE contact_id = c.id), (SELECT body FROM interactions WHERE "
           "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
           "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
@@ -616,9 +622,23 @@ class SqlStore final : public Store {
   }
 
   Status mark_outbox_attempt(int64_t id, const std::string& owner, SystemTime now, SystemTime lease_until) override {
-    return leased_update("UPDATE outbox SET attempted_at = $3, lease_until = $4 "
-                         "WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
-                         {id, owner, to_unix_millis(now), to_unix_millis(lease_until)});
+    // #15: the number's consent is checked again in the very statement that marks the attempt,
+    // so a STOP committed after the sender's first look still stops this text.
+    return readers_.with_session([&](SqlSession& session) -> Status {
+      JORGE_TRY(SqlRows marked,
+                session.exec("UPDATE outbox SET attempted_at = $3, lease_until = $4 "
+                             "WHERE id = $1 AND state = 'sending' AND lease_owner = $2 AND (kind <> 'sms' OR NOT EXISTS "
+                             "(SELECT 1 FROM contacts c JOIN phone_consent p ON p.phone = c.phone "
+                             "WHERE c.id = outbox.contact_id AND p.opted_out <> 0))",
+                             {id, owner, to_unix_millis(now), to_unix_millis(lease_until)}));
+      if (marked.affected > 0) return ok_status();
+      JORGE_TRY(SqlRows blocked, session.exec("UPDATE outbox SET state = 'blocked', lease_owner = NULL, "
+                                              "last_error = 'opted out' WHERE id = $1 AND state = 'sending' AND "
+                                              "lease_owner = $2",
+                                              {id, owner}));
+      if (blocked.affected > 0) return Error{ErrorCode::kFailedPrecondition, "the number opted out: not sent"};
+      return Error{ErrorCode::kAborted, "outbox lease lost: the message went to another sender"};
+    });
   }
 
   Status finish_outbox(int64_t id, const std::string& owner, OutboxOutcome outcome, SystemTime now,
