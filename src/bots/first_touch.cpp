@@ -18,4 +18,11 @@ std::string first_touch_text(const FirstTouchTemplates& templates, int tier, con
   return text;
 }
 
+std::string help_text(const std::string& team, const std::string& team_phone) {
+  std::string text = team + ", Austin TX real estate.";
+  if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');  // "The Rivera Team"
+  if (!team_phone.empty()) text += " Questions: call " + team_phone + ".";
+  return text + " Reply STOP to opt out.";
+}
+
 }  // namespace jorge::bots

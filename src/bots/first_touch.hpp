@@ -14,6 +14,12 @@ struct FirstTouchTemplates {
   std::string cold = "Jorge here with {team}. Looking to buy or just browsing?";
 };
 
+// bots.md §10.1: the one confirmation after an opt-out, never rephrased.
+inline constexpr const char* kStopConfirmation =
+    "You're unsubscribed from Jorge's team texts. No more messages. Reply START to opt back in.";
+// bots.md §10.2: the answer to HELP/INFO, with the team and, when configured, its phone.
+std::string help_text(const std::string& team, const std::string& team_phone);
+
 // tier: 0 hot, 1 warm, 2 cold. `source` is where the lead came from ("zillow"); empty is fine.
 std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
                              const std::string& source);

@@ -48,6 +48,8 @@ struct Config {
     int retry_base_ms = 1000, retry_max_seconds = 600;  // backoff: base × 2^(attempt−1), capped
   } queue;
   int workers = 2;
+  bool stop_confirmation_by_jorge = true;  // compliance.stop_confirmation: "jorge" or "carrier"
+  std::string team_phone;                 // compliance.team_phone: named in the HELP answer
   bool quiet_hours = true;  // compliance.quiet_hours: "us-state-rules" (true) or "off"
   int ghl_requests_per_10s = 100;
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry

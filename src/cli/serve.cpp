@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "api/health.hpp"
+#include "bots/first_touch.hpp"
 #include "cli/identity_rules.hpp"
 #include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
@@ -105,6 +106,8 @@ int serve(const Config& config) {
   }
   store_options.name_conflict = name_conflict_rule();
   store_options.classify_inbound = consent_rule();
+  if (config.stop_confirmation_by_jorge) store_options.stop_confirmation = bots::kStopConfirmation;
+  store_options.help_text = bots::help_text(config.first_touch_team, config.team_phone);
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());

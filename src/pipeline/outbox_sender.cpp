@@ -48,7 +48,8 @@ Status OutboxSender::handle(const store::OutboxMessage& queued, const std::strin
   }
   // Every call to GoHighLevel, reconciliation included, spends from the location's budget;
   // all the calls this message may need are taken at once.
-  const bool reconcile = message.kind == store::OutboxKind::kSms && message.attempted_before;
+  const bool texts = message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kComplianceSms;
+  const bool reconcile = texts && message.attempted_before;
   const int calls = reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
   if (auto delay = limiter_.try_acquire(options_.location_id, message.priority == 0, calls); delay.count() > 0)
     return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, "rate limit");
@@ -129,7 +130,9 @@ Status OutboxSender::deliver(const store::OutboxMessage& message, const std::str
     if (!id.ok()) return settle_failure(message, sender_id, id.error(), "upsert");
     JORGE_TRY_STATUS(store_.link_crm_contact(message.contact_id, "ghl", *id, clock_.now()));
     remote_id = *id;
-  } else if (message.kind == store::OutboxKind::kSms) {
+  } else if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kComplianceSms) {
+    // A compliance text (STOP confirmation, HELP) skipped the opt-out, DND and quiet-hours
+    // checks above on purpose: the law asks for it at once.
     auto reply = ghl_.send_sms(message.external_contact_id, message.payload);
     if (reply.ok()) {
       remote_id = reply->message_id;

@@ -42,6 +42,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     upsert.kind = store::OutboxKind::kUpsertContact;
     upsert.contact_id = lead.id;
     upsert.priority = job.priority;
+    upsert.dedup_key = "upsert:" + std::to_string(lead.id);
     effects.messages.push_back(upsert);
   }
   store::OutboxMessage sms;
@@ -50,8 +51,12 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   sms.external_contact_id = lead.crm_contact_id;
   sms.priority = job.priority;
   sms.payload = bots::first_touch_text(templates_, job.priority, lead.first_name, lead.lead_source);
+  // One greeting per person, ever: two jobs of one person racing (two deliveries claimed in one
+  // batch, or by two instances) write one (#16).
+  sms.dedup_key = "first-touch:" + std::to_string(lead.id);
   effects.messages.push_back(sms);
   store::OutboxMessage tags = sms;
+  tags.dedup_key = "first-touch-tags:" + std::to_string(lead.id);
   tags.kind = store::OutboxKind::kTags;
   tags.priority = 3;  // CRM bookkeeping goes after every waiting text
   tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2))));

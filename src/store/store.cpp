@@ -13,6 +13,7 @@ std::string_view outbox_kind_name(OutboxKind kind) {
     case OutboxKind::kSms: return "sms";
     case OutboxKind::kTags: return "tags";
     case OutboxKind::kUpsertContact: return "upsert_contact";
+    case OutboxKind::kComplianceSms: return "compliance_sms";
   }
   return "sms";
 }

@@ -46,7 +46,9 @@ struct Job {
 // A message or CRM update waiting to go out (the transactional outbox).
 // kUpsertContact: create or find a person in GoHighLevel who came from another source, so that
 // the texts after it (queued with no CRM id yet) have someone to go to.
-enum class OutboxKind { kSms, kTags, kUpsertContact };
+// kComplianceSms: a text the law or the carriers require (the STOP confirmation, the HELP
+// answer): sent at once, whatever the quiet hours, to a number that just opted out too.
+enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -60,6 +62,9 @@ struct OutboxMessage {
   std::string conversation_id;
   std::string state;  // pending, sending, sent, dead, blocked
   std::string last_error;  // why it was postponed, blocked or given up
+  // One logical message per person and purpose ("first-touch:<contact>"): the database keeps
+  // one row per key, so two jobs racing for one person write one text (#16). Empty: no key.
+  std::string dedup_key;
 };
 std::string_view outbox_kind_name(OutboxKind kind);
 
@@ -386,6 +391,11 @@ struct StoreOptions {
   // and every pending automated text to that number is blocked ("opted out"); START/UNSTOP
   // re-subscribes the number. Empty: consent is left to the pipeline.
   ConsentClassifier classify_inbound;
+  // What the ingest transaction queues in answer (#15, bots.md §10.1-10.2); empty: nothing.
+  // The confirmation goes once per opt-out (a second STOP gets none), with the `opted-out`
+  // tag; the help text at most once a day per number.
+  std::string stop_confirmation;
+  std::string help_text;
 };
 
 // "sqlite://./jorge.db", "sqlite:///abs/path.db", "postgresql://user@host:port/db".

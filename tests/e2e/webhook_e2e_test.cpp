@@ -268,13 +268,49 @@ TEST_P(WebhookEndToEnd, StopOptsTheNumberOutBeforeTheWebhookIsAnswered) {
   someone_else["email"] = "wei@example.com";
   someone_else["phone"] = "+15125550166";
   ASSERT_EQ(post_signed(client_, texting.url(), someone_else.dump())->status, 200);
+  // A second STOP gets no second confirmation; HELP gets the help text.
+  auto again = nlohmann::json::parse(fixture("ghl/inbound_message_stop.json"));
+  again["webhookId"] = "second-stop";
+  again["messageId"] = "Mg-second-stop";
+  again["body"] = "stop stop";
+  ASSERT_EQ(post_signed(client_, texting.url(), again.dump())->status, 200);
+  auto help = nlohmann::json::parse(fixture("ghl/inbound_message_sms.json"));
+  help["webhookId"] = "help-1";
+  help["messageId"] = "Mg-help-1";
+  help["body"] = "HELP";
+  help["from"] = "+15125550166";
+  help["contactId"] = "SomeoneElse000000001";
+  ASSERT_EQ(post_signed(client_, texting.url(), help.dump())->status, 200);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   auto queue_empty = [&] { return api("/api/v1/queue/status")["depth"] == 0; };
-  while ((ghl.sent_sms_messages().empty() || !queue_empty()) && std::chrono::steady_clock::now() < deadline)
+  while ((ghl.sent_sms_messages().size() < 3 || !queue_empty()) && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   const auto contacts = ghl.sent_sms_contacts();
-  ASSERT_EQ(contacts.size(), 1u) << read_file(texting.log_path());
-  EXPECT_EQ(contacts[0], "SomeoneElse000000001");
+  const auto texts = ghl.sent_sms_messages();
+  std::string sent;
+  for (size_t i = 0; i < texts.size(); ++i) sent += contacts[i] + ": " + texts[i] + "\n";
+  ASSERT_EQ(contacts.size(), 3u) << sent;
+  size_t confirmations = 0, greetings = 0, helps = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].find("You're unsubscribed") != std::string::npos) {
+      ++confirmations;
+      EXPECT_EQ(contacts[i], "Hq7RtY2uIo9PaS4dF6gJ");
+    } else if (texts[i].find("Reply STOP to opt out") != std::string::npos) {
+      ++helps;
+      EXPECT_EQ(contacts[i], "SomeoneElse000000001");
+    } else {
+      ++greetings;
+      EXPECT_EQ(contacts[i], "SomeoneElse000000001") << texts[i];
+    }
+  }
+  EXPECT_EQ(confirmations, 1u);
+  EXPECT_EQ(helps, 1u);
+  EXPECT_EQ(greetings, 1u);
+  bool tagged = false;
+  for (const auto& request : ghl.requests())
+    tagged = tagged || (request.path.find("Hq7RtY2uIo9PaS4dF6gJ/tags") != std::string::npos &&
+                        request.body.find("opted-out") != std::string::npos);
+  EXPECT_TRUE(tagged) << "the opted-out tag in GoHighLevel";
   EXPECT_EQ(texting.terminate_and_wait(), 0);
 }
 

@@ -203,14 +203,38 @@ Status save_interaction(SqlSession& session, const InboundEvent& event, const Kn
 // #15: consent is decided as the message is stored, per phone number, each message on its own
 // in the order the person sent them (a newer message's decision is never undone by an older
 // one delivered late). An opt-out blocks every pending text to the number at once.
-Status record_consent(SqlSession& session, const InboundEvent& event, const ConsentClassifier& classify, int64_t now) {
+// A required answer (STOP confirmation, HELP text, the opted-out tag), hot, due now.
+Status queue_compliance_message(SqlSession& session, const InboundEvent& event, ContactId contact, OutboxKind kind,
+                                const std::string& payload, int64_t now) {
+  const std::string crm_id = event.source == "ghl" ? event.contact->external_id : std::string();
+  JORGE_TRY(SqlRows queued, session.exec("INSERT INTO outbox (contact_id, kind, external_contact_id, priority, payload, "
+                                         "due_at, created_at) VALUES ($1, $2, $3, 0, $4, $5, $5)",
+                                         {contact, std::string(outbox_kind_name(kind)), crm_id, payload, now}));
+  (void)queued;
+  return ok_status();
+}
+
+Status record_consent(SqlSession& session, const InboundEvent& event, ContactId contact, const StoreOptions& rules,
+                      int64_t now) {
   const InteractionRecord& message = *event.interaction;
-  if (!classify || message.direction != Direction::kInbound || !event.contact || !event.contact->phone)
+  if (!rules.classify_inbound || message.direction != Direction::kInbound || !event.contact || !event.contact->phone)
     return ok_status();
-  const ConsentKeyword keyword = classify(message.body);
+  const ConsentKeyword keyword = rules.classify_inbound(message.body);
+  const std::string phone = event.contact->phone->e164();
+  if (keyword == ConsentKeyword::kHelp && !rules.help_text.empty()) {
+    // At most once a day per number, however often HELP comes.
+    JORGE_TRY(SqlRows recent, session.exec("SELECT 1 FROM outbox o JOIN contacts c ON c.id = o.contact_id WHERE "
+                                           "c.phone = $1 AND o.kind = 'compliance_sms' AND o.payload = $2 AND "
+                                           "o.created_at > $3 LIMIT 1",
+                                           {phone, rules.help_text, now - 86'400'000}));
+    if (recent.rows.empty())
+      JORGE_TRY_STATUS(queue_compliance_message(session, event, contact, OutboxKind::kComplianceSms, rules.help_text, now));
+    return ok_status();
+  }
   if (keyword != ConsentKeyword::kOptOut && keyword != ConsentKeyword::kOptIn) return ok_status();
   const bool opted_out = keyword == ConsentKeyword::kOptOut;
-  const std::string phone = event.contact->phone->e164();
+  JORGE_TRY(SqlRows before, session.exec("SELECT opted_out FROM phone_consent WHERE phone = $1", {phone}));
+  const bool was_opted_out = !before.rows.empty() && before.rows[0][0] && *before.rows[0][0] != "0";
   const int64_t sent_at = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
   JORGE_TRY(SqlRows consent,
             session.exec("INSERT INTO phone_consent (phone, opted_out, message_at, changed_at) VALUES ($1, $2, $3, $4) "
@@ -228,7 +252,10 @@ Status record_consent(SqlSession& session, const InboundEvent& event, const Cons
                          "state = 'pending' AND contact_id IN (SELECT id FROM contacts WHERE phone = $1)",
                          {phone}));
   (void)blocked;
-  return ok_status();
+  if (was_opted_out) return ok_status();  // a second STOP: no second confirmation
+  JORGE_TRY_STATUS(queue_compliance_message(session, event, contact, OutboxKind::kTags, "opted-out", now));
+  if (rules.stop_confirmation.empty()) return ok_status();  // the carrier answers STOP itself
+  return queue_compliance_message(session, event, contact, OutboxKind::kComplianceSms, rules.stop_confirmation, now);
 }
 
 Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
@@ -406,7 +433,7 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, now));
   if (event.interaction) {
     JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
-    JORGE_TRY_STATUS(record_consent(session, event, identity.classify_inbound, now));
+    JORGE_TRY_STATUS(record_consent(session, event, contact.id, identity, now));
   }
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));

@@ -128,6 +128,12 @@ CREATE INDEX contacts_full_name ON contacts (last_name, first_name);
 CREATE TABLE phone_consent (
   phone TEXT PRIMARY KEY, opted_out BIGINT NOT NULL, message_at BIGINT NOT NULL, changed_at BIGINT NOT NULL);
 )sql",
+    // 9: one row per logical automated message (#16): the first text of a person, the reply to
+    // a message, follow-up N. The database, not a read in another transaction, keeps it to one.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
+CREATE UNIQUE INDEX outbox_dedup ON outbox (dedup_key) WHERE dedup_key IS NOT NULL;
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

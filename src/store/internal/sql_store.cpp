@@ -857,8 +857,9 @@ class SqlStore final : public Store {
       OutboxMessage message;
       message.id = to_int(row[0]);
       std::string kind = to_text(row[1]);
-      message.kind = kind == "tags" ? OutboxKind::kTags
+      message.kind = kind == "tags"             ? OutboxKind::kTags
                      : kind == "upsert_contact" ? OutboxKind::kUpsertContact
+                     : kind == "compliance_sms" ? OutboxKind::kComplianceSms
                                                 : OutboxKind::kSms;
       message.contact_id = to_int(row[2]);
       message.external_contact_id = to_text(row[3]);
@@ -887,18 +888,21 @@ class SqlStore final : public Store {
     if (!effects.messages.empty()) {
       // All of the job's messages in one statement: one round trip however many there are.
       std::string sql = "INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, due_at, "
-                        "created_at) VALUES ";
+                        "created_at, dedup_key) VALUES ";
       std::vector<SqlValue> values;
       for (const OutboxMessage& message : effects.messages) {
         const size_t base = values.size();
         sql += std::string(base ? ", " : "") + "(";
-        for (size_t k = 1; k <= 8; ++k) sql += "$" + std::to_string(base + k) + (k < 8 ? ", " : ")");
+        for (size_t k = 1; k <= 9; ++k) sql += "$" + std::to_string(base + k) + (k < 9 ? ", " : ")");
         for (SqlValue value : {SqlValue{job_id}, SqlValue{message.contact_id}, SqlValue{std::string(outbox_kind_name(message.kind))},
                                SqlValue{message.external_contact_id}, SqlValue{int64_t{message.priority}},
                                SqlValue{message.payload}, SqlValue{std::max(now, to_unix_millis(message.due_at))},
-                               SqlValue{now}})
+                               SqlValue{now}, message.dedup_key.empty() ? SqlValue{} : SqlValue{message.dedup_key}})
           values.push_back(std::move(value));
       }
+      // A message whose key is taken (another job of the same person got there first) is
+      // left out; the rest of the job's effects still apply.
+      sql += " ON CONFLICT DO NOTHING";
       JORGE_TRY(SqlRows inserted, session.exec(sql, values));
       (void)inserted;
     }
