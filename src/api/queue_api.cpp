@@ -55,7 +55,10 @@ void QueueApi::add_routes(http::Router& router) {
                            {"jobs_per_second", status->jobs_per_second},
                            {"mean_service_seconds", status->mean_service_seconds},
                            {"recommended_workers", status->recommended_workers},
-                           {"dead", status->dead}};
+                           {"dead", status->dead},
+                           {"outbox", {{"pending", status->outbox_pending},
+                                       {"held_quiet_hours", status->outbox_held_quiet_hours},
+                                       {"blocked", status->outbox_blocked}}}};
     respond(http::json_response(200, body.dump()));
   }));
   router.add("GET", "/api/v1/queue/dead", guarded([this](http::Request&, http::Respond respond) {

@@ -69,6 +69,9 @@ Result<QueueStatus> JobQueue::status() {
                           std::chrono::duration<double>(options_.target_latency).count(), options_.min_workers,
                           options_.max_workers);
   status.dead = counts.dead;
+  status.outbox_pending = counts.outbox_pending;
+  status.outbox_held_quiet_hours = counts.outbox_held_quiet_hours;
+  status.outbox_blocked = counts.outbox_blocked;
   return status;
 }
 

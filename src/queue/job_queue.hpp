@@ -35,6 +35,7 @@ struct QueueStatus {
   double mean_service_seconds = 0;
   int recommended_workers = 1;
   int64_t dead = 0;
+  int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;  // store::QueueCounts
 };
 
 // ceil(depth × service_time / target_latency), clamped to [min, max].

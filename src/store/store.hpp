@@ -119,6 +119,9 @@ struct QueueCounts {
   int64_t completed_in_window = 0;
   double mean_service_seconds = 0;  // claim to completion, over the window
   int64_t dead = 0;
+  // Outbox messages waiting, and why (#15): due now or later, held for quiet hours, blocked
+  // for good (opted out, DND).
+  int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;
 };
 
 struct LeadFilter {
@@ -206,6 +209,14 @@ struct LeadDetail {
   std::vector<SourceRecord> records;
   std::vector<StoredInteraction> interactions;
   std::vector<StoredOpportunity> opportunities;
+  // Automated messages not sent (yet), newest first, with why (#15): pending ones with their
+  // due time ("quiet hours", "rate limit", …) and blocked ones ("opted out", "do not disturb").
+  struct WaitingMessage {
+    int64_t id = 0;
+    std::string kind, state, reason;
+    SystemTime due_at{};
+  };
+  std::vector<WaitingMessage> waiting_messages;
 };
 
 struct StoreCounts {

@@ -314,6 +314,44 @@ TEST_P(WebhookEndToEnd, StopOptsTheNumberOutBeforeTheWebhookIsAnswered) {
   EXPECT_EQ(texting.terminate_and_wait(), 0);
 }
 
+// #15: a text held or blocked was invisible. The lead's detail lists each waiting message with
+// why; the queue status counts them. A STOP blocks the pending greeting in its own transaction.
+TEST_P(WebhookEndToEnd, WaitingAndBlockedTextsAreVisibleWithTheirReason) {
+  server_->terminate_and_wait();
+  // No GoHighLevel token: the sender is off, so the greeting waits in the outbox.
+  ServerProcess quiet(dir_.file("jorge.toml"), {{"JORGE_QUEUE_WARM_DELAY", "0"}, {"JORGE_QUEUE_COLD_DELAY", "0"}});
+  ASSERT_TRUE(quiet.started()) << read_file(quiet.log_path());
+  auto api = [&](const std::string& path) {
+    return nlohmann::json::parse(client_.request("GET", quiet.url() + path, {{"Authorization", "Bearer " + token_}})->body);
+  };
+  ASSERT_EQ(post_signed(client_, quiet.url(), fixture("ghl/contact_create.json"))->status, 200);
+  std::string maria;
+  nlohmann::json waiting;
+  for (int i = 0; i < 600 && waiting.empty(); ++i) {
+    auto leads = api("/api/v1/leads")["leads"];
+    if (!leads.empty()) {
+      maria = "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>());
+      const nlohmann::json detail = api(maria);  // kept: a loop over a temporary's member dangles
+      for (const auto& message : detail["outbox"])
+        if (message["kind"] == "sms") waiting.push_back(message);
+    }
+    if (waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(waiting.size(), 1u);
+  EXPECT_EQ(waiting[0]["state"], "pending");
+  EXPECT_TRUE(waiting[0]["due_at"].is_string());
+  EXPECT_EQ(api("/api/v1/queue/status")["outbox"]["pending"].get<int64_t>() >= 1, true);
+  ASSERT_EQ(post_signed(client_, quiet.url(), fixture("ghl/inbound_message_stop.json"))->status, 200);
+  nlohmann::json blocked;
+  const nlohmann::json after = api(maria);
+  for (const auto& message : after["outbox"])
+    if (message["kind"] == "sms") blocked = message;
+  EXPECT_EQ(blocked["state"], "blocked") << blocked;
+  EXPECT_EQ(blocked["reason"], "opted out");
+  EXPECT_EQ(api("/api/v1/queue/status")["outbox"]["blocked"], 1);
+  EXPECT_EQ(quiet.terminate_and_wait(), 0);
+}
+
 // #15: SMS DND set by ContactDndUpdate was cleared by a later ContactTagUpdate carrying
 // "dnd": false and no dndSettings; only an explicit inactive SMS DND clears it.
 TEST_P(WebhookEndToEnd, SmsDndStaysUntilExplicitlyCleared) {

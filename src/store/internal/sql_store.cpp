@@ -195,6 +195,13 @@ class SqlStore final : public Store {
                                  parse_outcome(to_text(r[5])).value_or(Outcome::kOpen), Money{to_int(r[6])}};
         detail.opportunities.push_back({to_text(r[0]), std::move(record), from_unix_millis(to_int(r[7]))});
       }
+      JORGE_TRY(SqlRows waiting, session.exec("SELECT id, kind, state, last_error, due_at FROM outbox WHERE "
+                                              "contact_id = $1 AND state IN ('pending', 'sending', 'blocked') "
+                                              "ORDER BY id DESC LIMIT 50",
+                                              {id}));
+      for (const SqlRow& r : waiting.rows)
+        detail.waiting_messages.push_back(
+            {to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), from_unix_millis(to_int(r[4]))});
       return detail;
     });
   }
@@ -508,6 +515,15 @@ class SqlStore final : public Store {
       if (done.rows[0][1]) counts.mean_service_seconds = std::strtod(done.rows[0][1]->c_str(), nullptr) / 1000.0;
       JORGE_TRY(SqlRows dead, session.exec("SELECT COUNT(*) FROM jobs WHERE state = 'dead'"));
       counts.dead = to_int(dead.rows.at(0)[0]);
+      JORGE_TRY(SqlRows outbox, session.exec("SELECT state, CASE WHEN last_error = 'quiet hours' THEN 1 ELSE 0 END, "
+                                             "COUNT(*) FROM outbox WHERE state IN ('pending', 'blocked') "
+                                             "GROUP BY state, CASE WHEN last_error = 'quiet hours' THEN 1 ELSE 0 END"));
+      for (const SqlRow& row : outbox.rows) {
+        const int64_t count = to_int(row[2]);
+        if (to_text(row[0]) == "blocked") counts.outbox_blocked += count;
+        else if (to_int(row[1]) != 0) counts.outbox_held_quiet_hours += count;
+        else counts.outbox_pending += count;
+      }
       return counts;
     });
   }
