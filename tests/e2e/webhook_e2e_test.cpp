@@ -250,37 +250,37 @@ TEST_P(WebhookEndToEnd, StopOptsTheNumberOutBeforeTheWebhookIsAnswered) {
   const std::string maria = "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>());
   EXPECT_EQ(api(maria)["sms_opt_out"], true);
   // A new GoHighLevel contact for the same number (another person's name) is stored, never texted.
-  auto other = nlohmann::json::parse(fixture("ghl/contact_create.json"));
-  other["id"] = "NewIdSameNumber00001";
-  other["webhookId"] = "new-id-same-number";
-  other["firstName"] = "Priya";
-  other["lastName"] = "Raman";
-  other["name"] = "Priya Raman";
-  other["email"] = "priya@example.com";
-  ASSERT_EQ(post_signed(client_, texting.url(), other.dump())->status, 200);
+  // A GoHighLevel ContactCreate of another person; `phone` empty: Maria's number.
+  auto contact = [](const std::string& id, const std::string& first, const std::string& last, const std::string& phone) {
+    auto body = nlohmann::json::parse(fixture("ghl/contact_create.json"));
+    body["id"] = id;
+    body["webhookId"] = "create-" + id;
+    body["firstName"] = first;
+    body["lastName"] = last;
+    body["name"] = first + " " + last;
+    body["email"] = first + "@example.com";
+    if (!phone.empty()) body["phone"] = phone;
+    return body.dump();
+  };
+  // Messages of Maria's conversation, or from `from` as `contact_id`.
+  auto inbound = [](const std::string& id, const std::string& text, const std::string& from = "",
+                    const std::string& contact_id = "") {
+    auto body = nlohmann::json::parse(fixture("ghl/inbound_message_stop.json"));
+    body["webhookId"] = "in-" + id;
+    body["messageId"] = "Mg-" + id;
+    body["body"] = text;
+    if (!from.empty()) body["from"] = from;
+    if (!contact_id.empty()) body["contactId"] = contact_id;
+    return body.dump();
+  };
+  ASSERT_EQ(post_signed(client_, texting.url(), contact("NewIdSameNumber00001", "Priya", "Raman", ""))->status, 200);
   // A person at another number is greeted: once that text is out, every job before it ran.
-  auto someone_else = nlohmann::json::parse(fixture("ghl/contact_create.json"));
-  someone_else["id"] = "SomeoneElse000000001";
-  someone_else["webhookId"] = "someone-else";
-  someone_else["firstName"] = "Wei";
-  someone_else["lastName"] = "Okafor";
-  someone_else["name"] = "Wei Okafor";
-  someone_else["email"] = "wei@example.com";
-  someone_else["phone"] = "+15125550166";
-  ASSERT_EQ(post_signed(client_, texting.url(), someone_else.dump())->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), contact("SomeoneElse000000001", "Wei", "Okafor", "+15125550166"))->status,
+            200);
   // A second STOP gets no second confirmation; HELP gets the help text.
-  auto again = nlohmann::json::parse(fixture("ghl/inbound_message_stop.json"));
-  again["webhookId"] = "second-stop";
-  again["messageId"] = "Mg-second-stop";
-  again["body"] = "stop stop";
-  ASSERT_EQ(post_signed(client_, texting.url(), again.dump())->status, 200);
-  auto help = nlohmann::json::parse(fixture("ghl/inbound_message_sms.json"));
-  help["webhookId"] = "help-1";
-  help["messageId"] = "Mg-help-1";
-  help["body"] = "HELP";
-  help["from"] = "+15125550166";
-  help["contactId"] = "SomeoneElse000000001";
-  ASSERT_EQ(post_signed(client_, texting.url(), help.dump())->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), inbound("second-stop", "stop stop"))->status, 200);
+  ASSERT_EQ(post_signed(client_, texting.url(), inbound("help-1", "HELP", "+15125550166", "SomeoneElse000000001"))->status,
+            200);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   auto queue_empty = [&] { return api("/api/v1/queue/status")["depth"] == 0; };
   while ((ghl.sent_sms_messages().size() < 3 || !queue_empty()) && std::chrono::steady_clock::now() < deadline)
