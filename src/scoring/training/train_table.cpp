@@ -172,7 +172,7 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
   // #14: a level that means "not chosen" ("Select", "--") as the most common level of a
   // category is missing, not a category: it joins the NA words (kept in the model) and the
   // columns are typed again.
-  std::vector<std::string> placeholders_found;
+  std::vector<std::pair<size_t, std::string>> not_chosen;  // column, its "not chosen" level
   const std::set<std::string> na_given = na;  // every column judged by the NA words it came with
   for (size_t c = 0; c < result.columns.size(); ++c) {
     if (result.columns[c].kind != ColumnKind::kCategorical) continue;
@@ -185,17 +185,13 @@ Result<TrainTableResult> train_table(const TrainTableOptions& options, const Tra
                                                          "choose one", "(select)", "select one"};
     if (most != levels.end() && kPlaceholders.count(most->first)) {
       na.insert(most->first);
-      placeholders_found.push_back(result.columns[c].name + "=" + most->first);
+      not_chosen.emplace_back(c, most->first);
     }
   }
-  if (!placeholders_found.empty()) {
+  if (!not_chosen.empty()) {
     result.columns = infer_columns(labelled, skip, na);
-    for (const auto& found : placeholders_found) {
-      const std::string column = found.substr(0, found.rfind('='));
-      for (auto& profile : result.columns)
-        if (profile.name == column)
-          profile.note = "\"" + found.substr(found.rfind('=') + 1) + "\", its most common level, read as not chosen";
-    }
+    for (const auto& [column, level] : not_chosen)
+      result.columns[column].note = "\"" + level + "\", its most common level, read as not chosen";
   }
   for (size_t c : skip) result.columns[c].note = c == target ? "target" : (table.header[c] == options.id_column ? "id" : "--drop");
   if (options.on_columns) options.on_columns(result.columns);
