@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
-#include "cli/identity_rules.hpp"
+#include "cli/ingest_rules.hpp"
 #include "core/clock.hpp"
 #include "pipeline/facebook_fetcher.hpp"
 #include "scoring/lead_scorer.hpp"

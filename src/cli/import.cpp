@@ -9,7 +9,7 @@
 #include <mutex>
 
 #include "cli/commands.hpp"
-#include "cli/identity_rules.hpp"
+#include "cli/ingest_rules.hpp"
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
 #include "ingest/csv_import/csv_import.hpp"

@@ -6,11 +6,9 @@
 
 namespace jorge::cli {
 
-// identity::names_clearly_differ over a delivery and a known contact (#14).
-store::NameConflict name_conflict_rule();
-// bots::classify_inbound, for consent decided as each inbound message is stored (#15).
-store::ConsentClassifier consent_rule();
-// The store options every command that stores deliveries starts from: both rules above.
+// The store options every command that stores deliveries starts from: identity's
+// names_clearly_differ against joins on a shared phone or e-mail (#14), and consent read from
+// each inbound message as it is stored (#15, pipeline::consent_classifier).
 store::StoreOptions ingest_store_options();
 
 }  // namespace jorge::cli

@@ -8,7 +8,7 @@
 
 #include "api/health.hpp"
 #include "bots/first_touch.hpp"
-#include "cli/identity_rules.hpp"
+#include "cli/ingest_rules.hpp"
 #include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
 #include "api/leads_api.hpp"
@@ -75,8 +75,11 @@ int serve(const Config& config) {
   spdlog::info("open-file limit {}; up to {} client connections", open_files,
                config.http.max_connections > 0 ? config.http.max_connections : http::max_connections_for(open_files));
   SystemClock clock;
-  store::StoreOptions store_options{config.store.writer_threads, config.store.max_batch, config.store.max_pending, {},
-                                    config.source_trust};
+  store::StoreOptions store_options = ingest_store_options();
+  store_options.writer_threads = config.store.writer_threads;
+  store_options.max_batch = config.store.max_batch;
+  store_options.max_pending = config.store.max_pending;
+  store_options.source_trust = config.source_trust;
   const identity::Thresholds configured_thresholds{config.identity_merge_threshold, config.identity_review_threshold};
   // The merge threshold reviewers' decisions have tuned so far: set once the store is open and
   // after every decision; the online matcher reads it for each lead.
@@ -104,8 +107,6 @@ int serve(const Config& config) {
       return store::OnlineMatch{verdict->contact, verdict->probability, verdict->same, verdict->evidence_json};
     };
   }
-  store_options.name_conflict = name_conflict_rule();
-  store_options.classify_inbound = consent_rule();
   if (config.stop_confirmation_by_jorge) store_options.stop_confirmation = bots::kStopConfirmation;
   store_options.help_text = bots::help_text(config.first_touch_team, config.team_phone);
   auto store = store::open_store(config.database, clock, store_options);

@@ -1,6 +1,5 @@
 #include "pipeline/worker.hpp"
 
-#include "bots/compliance/opt_out.hpp"
 #include "pipeline/lead_facts.hpp"
 #include "scoring/lead_scorer.hpp"
 
@@ -28,13 +27,9 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};
   }
-  // What the person last said to us about texting comes first.
-  bots::InboundKeyword keyword = bots::classify_inbound(lead.last_inbound_text);
-  if (keyword == bots::InboundKeyword::kOptOut) effects.sms_opt_out = true;
-  else if (keyword == bots::InboundKeyword::kOptIn) effects.sms_opt_out = false;
-  bool opted_out = effects.sms_opt_out.value_or(lead.sms_opt_out);
-  // First touch happens once per person, only to someone who can be texted.
-  if (opted_out || lead.do_not_disturb || lead.phone.empty() || lead.already_texted) return effects;
+  // First touch happens once per person, only to someone who can be texted. Consent was
+  // decided when each message was stored (pipeline/consent.hpp), for the number.
+  if (lead.sms_opt_out || lead.do_not_disturb || lead.phone.empty() || lead.already_texted) return effects;
   if (lead.crm_contact_id.empty()) {
     // From Zillow, Facebook, an e-mail, an import: GoHighLevel learns of the person first; the
     // text and tags below wait in the outbox until it answers with its id.

@@ -105,7 +105,6 @@ struct LeadScoreRecord {
 struct JobEffects {
   std::vector<OutboxMessage> messages;  // id, attempts ignored
   ContactId contact = 0;                // whose opt-out changes
-  std::optional<bool> sms_opt_out;      // set or clear the contact's opt-out
   std::optional<LeadScoreRecord> score;  // the lead's score from this job
 };
 

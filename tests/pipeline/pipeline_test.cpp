@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "ingest/ghl/ghl_adapter.hpp"
+#include "pipeline/consent.hpp"
 #include "pipeline/outbox_sender.hpp"
 #include "pipeline/worker.hpp"
 #include "support/fake_ghl.hpp"
@@ -25,7 +26,9 @@ class PipelineTest : public ::testing::TestWithParam<testing::Backend> {
   void SetUp() override {
     const std::string database = testing::fresh_database(GetParam(), dir_);
     if (database.empty()) GTEST_SKIP() << testing::kNoPostgres;
-    store_ = std::move(store::open_store(database, clock_)).value();
+    store::StoreOptions store_options;
+    store_options.classify_inbound = consent_classifier();  // as jorge serve opens it: STOP read as stored
+    store_ = std::move(store::open_store(database, clock_, store_options)).value();
     crm::GhlClientOptions options;
     options.base_url = fake_.url();
     options.token = "test-token";

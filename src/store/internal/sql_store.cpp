@@ -922,18 +922,6 @@ class SqlStore final : public Store {
       JORGE_TRY(SqlRows inserted, session.exec(sql, values));
       (void)inserted;
     }
-    if (effects.sms_opt_out && effects.contact != 0) {
-      JORGE_TRY(SqlRows flagged, session.exec("UPDATE contacts SET sms_opt_out = $2, updated_at = $3 WHERE id = $1",
-                                              {effects.contact, int64_t{*effects.sms_opt_out}, now}));
-      (void)flagged;
-      if (*effects.sms_opt_out) {
-        // Nothing queued for this person goes out any more.
-        JORGE_TRY(SqlRows blocked, session.exec("UPDATE outbox SET state = 'blocked', last_error = 'opted out' "
-                                                "WHERE contact_id = $1 AND kind = 'sms' AND state = 'pending'",
-                                                {effects.contact}));
-        (void)blocked;
-      }
-    }
     return ok_status();
   }
 
