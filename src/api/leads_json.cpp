@@ -36,12 +36,14 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
   out["tags"] = lead.tags;
   out["do_not_disturb"] = lead.do_not_disturb;
   out["sms_opt_out"] = lead.sms_opt_out;  // the contact's or its phone number's STOP (#15)
-  // Texts not sent (yet), and why: a team sees what is held for quiet hours or blocked (#15).
+  // Texts not sent (yet), and why: a team sees what is held for quiet hours or blocked (#15),
+  // and a duplicate greeting a merge cancelled (#16).
   nlohmann::json waiting = nlohmann::json::array();
   for (const auto& message : lead.waiting_messages) {
     nlohmann::json item = {{"id", message.id}, {"kind", message.kind}, {"state", message.state},
                            {"reason", message.reason}};
-    if (message.state != "blocked") item["due_at"] = format_iso8601(message.due_at);
+    if (message.state != "blocked" && message.state != "cancelled") item["due_at"] = format_iso8601(message.due_at);
+    if (message.state == "cancelled") item["reason"] = "cancelled: " + message.reason;  // "cancelled: merged into N" (#16)
     if (message.state == "pending" && message.reason == "quiet hours")
       item["reason"] = "quiet hours until " + format_iso8601(message.due_at);
     waiting.push_back(std::move(item));

@@ -22,7 +22,7 @@ const std::set<std::string>& known_keys() {
       "ghl.api_base_url", "ghl.api_token", "ghl.location_id",
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
-      "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours",
+      "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours", "clock.start",
       "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
       "identity.source_trust"};
@@ -322,6 +322,12 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
   if (quiet != "us-state-rules" && quiet != "off")
     return bad("compliance.quiet_hours", "expected \"us-state-rules\" or \"off\"");
   config.quiet_hours = quiet == "us-state-rules";
+  if (std::string start = text(settings, "clock.start", ""); !start.empty()) {
+    SystemTime at;
+    if (!parse_iso8601(start, at))
+      return bad("clock.start", "expected an ISO 8601 time such as 2026-12-02T15:30:00Z, or nothing for the real clock");
+    config.clock_start = at;
+  }
   config.first_touch_team = text(settings, "first_touch.team", config.first_touch_team);
   const std::string confirmation = text(settings, "compliance.stop_confirmation", "jorge");
   if (confirmation != "jorge" && confirmation != "carrier")

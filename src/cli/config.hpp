@@ -51,6 +51,9 @@ struct Config {
   bool stop_confirmation_by_jorge = true;  // compliance.stop_confirmation: "jorge" or "carrier"
   std::string team_phone;                 // compliance.team_phone: named in the HELP answer
   bool quiet_hours = true;  // compliance.quiet_hours: "us-state-rules" (true) or "off"
+  // clock.start: the wall clock starts here and runs at normal speed (to try quiet hours at a
+  // chosen hour, and for tests); unset: the real clock.
+  std::optional<SystemTime> clock_start;
   int ghl_requests_per_10s = 100;
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";

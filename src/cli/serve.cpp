@@ -74,7 +74,14 @@ int serve(const Config& config) {
   const size_t open_files = http::raise_open_file_limit();
   spdlog::info("open-file limit {}; up to {} client connections", open_files,
                config.http.max_connections > 0 ? config.http.max_connections : http::max_connections_for(open_files));
-  SystemClock clock;
+  SystemClock real_clock;
+  std::optional<ShiftedClock> shifted_clock;
+  if (config.clock_start) {
+    shifted_clock.emplace(*config.clock_start);
+    spdlog::warn("clock.start is set: the server's clock reads {} now, not the real time (use only to try or test)",
+                 format_iso8601(*config.clock_start));
+  }
+  Clock& clock = shifted_clock ? static_cast<Clock&>(*shifted_clock) : real_clock;
   store::StoreOptions store_options = ingest_store_options();
   store_options.writer_threads = config.store.writer_threads;
   store_options.max_batch = config.store.max_batch;

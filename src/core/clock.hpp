@@ -22,6 +22,18 @@ class SystemClock final : public Clock {
   MonotonicTime monotonic_now() override { return std::chrono::steady_clock::now(); }
 };
 
+// The real clock's pace from a chosen start (`clock.start`): the wall time reads `start` at
+// construction and moves on in real time; monotonic time is the real one.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(SystemTime start) : offset_(start - std::chrono::system_clock::now()) {}
+  SystemTime now() override { return std::chrono::system_clock::now() + offset_; }
+  MonotonicTime monotonic_now() override { return std::chrono::steady_clock::now(); }
+
+ private:
+  std::chrono::system_clock::duration offset_;
+};
+
 // Thread-safe; time moves only when the test says so.
 class ManualClock final : public Clock {
  public:

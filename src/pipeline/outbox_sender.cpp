@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bots/compliance/quiet_hours.hpp"
+#include "bots/compliance/time_zones.hpp"
 
 namespace jorge::pipeline {
 
@@ -25,26 +26,38 @@ Status OutboxSender::handle(const store::OutboxMessage& queued, const std::strin
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
   store::OutboxMessage message = queued;
-  if (message.kind != store::OutboxKind::kUpsertContact && message.external_contact_id.empty()) {
-    // Queued before GoHighLevel knew the person: its id comes from the upsert ahead of it.
+  if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kTags) {
     JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
+    if (message.kind == store::OutboxKind::kSms) {
+      if (lead.sms_opt_out || lead.do_not_disturb)
+        return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
+                                    lead.sms_opt_out ? "opted out" : "do not disturb");
+      if (options_.quiet_hours == QuietHours::kUsStateRules) {
+        bots::Recipient recipient{lead.state, lead.postal_code, std::nullopt};
+        if (auto phone = Phone::parse(lead.phone); phone.ok()) recipient.phone = *phone;
+        const bots::RecipientZones where = bots::zones_for(recipient);
+        // Never a guess: with no zone, or zones whose windows never meet, a person decides
+        // (the message is a dead letter, listed with why and retried from the API).
+        if (where.zones.empty())
+          return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "",
+                                      "time zone unknown: no area code, ZIP or state places the recipient; fix the "
+                                      "contact's phone or address, then retry the message");
+        std::optional<SystemTime> allowed = bots::next_allowed_send(now, where.zones);
+        if (!allowed)
+          return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "",
+                                      "no hour is allowed in every one of the recipient's time zones (" + where.sources +
+                                          "); fix the contact's phone or address, then retry the message");
+        if (*allowed > now)
+          return store_.postpone_outbox(message.id, sender_id, *allowed, /*counts_as_attempt=*/false, "quiet hours");
+      }
+    }
+    // The person's GoHighLevel id as of now, by the one rule (store::OutreachFacts): a merge or
+    // a duplicate record since the message was queued never splits a person's texts (#16).
+    // Until GoHighLevel knows the person, the upsert ahead of the message gives the id.
     if (lead.crm_contact_id.empty())
       return store_.postpone_outbox(message.id, sender_id, now + std::chrono::seconds(2), /*counts_as_attempt=*/false,
                                     "waiting for the GoHighLevel contact");
     message.external_contact_id = lead.crm_contact_id;
-  }
-  if (message.kind == store::OutboxKind::kSms) {
-    JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
-    if (lead.sms_opt_out || lead.do_not_disturb)
-      return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
-                                  lead.sms_opt_out ? "opted out" : "do not disturb");
-    if (options_.quiet_hours == QuietHours::kUsStateRules) {
-      bots::Recipient recipient{lead.state, std::nullopt};
-      if (auto phone = Phone::parse(lead.phone); phone.ok()) recipient.phone = *phone;
-      SystemTime allowed = bots::next_allowed_send(now, bots::rules_for(recipient));
-      if (allowed > now)
-        return store_.postpone_outbox(message.id, sender_id, allowed, /*counts_as_attempt=*/false, "quiet hours");
-    }
   }
   // Every call to GoHighLevel, reconciliation included, spends from the location's budget;
   // all the calls this message may need are taken at once.

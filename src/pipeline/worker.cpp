@@ -37,7 +37,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     upsert.kind = store::OutboxKind::kUpsertContact;
     upsert.contact_id = lead.id;
     upsert.priority = job.priority;
-    upsert.dedup_key = "upsert:" + std::to_string(lead.id);
+    upsert.purpose = "upsert";
     effects.messages.push_back(upsert);
   }
   store::OutboxMessage sms;
@@ -47,11 +47,11 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   sms.priority = job.priority;
   sms.payload = bots::first_touch_text(templates_, job.priority, lead.first_name, lead.lead_source);
   // One greeting per person, ever: two jobs of one person racing (two deliveries claimed in one
-  // batch, or by two instances) write one (#16).
-  sms.dedup_key = "first-touch:" + std::to_string(lead.id);
+  // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
+  sms.purpose = "first-touch";
   effects.messages.push_back(sms);
   store::OutboxMessage tags = sms;
-  tags.dedup_key = "first-touch-tags:" + std::to_string(lead.id);
+  tags.purpose = "first-touch-tags";
   tags.kind = store::OutboxKind::kTags;
   tags.priority = 3;  // CRM bookkeeping goes after every waiting text
   tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2))));

@@ -4,6 +4,7 @@
 // SQLite (sqlite://path, the embedded default) and PostgreSQL (postgresql://...).
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,17 +63,22 @@ struct OutboxMessage {
   std::string conversation_id;
   std::string state;  // pending, sending, sent, dead, blocked
   std::string last_error;  // why it was postponed, blocked or given up
-  // One logical message per person and purpose ("first-touch:<contact>"): the database keeps
-  // one row per key, so two jobs racing for one person write one text (#16). Empty: no key.
-  std::string dedup_key;
+  // Which logical message this is for its person ("first-touch", "reply:<message>",
+  // "follow-up:3"). The store keys the row "<purpose>:<person>", the person being the contact
+  // after every merge, and the database keeps one row per key: deliveries, retries, two
+  // workers or two instances racing for one person write one text (#16). Empty: no key.
+  std::string purpose;
 };
 std::string_view outbox_kind_name(OutboxKind kind);
 
 struct OutreachFacts {
   ContactId id = 0;
-  std::string first_name, phone, state, lead_source;
+  std::string first_name, phone, state, postal_code, lead_source;
   bool do_not_disturb = false, sms_opt_out = false;
-  std::string crm_contact_id;     // the CRM's id for the person, empty when the CRM never sent it
+  // The CRM's id for the person, empty when the CRM never sent it. One person may have several
+  // (GoHighLevel holds duplicates): every send, tag and task uses the oldest Jorge knows of,
+  // the first one it received or the one its upsert returned (#16).
+  std::string crm_contact_id;
   std::string last_inbound_text;  // the person's latest message to us
   bool already_texted = false;    // an SMS to them is queued or sent
   // For scoring the lead:
@@ -118,9 +124,12 @@ struct QueueCounts {
   int64_t completed_in_window = 0;
   double mean_service_seconds = 0;  // claim to completion, over the window
   int64_t dead = 0;
-  // Outbox messages waiting, and why (#15): due now or later, held for quiet hours, blocked
-  // for good (opted out, DND).
+  // Outbox messages waiting, and why (#15): due now or later or being sent, held for quiet
+  // hours, blocked for good (opted out, DND).
   int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;
+  // Messages held or stopped, by the rule that did it (#15, #16): "opted_out", "dnd",
+  // "quiet_hours", "florida_limit", "time_zone_unknown", "no_common_window", "merged_duplicate".
+  std::map<std::string, int64_t> outbox_held_by_rule;
 };
 
 struct LeadFilter {
@@ -209,7 +218,8 @@ struct LeadDetail {
   std::vector<StoredInteraction> interactions;
   std::vector<StoredOpportunity> opportunities;
   // Automated messages not sent (yet), newest first, with why (#15): pending ones with their
-  // due time ("quiet hours", "rate limit", …) and blocked ones ("opted out", "do not disturb").
+  // due time ("quiet hours", "rate limit", …), blocked ones ("opted out", "do not disturb") and
+  // duplicates a merge cancelled ("merged into N", #16).
   struct WaitingMessage {
     int64_t id = 0;
     std::string kind, state, reason;

@@ -492,6 +492,154 @@ TEST_P(StoreConformance, CustomFieldsHoldingTheAggregatesSeparatorsAreReadBackWh
   }
 }
 
+// #16: one first text per person, whatever merges happen around it.
+class OneTextPerPerson : public StoreConformance {
+ protected:
+  ContactId person(const std::string& email) {
+    IngestOutcome stored = ingest(manual(R"({"first_name":"Ana","email":")" + email + R"("})", email));
+    EXPECT_TRUE(stored.contact_id);
+    return stored.contact_id.value_or(0);
+  }
+  // Finishes a job as the worker does for a new lead: the person's first text. (Which job it
+  // is does not matter to the store; one is made when none waits.)
+  void greet(ContactId contact) {
+    auto jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 1);
+    if (jobs.ok() && jobs->empty()) {
+      ingest(manual(R"({"email":"job)" + std::to_string(++made_jobs_) + R"(@example.com"})", "job" + std::to_string(made_jobs_)));
+      jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 1);
+    }
+    ASSERT_TRUE(jobs.ok() && jobs->size() == 1u);
+    ASSERT_TRUE(store_->complete_job_with(jobs->front().id, "worker", clock_.now(), first_touch(contact)).ok());
+  }
+  // What the worker writes for a new lead: its first text, keyed for its person.
+  static JobEffects first_touch(ContactId contact) {
+    JobEffects effects;
+    OutboxMessage text;
+    text.contact_id = contact;
+    text.external_contact_id = "crm" + std::to_string(contact);
+    text.payload = "Hi, Jorge here";
+    text.purpose = "first-touch";
+    effects.messages.push_back(text);
+    return effects;
+  }
+  void send_all() {
+    auto claimed = store_->claim_outbox("sender", clock_.now(), clock_.now() + std::chrono::seconds(30), 50);
+    ASSERT_TRUE(claimed.ok());
+    for (const auto& message : *claimed)
+      ASSERT_TRUE(store_->finish_outbox(message.id, "sender", Store::OutboxOutcome::kSent, clock_.now(), "m", "c", "").ok());
+  }
+  std::vector<std::string> states(ContactId contact) {
+    std::vector<std::string> out;
+    for (const auto& message : *store_->outbox_for_contact(contact)) out.push_back(message.state);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  Status merge(ContactId kept, ContactId merged) {
+    auto merged_id = store_->merge_contacts(kept, merged, 1.0, "{}", "test", clock_.now());
+    return merged_id.ok() ? ok_status() : Status{merged_id.error()};
+  }
+  int made_jobs_ = 0;
+};
+
+TEST_P(OneTextPerPerson, AMergeCancelsTheMergedContactsPendingGreetingAndSaysWhy) {
+  ContactId ana = person("ana@example.com"), also_ana = person("ana.d@example.com");
+  greet(ana);
+  greet(also_ana);
+  ASSERT_TRUE(merge(ana, also_ana).ok());
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"cancelled", "pending"}));
+  auto detail = store_->get_lead(ana);
+  ASSERT_TRUE(detail.ok());
+  bool shown = false;
+  for (const auto& waiting : detail->waiting_messages)
+    shown |= waiting.state == "cancelled" && waiting.reason == "merged into " + std::to_string(ana);
+  EXPECT_TRUE(shown) << "the lead's detail shows the cancelled duplicate and why";
+  // A job of the merged-away contact still in flight writes nothing more: it greets the person.
+  ingest(manual(R"({"first_name":"Ana","email":"ana.d@example.com","phone":"+15125550177"})", "late"));
+  greet(also_ana);
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"cancelled", "pending"}));
+}
+
+TEST_P(OneTextPerPerson, AGreetingSentToTheMergedContactCountsForThePerson) {
+  ContactId ana = person("ana@example.com"), also_ana = person("ana.d@example.com");
+  greet(also_ana);
+  send_all();
+  ASSERT_TRUE(merge(ana, also_ana).ok());
+  ingest(manual(R"({"first_name":"Ana","email":"ana@example.com","phone":"+15125550176"})", "again"));
+  greet(ana);
+  greet(ana);
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"sent"})) << "the person was greeted once, as the other contact";
+  // Undone, they are two people again: the restored one keeps its greeting, the other may get one.
+  ASSERT_TRUE(store_->unmerge_contact(also_ana, clock_.now()).ok());
+  EXPECT_EQ(states(also_ana), (std::vector<std::string>{"sent"}));
+  ingest(manual(R"({"first_name":"Ana","email":"ana@example.com","phone":"+15125550175"})", "after-undo"));
+  greet(ana);
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"pending"}));
+  greet(also_ana);
+  EXPECT_EQ(states(also_ana), (std::vector<std::string>{"sent"}));
+}
+
+TEST_P(OneTextPerPerson, TheKeptContactsUnsentGreetingYieldsToOneAlreadySent) {
+  ContactId ana = person("ana@example.com"), also_ana = person("ana.d@example.com");
+  greet(also_ana);
+  send_all();
+  greet(ana);
+  ASSERT_TRUE(merge(ana, also_ana).ok());
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"cancelled", "sent"}));
+  EXPECT_TRUE(store_->claim_outbox("sender", clock_.now(), clock_.now() + std::chrono::seconds(30), 50)->empty());
+}
+
+TEST_P(OneTextPerPerson, AnUnmergeLeavesACancelledGreetingCancelled) {
+  ContactId ana = person("ana@example.com"), also_ana = person("ana.d@example.com");
+  greet(ana);
+  greet(also_ana);
+  ASSERT_TRUE(merge(ana, also_ana).ok());
+  ASSERT_TRUE(store_->unmerge_contact(also_ana, clock_.now()).ok());
+  EXPECT_EQ(states(also_ana), (std::vector<std::string>{"cancelled"}));
+  ingest(manual(R"({"first_name":"Ana","email":"ana.d@example.com","phone":"+15125550174"})", "after-undo"));
+  greet(also_ana);
+  EXPECT_EQ(states(also_ana), (std::vector<std::string>{"cancelled"})) << "greeted only if neither side ever was";
+}
+
+TEST_P(OneTextPerPerson, JobsRacingForOnePersonWriteOneGreeting) {
+  ContactId ana = person("ana@example.com");
+  for (int i = 0; i < 7; ++i) ingest(manual(R"({"first_name":"Ana","email":"ana@example.com"})", "dup" + std::to_string(i)));
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&, w] {
+      for (;;) {
+        auto jobs = store_->claim_jobs("w" + std::to_string(w), clock_.now(), clock_.now() + std::chrono::seconds(30), 1);
+        if (!jobs.ok() || jobs->empty()) return;
+        EXPECT_TRUE(store_->complete_job_with(jobs->front().id, "w" + std::to_string(w), clock_.now(), first_touch(ana)).ok());
+      }
+    });
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(states(ana), (std::vector<std::string>{"pending"}));
+}
+
+// A merge and the jobs writing both contacts' greetings, at the same moment, many times over:
+// whoever wins, the person is left with exactly one greeting that may go out.
+TEST_P(OneTextPerPerson, AMergeRacingTheGreetingsLeavesOneThatMayGoOut) {
+  for (int round = 0; round < 12; ++round) {
+    const std::string tag = std::to_string(round);
+    ContactId ana = person("ana" + tag + "@example.com"), also_ana = person("ana.d" + tag + "@example.com");
+    auto jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 2);
+    ASSERT_TRUE(jobs.ok() && jobs->size() == 2u);
+    auto write = [&](ContactId contact, const Job& job) {
+      EXPECT_TRUE(store_->complete_job_with(job.id, "worker", clock_.now(), first_touch(contact)).ok());
+    };
+    std::thread first([&] { write(ana, (*jobs)[0]); });
+    std::thread second([&] { write(also_ana, (*jobs)[1]); });
+    std::thread merger([&] { EXPECT_TRUE(merge(ana, also_ana).ok()); });
+    first.join(), second.join(), merger.join();
+    std::vector<std::string> rows = states(ana);
+    EXPECT_EQ(std::count(rows.begin(), rows.end(), "pending"), 1) << "round " << round;
+    EXPECT_TRUE(states(also_ana).empty());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, OneTextPerPerson, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return testing::backend_name(info.param); });
+
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {
   SystemTime now = clock_.now();
   EXPECT_EQ(*store_->active_model_version(), "");

@@ -3,37 +3,26 @@
 // bots.md §10.3), one strict rule in every state (#15): a message Jorge initiates (greeting,
 // follow-up, nurture) only 09:00-20:00 Monday-Saturday and 12:00-20:00 Sunday — stricter than
 // the federal 8-21, Texas's 9-21 and Florida's 8-20; a reply to a message the lead just sent
-// 08:00-21:00. Zone from the address state, else the phone's area code, else Austin's (Texas,
-// America/Chicago). A text due outside its window moves to the window's next opening; it is
-// never dropped.
+// 08:00-21:00. A recipient who may be in several zones (time_zones.hpp) gets a text only at a
+// minute allowed in every one of them. A text due outside its window moves to the window's
+// next opening; it is never dropped.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
-#include "core/phone.hpp"
 
 namespace jorge::bots {
-
-struct Recipient {
-  std::string state;  // from the address: "TX" or "Texas"; empty when unknown
-  std::optional<Phone> phone;
-};
-
-struct RecipientRules {
-  std::string state;      // two letters, "TX"
-  std::string time_zone;  // IANA, "America/Chicago"
-};
-
-// Where the rules come from: address state, else area code, else Texas / America/Chicago.
-RecipientRules rules_for(const Recipient& recipient);
 
 enum class MessageKind {
   kInitiated,  // greeting, follow-up, nurture: 09:00-20:00, Sunday 12:00-20:00
   kReply,      // the answer to a message the lead just sent: 08:00-21:00
 };
 
-// `when` itself if it lies inside the recipient's window, else the window's next opening.
-SystemTime next_allowed_send(SystemTime when, const RecipientRules& rules,
-                             MessageKind kind = MessageKind::kInitiated);
+// `when` itself if it lies inside the window in each of `zones` (IANA names), else the
+// earliest later minute that does. Nothing when `zones` is empty or names an unknown zone, or
+// when no minute of the coming week is allowed in all of them: a person has to decide.
+std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<std::string>& zones,
+                                            MessageKind kind = MessageKind::kInitiated);
 
 }  // namespace jorge::bots

@@ -28,13 +28,91 @@ std::string probability_text(double probability) {
   return text;
 }
 
+std::string outbox_dedup_key(std::string_view purpose, ContactId person) {
+  return std::string(purpose) + ":" + std::to_string(person);
+}
+
+Result<ContactId> person_of(SqlSession& session, ContactId contact) {
+  // Merges chain (B into A, later A into C): the contact that stands for the person is at the end.
+  for (int hop = 0; hop < 64; ++hop) {
+    JORGE_TRY(SqlRows rows, session.exec("SELECT merged_into FROM contacts WHERE id = $1", {contact}));
+    if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no contact " + std::to_string(contact)};
+    if (!rows.rows[0][0]) return contact;
+    contact = std::stoll(*rows.rows[0][0]);
+  }
+  return Error{ErrorCode::kInternal, "contact " + std::to_string(contact) + " is merged in a chain of over 64 merges"};
+}
+
+Status lock_people(SqlSession& session, std::vector<ContactId> people) {
+  std::vector<std::string> keys;
+  for (ContactId person : people) keys.push_back("contact:" + std::to_string(person));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return session.lock_keys(keys);
+}
+
 namespace {
+
+// A row no sender has touched yet: cancelling it stops it for sure (the sender's attempt mark
+// requires the state it had).
+constexpr const char* kUntouched = "state IN ('pending', 'sending') AND attempted_at IS NULL";
+
+// #16: the merged contact's keyed automated messages (first text, its tags, the upsert) become
+// the kept contact's. Where both have one for the same purpose, the one nobody has sent or
+// started to send is cancelled, so the person gets one; where only the merged contact has
+// one, it is re-keyed to the kept contact, so no later job writes a second. Returns what undo
+// needs: the cancelled rows and the old keys.
+Result<json> settle_keyed_messages(SqlSession& session, ContactId kept, ContactId merged) {
+  json cancelled = json::array(), rekeyed = json::array();
+  JORGE_TRY(SqlRows keyed, session.exec("SELECT id, dedup_key FROM outbox WHERE contact_id = $1 AND dedup_key IS NOT NULL "
+                                        "ORDER BY id",
+                                        {merged}));
+  const std::string suffix = ":" + std::to_string(merged);
+  for (const auto& row : keyed.rows) {
+    const int64_t id = std::stoll(text_of(row[0]));
+    const std::string key = text_of(row[1]);
+    if (key.size() <= suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+    const std::string kept_key = outbox_dedup_key(key.substr(0, key.size() - suffix.size()), kept);
+    JORGE_TRY(SqlRows twin, session.exec("SELECT id, CASE WHEN state = 'sent' OR (state IN ('pending', 'sending') AND "
+                                         "attempted_at IS NULL) THEN 1 ELSE 0 END FROM outbox WHERE dedup_key = $1",
+                                         {kept_key}));
+    if (twin.rows.empty()) {
+      JORGE_TRY(SqlRows moved, session.exec("UPDATE outbox SET dedup_key = $2 WHERE id = $1", {id, kept_key}));
+      (void)moved;
+      rekeyed.push_back({id, key});
+      continue;
+    }
+    const int64_t twin_id = std::stoll(text_of(twin.rows[0][0]));
+    const bool twin_greets = text_of(twin.rows[0][1]) == "1";  // sent, or will be
+    const std::string why = "merged into " + std::to_string(kept);
+    JORGE_TRY(SqlRows mine, session.exec(std::string("UPDATE outbox SET state = 'cancelled', lease_owner = NULL, "
+                                                     "last_error = $2 WHERE id = $1 AND ") + kUntouched,
+                                         {id, why}));
+    if (mine.affected > 0 && twin_greets) {
+      cancelled.push_back(id);
+      continue;
+    }
+    if (mine.affected > 0) {  // the kept contact's copy will never go (blocked, given up): this one stays
+      JORGE_TRY(SqlRows back, session.exec("UPDATE outbox SET state = 'pending', last_error = '' WHERE id = $1", {id}));
+      (void)back;
+      continue;
+    }
+    // This one was sent or may have been: the kept contact's untouched copy is the one to stop.
+    JORGE_TRY(SqlRows theirs, session.exec(std::string("UPDATE outbox SET state = 'cancelled', lease_owner = NULL, "
+                                                       "last_error = $2 WHERE id = $1 AND ") + kUntouched,
+                                           {twin_id, "already sent to contact " + std::to_string(merged) + ", " + why}));
+    if (theirs.affected > 0) cancelled.push_back(twin_id);
+  }
+  return json{{"cancelled", cancelled}, {"rekeyed", rekeyed}};
+}
 
 }  // namespace
 
 Result<int64_t> apply_merge(SqlSession& session, ContactId kept, ContactId merged, double probability,
                             const std::string& evidence_json, const std::string& decided_by, int64_t now) {
   if (kept == merged) return Error{ErrorCode::kInvalidArgument, "a contact cannot be merged with itself"};
+  // A job writing a text for either of them waits for this merge, and then sees it (#16).
+  JORGE_TRY_STATUS(lock_people(session, {kept, merged}));
   JORGE_TRY(SqlRows both, session.exec("SELECT id, merged_into FROM contacts WHERE id IN ($1, $2)", {kept, merged}));
   if (both.rows.size() != 2) return Error{ErrorCode::kNotFound, "both contacts must exist"};
   for (const auto& row : both.rows)
@@ -44,6 +122,7 @@ Result<int64_t> apply_merge(SqlSession& session, ContactId kept, ContactId merge
   JORGE_TRY(SqlRows stamps, session.exec("SELECT id, updated_at FROM contacts WHERE id IN ($1, $2)", {kept, merged}));
   for (const auto& row : stamps.rows)
     snapshot[std::stoll(text_of(row[0])) == kept ? "kept_updated_at" : "merged_updated_at"] = std::stoll(text_of(row[1]));
+  JORGE_TRY(snapshot["outbox_keys"], settle_keyed_messages(session, kept, merged));
   for (const char* table : kOwnedTables) {
     JORGE_TRY(SqlRows ids, session.exec(std::string("SELECT id FROM ") + table + " WHERE contact_id = $1", {merged}));
     json list = json::array();
@@ -123,6 +202,14 @@ Result<MergeRecord> apply_unmerge(SqlSession& session, ContactId contact, int64_
                                            {merge.merged, id.get<int64_t>()}));
       (void)back;
     }
+  // The restored contact's messages keep their own keys again; cancelled ones stay cancelled:
+  // after an unmerge a contact is greeted only if neither side ever was.
+  const json keys = snapshot.value("outbox_keys", json::object());
+  for (const auto& entry : keys.value("rekeyed", json::array())) {
+    JORGE_TRY(SqlRows back, session.exec("UPDATE outbox SET dedup_key = $2 WHERE id = $1",
+                                         {entry[0].get<int64_t>(), entry[1].get<std::string>()}));
+    (void)back;
+  }
   for (const auto& field : snapshot.value("custom_fields", json::array())) {
     JORGE_TRY(SqlRows back, session.exec("UPDATE custom_fields SET contact_id = $1 WHERE contact_id = $2 AND source = $3 "
                                          "AND field_key = $4",

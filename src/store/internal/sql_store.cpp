@@ -196,7 +196,7 @@ class SqlStore final : public Store {
         detail.opportunities.push_back({to_text(r[0]), std::move(record), from_unix_millis(to_int(r[7]))});
       }
       JORGE_TRY(SqlRows waiting, session.exec("SELECT id, kind, state, last_error, due_at FROM outbox WHERE "
-                                              "contact_id = $1 AND state IN ('pending', 'sending', 'blocked') "
+                                              "contact_id = $1 AND state IN ('pending', 'sending', 'blocked', 'cancelled') "
                                               "ORDER BY id DESC LIMIT 50",
                                               {id}));
       for (const SqlRow& r : waiting.rows)
@@ -267,14 +267,18 @@ class SqlStore final : public Store {
 
   Status link_crm_contact(ContactId contact, const std::string& source, const std::string& external_id,
                           SystemTime now) override {
-    return readers_.with_session([&](SqlSession& session) -> Status {
+    auto linked = in_transaction<bool>([&](SqlSession& session) -> Result<bool> {
+      // The contact may have been merged while GoHighLevel answered: the id is its person's.
+      JORGE_TRY_STATUS(lock_people(session, {contact}));
+      JORGE_TRY(ContactId person, person_of(session, contact));
       // raw_event_id 0: the link comes from the CRM's answer, not from a stored delivery.
       JORGE_TRY(SqlRows rows, session.exec("INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id) "
                                            "VALUES ($1, $2, $3, $4, 0) ON CONFLICT (source, external_id) DO NOTHING",
-                                           {contact, source, external_id, to_unix_millis(now)}));
-      (void)rows;
-      return ok_status();
+                                           {person, source, external_id, to_unix_millis(now)}));
+      return rows.affected > 0;
     });
+    if (!linked.ok()) return linked.error();
+    return ok_status();
   }
 
   // A write transaction on a session of its own: commit on success, roll back on error.
@@ -515,14 +519,29 @@ class SqlStore final : public Store {
       if (done.rows[0][1]) counts.mean_service_seconds = std::strtod(done.rows[0][1]->c_str(), nullptr) / 1000.0;
       JORGE_TRY(SqlRows dead, session.exec("SELECT COUNT(*) FROM jobs WHERE state = 'dead'"));
       counts.dead = to_int(dead.rows.at(0)[0]);
-      JORGE_TRY(SqlRows outbox, session.exec("SELECT state, CASE WHEN last_error = 'quiet hours' THEN 1 ELSE 0 END, "
-                                             "COUNT(*) FROM outbox WHERE state IN ('pending', 'blocked') "
-                                             "GROUP BY state, CASE WHEN last_error = 'quiet hours' THEN 1 ELSE 0 END"));
+      // Reasons are the sender's and the store's own words (pipeline/outbox_sender.cpp,
+      // ingest_transaction.cpp, merge_transaction.cpp); a dead letter's reason is free text,
+      // so only those that compliance made are counted.
+      JORGE_TRY(SqlRows outbox, session.exec(
+                                    "SELECT state, CASE WHEN last_error = 'quiet hours' THEN 'quiet_hours' "
+                                    "WHEN last_error = 'opted out' THEN 'opted_out' "
+                                    "WHEN last_error = 'do not disturb' THEN 'dnd' "
+                                    "WHEN last_error LIKE 'Florida%' THEN 'florida_limit' "
+                                    "WHEN last_error LIKE 'time zone unknown%' THEN 'time_zone_unknown' "
+                                    "WHEN last_error LIKE 'no hour is allowed%' THEN 'no_common_window' "
+                                    "WHEN last_error LIKE 'merged into%' OR last_error LIKE 'already sent to contact%' "
+                                    "THEN 'merged_duplicate' ELSE '' END AS rule, COUNT(*) FROM outbox "
+                                    "WHERE state IN ('pending', 'sending', 'blocked', 'cancelled', 'dead') "
+                                    "GROUP BY state, rule"));
       for (const SqlRow& row : outbox.rows) {
+        const std::string state = to_text(row[0]), rule = to_text(row[1]);
         const int64_t count = to_int(row[2]);
-        if (to_text(row[0]) == "blocked") counts.outbox_blocked += count;
-        else if (to_int(row[1]) != 0) counts.outbox_held_quiet_hours += count;
-        else counts.outbox_pending += count;
+        if (!rule.empty()) counts.outbox_held_by_rule[rule] += count;
+        if (state == "blocked") counts.outbox_blocked += count;
+        else if (state == "pending" || state == "sending") {
+          if (rule == "quiet_hours") counts.outbox_held_quiet_hours += count;
+          else counts.outbox_pending += count;
+        }
       }
       return counts;
     });
@@ -532,6 +551,14 @@ class SqlStore final : public Store {
                                               const std::vector<std::pair<int64_t, JobEffects>>& jobs) override {
     return readers_.with_session([&](SqlSession& session) -> Result<std::vector<bool>> {
       JORGE_TRY_STATUS(session.begin());
+      // #16: a merge of any of these people waits for this batch, or this batch for it.
+      std::vector<ContactId> people;
+      for (const auto& [job_id, effects] : jobs)
+        for (const OutboxMessage& message : effects.messages) people.push_back(message.contact_id);
+      if (Status locked = lock_people(session, people); !locked.ok()) {
+        session.rollback();
+        return locked.error();
+      }
       std::vector<bool> completed;
       for (const auto& [job_id, effects] : jobs) {
         Status done = apply_job_effects(session, job_id, owner, to_unix_millis(now), effects);
@@ -564,8 +591,8 @@ class SqlStore final : public Store {
                      "AND direction = 'inbound' AND body <> '' ORDER BY occurred_at, id) inbound)";
       const std::string sql =
           "SELECT c.id, c.first_name, c.phone, c.state, c.lead_source, c.do_not_disturb, "
-          + std::string(kOptedOutByContactOrNumber) + ", (SELECT MAX(CASE WHEN source = $2 THEN external_id END) FROM leads "
-          "WHERE contact_id = c.id), (SELECT body FROM interactions WHERE "
+          + std::string(kOptedOutByContactOrNumber) + ", (SELECT external_id FROM leads WHERE contact_id = c.id AND "
+          "source || '' = $2 ORDER BY received_at, id LIMIT 1), (SELECT body FROM interactions WHERE "
           "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
           "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
           "THEN 1 ELSE 0 END, c.created_at, "
@@ -576,9 +603,13 @@ class SqlStore final : public Store {
           "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
           texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
           "(31) || value, " + character + "(30)) "
-          "FROM custom_fields WHERE contact_id = c.id) "
+          "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code "
           "FROM contacts c WHERE c.id = $1";
       JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
+      // A contact merged away speaks for its person: the facts are those of where it was merged.
+      for (int hop = 0; hop < 64 && !rows.rows.empty() && rows.rows[0][16]; ++hop) {
+        JORGE_TRY(rows, session.exec(sql, {to_int(rows.rows[0][16]), crm_source}));
+      }
       if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
       const SqlRow& row = rows.rows[0];
       OutreachFacts facts;
@@ -586,6 +617,7 @@ class SqlStore final : public Store {
       facts.first_name = to_text(row[1]);
       facts.phone = to_text(row[2]);
       facts.state = to_text(row[3]);
+      facts.postal_code = to_text(row[17]);
       facts.lead_source = to_text(row[4]);
       facts.do_not_disturb = to_int(row[5]) != 0;
       facts.sms_opt_out = to_int(row[6]) != 0;
@@ -903,17 +935,22 @@ class SqlStore final : public Store {
     if (effects.score) JORGE_TRY_STATUS(insert_lead_score(session, *effects.score));
     if (!effects.messages.empty()) {
       // All of the job's messages in one statement: one round trip however many there are.
+      // Each goes to its person: a contact merged since the job read it stands for the one it
+      // was merged into (the caller holds the people's locks, so no merge runs meanwhile).
       std::string sql = "INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, due_at, "
                         "created_at, dedup_key) VALUES ";
       std::vector<SqlValue> values;
       for (const OutboxMessage& message : effects.messages) {
+        JORGE_TRY(ContactId person, person_of(session, message.contact_id));
+        if (person != message.contact_id) JORGE_TRY_STATUS(lock_people(session, {person}));
         const size_t base = values.size();
         sql += std::string(base ? ", " : "") + "(";
         for (size_t k = 1; k <= 9; ++k) sql += "$" + std::to_string(base + k) + (k < 9 ? ", " : ")");
-        for (SqlValue value : {SqlValue{job_id}, SqlValue{message.contact_id}, SqlValue{std::string(outbox_kind_name(message.kind))},
-                               SqlValue{message.external_contact_id}, SqlValue{int64_t{message.priority}},
-                               SqlValue{message.payload}, SqlValue{std::max(now, to_unix_millis(message.due_at))},
-                               SqlValue{now}, message.dedup_key.empty() ? SqlValue{} : SqlValue{message.dedup_key}})
+        for (SqlValue value : {SqlValue{job_id}, SqlValue{person}, SqlValue{std::string(outbox_kind_name(message.kind))},
+                               SqlValue{person == message.contact_id ? message.external_contact_id : std::string()},
+                               SqlValue{int64_t{message.priority}}, SqlValue{message.payload},
+                               SqlValue{std::max(now, to_unix_millis(message.due_at))}, SqlValue{now},
+                               message.purpose.empty() ? SqlValue{} : SqlValue{outbox_dedup_key(message.purpose, person)}})
           values.push_back(std::move(value));
       }
       // A message whose key is taken (another job of the same person got there first) is
