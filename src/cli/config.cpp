@@ -23,7 +23,7 @@ const std::set<std::string>& known_keys() {
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours", "clock.start",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone",
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone", "team.owner_user_id",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
       "identity.source_trust"};
   return keys;
@@ -334,6 +334,7 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
     return bad("compliance.stop_confirmation", "expected \"jorge\" (Jorge confirms a STOP) or \"carrier\" (the carrier does)");
   config.stop_confirmation_by_jorge = confirmation == "jorge";
   config.team_phone = text(settings, "compliance.team_phone", "");
+  config.owner_user_id = text(settings, "team.owner_user_id", "");
   if (config.first_touch_team.empty() || config.first_touch_team.size() > 60)
     return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 

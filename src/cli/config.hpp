@@ -54,6 +54,8 @@ struct Config {
   // clock.start: the wall clock starts here and runs at normal speed (to try quiet hours at a
   // chosen hour, and for tests); unset: the real clock.
   std::optional<SystemTime> clock_start;
+  // team.owner_user_id: the GoHighLevel user who gets the tasks no one else is assigned.
+  std::string owner_user_id;
   int ghl_requests_per_10s = 100;
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";

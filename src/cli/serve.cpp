@@ -216,6 +216,7 @@ int serve(const Config& config) {
   pipeline_options.ghl = {config.ghl.api_base_url, config.ghl.api_token, config.ghl.location_id,
                            config.ghl_timeout_ms};
   pipeline_options.sender.location_id = config.ghl.location_id;
+  pipeline_options.sender.owner_user_id = config.owner_user_id;
   pipeline_options.sender.quiet_hours = config.quiet_hours ? pipeline::QuietHours::kUsStateRules : pipeline::QuietHours::kOff;
   pipeline_options.sender.max_attempts = config.queue.max_attempts;
   pipeline_options.sender.lease = std::chrono::seconds(config.queue.lease_seconds);

@@ -26,7 +26,8 @@ Status OutboxSender::handle(const store::OutboxMessage& queued, const std::strin
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
   store::OutboxMessage message = queued;
-  if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kTags) {
+  if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kTags ||
+      message.kind == store::OutboxKind::kTask) {
     JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
     if (message.kind == store::OutboxKind::kSms) {
       if (lead.sms_opt_out || lead.do_not_disturb)
@@ -49,6 +50,11 @@ Status OutboxSender::handle(const store::OutboxMessage& queued, const std::strin
                                           "); fix the contact's phone or address, then retry the message");
         if (*allowed > now)
           return store_.postpone_outbox(message.id, sender_id, *allowed, /*counts_as_attempt=*/false, "quiet hours");
+        // Florida (FTSA): at most 3 texts Jorge initiates in 24 hours, the recipient's address or
+        // number in Florida.
+        if (where.florida && lead.third_last_text_at && *lead.third_last_text_at + std::chrono::hours(24) > now)
+          return store_.postpone_outbox(message.id, sender_id, *lead.third_last_text_at + std::chrono::hours(24),
+                                        /*counts_as_attempt=*/false, "Florida: at most 3 texts in 24 hours");
       }
     }
     // The person's GoHighLevel id as of now, by the one rule (store::OutreachFacts): a merge or
@@ -153,6 +159,12 @@ Status OutboxSender::deliver(const store::OutboxMessage& message, const std::str
     } else {
       sent = reply.error();
     }
+  } else if (message.kind == store::OutboxKind::kTask) {
+    const nlohmann::json task = nlohmann::json::parse(message.payload, nullptr, false);
+    if (!task.is_object()) return settle_failure(message, sender_id, Error{ErrorCode::kInvalidArgument, "task payload is not JSON"}, "task");
+    const SystemTime due = clock_.now() + std::chrono::minutes(task.value("due_minutes", 15));
+    sent = ghl_.create_task(message.external_contact_id, task.value("title", ""), task.value("body", ""),
+                            format_iso8601(due), options_.owner_user_id);
   } else {
     std::vector<std::string> tags;
     for (size_t start = 0; start <= message.payload.size();) {

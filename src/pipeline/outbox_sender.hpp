@@ -24,6 +24,7 @@ struct SenderOptions {
   int max_attempts = 8;
   std::chrono::milliseconds lease{30'000};
   std::chrono::milliseconds throttle_pause{10'000};  // after a 429 without Retry-After
+  std::string owner_user_id;  // team.owner_user_id: who gets the tasks nobody else is assigned
 };
 
 class OutboxSender {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 namespace jorge::pipeline {
 
 Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
@@ -12,6 +14,19 @@ Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::F
     : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)), model_(model) {}
 
 
+
+namespace {
+
+store::OutboxMessage upsert_of(const store::OutreachFacts& lead, int priority) {
+  store::OutboxMessage upsert;
+  upsert.kind = store::OutboxKind::kUpsertContact;
+  upsert.contact_id = lead.id;
+  upsert.priority = priority;
+  upsert.purpose = "upsert";
+  return upsert;
+}
+
+}  // namespace
 
 Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   store::JobEffects effects;
@@ -29,16 +44,30 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   }
   // First touch happens once per person, only to someone who can be texted. Consent was
   // decided when each message was stored (pipeline/consent.hpp), for the number.
-  if (lead.sms_opt_out || lead.do_not_disturb || lead.phone.empty() || lead.already_texted) return effects;
+  const bool new_person = !lead.phone.empty() && !lead.already_texted;
+  if (new_person && lead.sms_opt_out) {
+    // #15: a new lead (or a new GoHighLevel contact) for a number that opted out is recorded,
+    // never texted, and a person of the team is told, once per person.
+    if (lead.crm_contact_id.empty()) effects.messages.push_back(upsert_of(lead, job.priority));
+    store::OutboxMessage task;
+    task.kind = store::OutboxKind::kTask;
+    task.contact_id = lead.id;
+    task.external_contact_id = lead.crm_contact_id;
+    task.priority = job.priority;
+    task.purpose = "opted-out-number-flag";
+    task.payload = nlohmann::json{{"title", "New lead whose number opted out of texts"},
+                                  {"body", "This number replied STOP earlier, so Jorge will not text it. Call or "
+                                           "e-mail instead, and only if the person asked to be contacted."},
+                                  {"due_minutes", 60}}
+                       .dump();
+    effects.messages.push_back(task);
+    return effects;
+  }
+  if (lead.sms_opt_out || lead.do_not_disturb || !new_person) return effects;
   if (lead.crm_contact_id.empty()) {
     // From Zillow, Facebook, an e-mail, an import: GoHighLevel learns of the person first; the
     // text and tags below wait in the outbox until it answers with its id.
-    store::OutboxMessage upsert;
-    upsert.kind = store::OutboxKind::kUpsertContact;
-    upsert.contact_id = lead.id;
-    upsert.priority = job.priority;
-    upsert.purpose = "upsert";
-    effects.messages.push_back(upsert);
+    effects.messages.push_back(upsert_of(lead, job.priority));
   }
   store::OutboxMessage sms;
   sms.kind = store::OutboxKind::kSms;

@@ -14,6 +14,7 @@ std::string_view outbox_kind_name(OutboxKind kind) {
     case OutboxKind::kTags: return "tags";
     case OutboxKind::kUpsertContact: return "upsert_contact";
     case OutboxKind::kComplianceSms: return "compliance_sms";
+    case OutboxKind::kTask: return "task";
   }
   return "sms";
 }

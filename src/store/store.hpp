@@ -49,7 +49,9 @@ struct Job {
 // the texts after it (queued with no CRM id yet) have someone to go to.
 // kComplianceSms: a text the law or the carriers require (the STOP confirmation, the HELP
 // answer): sent at once, whatever the quiet hours, to a number that just opted out too.
-enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms };
+// kTask: a task for a person of the team in GoHighLevel (§2.4c); payload {"title", "body",
+// "due_minutes"}.
+enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -81,6 +83,8 @@ struct OutreachFacts {
   std::string crm_contact_id;
   std::string last_inbound_text;  // the person's latest message to us
   bool already_texted = false;    // an SMS to them is queued or sent
+  // When the third most recent automated text to them went out: Florida allows 3 a day.
+  std::optional<SystemTime> third_last_text_at;
   // For scoring the lead:
   SystemTime created_at{};
   int64_t interactions = 0;                 // messages either way

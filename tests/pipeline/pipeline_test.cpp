@@ -2,8 +2,14 @@
 // real store (SQLite and PostgreSQL) and a manual clock.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "bots/compliance/opt_out.hpp"
+#include "bots/first_touch.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "pipeline/consent.hpp"
 #include "pipeline/outbox_sender.hpp"
@@ -41,11 +47,13 @@ class PipelineTest : public ::testing::TestWithParam<testing::Backend> {
     SenderOptions sender_options;
     sender_options.location_id = "kX3pLm9QaR2sT5vW8yZ1";
     sender_options.max_attempts = 3;
+    sender_options.owner_user_id = "owner-user-1";
     sender_ = std::make_unique<OutboxSender>(*store_, clock_, *ghl_, limiter_, *jobs_, sender_options);
   }
 
-  void deliver(const std::string& fixture_name) {
-    auto events = adapter_->parse(testing::fixture("ghl/" + fixture_name));
+  void deliver(const std::string& fixture_name) { deliver_body(testing::fixture("ghl/" + fixture_name)); }
+  void deliver_body(const std::string& body) {
+    auto events = adapter_->parse(body);
     ASSERT_TRUE(events.ok());
     ASSERT_TRUE(store_->ingest(events->front(), "{}", jobs_->plan(scoring::Tier::kHot)).ok());
   }
@@ -181,6 +189,145 @@ TEST_P(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
   for (const auto& message : outbox())
     sent = sent || (message.kind == store::OutboxKind::kSms && message.state == "sent");
   EXPECT_TRUE(sent);
+}
+
+// #15: the number texted STOP before Jorge ever wrote; its GoHighLevel contact then arrives.
+// Nobody texts it; the owner gets one task to reach the person another way.
+TEST_P(PipelineTest, ANewLeadForAnOptedOutNumberIsFlaggedNotTexted) {
+  deliver("inbound_message_stop.json");
+  deliver("contact_create.json");
+  drain();
+  deliver("contact_tag_update.json");  // more news of the same person: no second task
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty() ||
+              fake_.sent_sms_messages() == std::vector<std::string>{std::string(bots::kStopConfirmation)});
+  const auto tasks = fake_.tasks();
+  std::string states;
+  for (const auto& message : outbox())
+    states += std::string(store::outbox_kind_name(message.kind)) + ":" + message.state + ":" + message.last_error + " ";
+  ASSERT_EQ(tasks.size(), 1u) << states;
+  EXPECT_EQ(tasks[0]["contactId"], "Hq7RtY2uIo9PaS4dF6gJ");
+  EXPECT_EQ(tasks[0]["assignedTo"], "owner-user-1");
+  EXPECT_EQ(tasks[0]["completed"], false);
+  EXPECT_NE(tasks[0]["title"].get<std::string>().find("opted out"), std::string::npos);
+}
+
+// #15: Florida allows three texts Jorge initiates in 24 hours; the fourth waits its turn.
+TEST_P(PipelineTest, FloridaGetsAtMostThreeInitiatedTextsInADay) {
+  auto body = nlohmann::json::parse(testing::fixture("ghl/contact_create.json"));
+  body["state"] = "FL";
+  body["postalCode"] = "33101";
+  deliver_body(body.dump());
+  drain();  // the greeting: one
+  ASSERT_EQ(fake_.sent_sms_messages().size(), 1u);
+  // Three follow-ups, as the bots will write them.
+  for (int n = 1; n <= 3; ++n) {
+    auto update = nlohmann::json::parse(testing::fixture("ghl/contact_tag_update.json"));
+    update["webhookId"] = "update-" + std::to_string(n);
+    update["state"] = "FL";
+    update["postalCode"] = "33101";
+    deliver_body(update.dump());
+  }
+  auto jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 10);
+  ASSERT_TRUE(jobs.ok());
+  int n = 0;
+  for (const auto& job : *jobs) {
+    store::JobEffects effects;
+    store::OutboxMessage text;
+    text.contact_id = 1;
+    text.payload = "Still looking? Follow-up " + std::to_string(++n);
+    text.purpose = "follow-up:" + std::to_string(n);
+    effects.messages.push_back(text);
+    ASSERT_TRUE(store_->complete_job_with(job.id, "worker", clock_.now(), effects).ok());
+  }
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 3u);
+  std::string reason;
+  for (const auto& message : outbox())
+    if (message.state == "pending") reason = message.last_error;
+  EXPECT_EQ(reason, "Florida: at most 3 texts in 24 hours");
+  clock_.advance(std::chrono::hours(24));
+  drain();
+  EXPECT_EQ(fake_.sent_sms_messages().size(), 4u);
+}
+
+// #15, the invariant as a property: random interleavings of new contacts, inbound messages
+// (STOP in words, START, chatter), merges, unmerges, crashed workers and senders, and the
+// passing of time. No text other than the STOP confirmation or the HELP answer ever reaches a
+// number after its opt-out was acknowledged (until an acknowledged START).
+TEST_P(PipelineTest, NoTextEverReachesANumberAfterItsOptOutWasAcknowledged) {
+  std::vector<std::string> phones;  // few enough that numbers are shared and STOPs meet greetings
+  for (int n = 150; n < 165; ++n) phones.push_back("+15125550" + std::to_string(n));
+  const char* kBodies[] = {"STOP", "stop texting me", "Unsubscribe. I sold it.", "START", "hi, is it still for sale?",
+                           "HELP", "no más"};
+  std::map<std::string, std::string> phone_of;                          // GoHighLevel contact id -> its number
+  std::map<std::string, std::vector<std::pair<size_t, bool>>> consent;  // number -> (texts sent by then, opted out)
+  size_t opt_outs = 0;
+  for (unsigned seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937 random(seed);
+    auto pick = [&](size_t n) { return static_cast<size_t>(random() % n); };
+    std::vector<std::string> ids;
+    int serial = 0;
+    for (int step = 0; step < 150; ++step) {
+      const size_t action = pick(10);
+      if (action < 2 || ids.empty()) {  // a new GoHighLevel contact
+        auto body = nlohmann::json::parse(testing::fixture("ghl/contact_create.json"));
+        const std::string id = "prop" + std::to_string(seed) + "x" + std::to_string(++serial);
+        body["id"] = id;
+        body["webhookId"] = "create-" + id;
+        body["phone"] = phones[pick(phones.size())];
+        body["email"] = id + "@example.com";
+        body["firstName"] = pick(2) ? "Maria" : "Darnell";  // namesakes on one number join; others stay apart
+        phone_of[id] = body["phone"];
+        ids.push_back(id);
+        deliver_body(body.dump());
+      } else if (action < 5) {  // an inbound message from a contact's number
+        const std::string id = ids[pick(ids.size())];
+        const std::string text = kBodies[pick(std::size(kBodies))];
+        auto body = nlohmann::json::parse(testing::fixture("ghl/inbound_message_stop.json"));
+        body["webhookId"] = "in-" + std::to_string(seed) + "x" + std::to_string(++serial);
+        body["messageId"] = "Mg-" + std::to_string(seed) + "x" + std::to_string(serial);
+        body["contactId"] = id;
+        body["from"] = phone_of[id];
+        body["body"] = text;
+        body["dateAdded"] = format_iso8601(clock_.now());
+        deliver_body(body.dump());  // acknowledged: the ingest returned
+        const bots::InboundKeyword keyword = bots::classify_inbound(text);
+        if (keyword == bots::InboundKeyword::kOptOut || keyword == bots::InboundKeyword::kOptIn)
+          consent[phone_of[id]].push_back({fake_.sent_sms_messages().size(), keyword == bots::InboundKeyword::kOptOut});
+        opt_outs += keyword == bots::InboundKeyword::kOptOut;
+      } else if (action == 5) {  // a merge, or undoing one
+        ContactId a = static_cast<ContactId>(1 + pick(static_cast<size_t>(serial))),
+                  b = static_cast<ContactId>(1 + pick(static_cast<size_t>(serial)));
+        if (pick(2)) (void)store_->merge_contacts(a, b, 1.0, "{}", "test", clock_.now());
+        else (void)store_->unmerge_contact(a, clock_.now());
+      } else if (action == 6) {  // a worker or a sender dies holding its claims
+        if (pick(2)) (void)store_->claim_jobs("crashed", clock_.now(), clock_.now() + std::chrono::seconds(5), 3);
+        else (void)store_->claim_outbox("crashed", clock_.now(), clock_.now() + std::chrono::seconds(5), 3);
+      } else if (action == 7) {
+        clock_.advance(std::chrono::seconds(1 + pick(20)));
+      } else {
+        ASSERT_TRUE(worker_->run_once("worker", 10).ok());
+        ASSERT_TRUE(sender_->run_once("sender", 10).ok());
+      }
+    }
+    clock_.advance(std::chrono::minutes(5));  // every crashed claim's lease is over
+    drain();
+    const auto texts = fake_.sent_sms_messages();
+    const auto to = fake_.sent_sms_contacts();
+    for (size_t i = 0; i < texts.size(); ++i) {
+      if (texts[i] == bots::kStopConfirmation || texts[i].find("Reply STOP to opt out") != std::string::npos) continue;
+      const std::string number = phone_of.count(to[i]) ? phone_of[to[i]] : "";
+      bool opted_out = false;  // as acknowledged before this text left
+      for (const auto& [sent_before, out] : consent[number])
+        if (sent_before <= i) opted_out = out;
+      EXPECT_FALSE(opted_out) << "text " << i << " to " << to[i] << " after its number opted out: " << texts[i];
+    }
+  }
+  // Not vacuous: people were greeted, opted out and back in along the way.
+  EXPECT_GE(fake_.sent_sms_messages().size(), 10u);
+  EXPECT_GE(opt_outs, 10u);
 }
 
 TEST_P(PipelineTest, LeadWithoutPhoneGetsNoText) {

@@ -54,6 +54,8 @@ class FakeGhl {
   int throttled() const;
   // Bodies of accepted POST /contacts/upsert calls, in order.
   std::vector<std::string> upserts() const;
+  // Tasks created (POST /contacts/{id}/tasks), each with its "contactId", in order.
+  std::vector<nlohmann::json> tasks() const;
 
  private:
   struct Fault {
@@ -80,6 +82,7 @@ class FakeGhl {
   std::map<std::string, int> injected_;
   std::map<std::string, std::string> upserted_;  // "email:..."/"phone:..." -> contact id
   std::vector<nlohmann::json> upserts_;
+  std::vector<nlohmann::json> tasks_;
   int next_id_ = 0;
   http::Router router_;
   std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use

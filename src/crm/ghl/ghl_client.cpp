@@ -106,6 +106,17 @@ Status GhlClient::add_tags(const std::string& contact_id, const std::vector<std:
   return ok_status();
 }
 
+Status GhlClient::create_task(const std::string& contact_id, const std::string& title, const std::string& body,
+                              const std::string& due, const std::string& assigned_to) {
+  nlohmann::json task = {{"title", title}, {"body", body}, {"dueDate", due}, {"completed", false}};
+  if (!assigned_to.empty()) task["assignedTo"] = assigned_to;
+  // Not idempotent, like an SMS: never resent behind our back.
+  JORGE_TRY(HttpReply reply, call("POST", "/contacts/" + contact_id + "/tasks", kContactsVersion, task.dump(),
+                                  HttpClient::Resend::kNever));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "create task");
+  return ok_status();
+}
+
 Status GhlClient::update_custom_fields(const std::string& contact_id,
                                        const std::vector<std::pair<std::string, std::string>>& fields) {
   nlohmann::json list = nlohmann::json::array();

@@ -45,6 +45,10 @@ class GhlClient {
   // (field id, value as JSON text) pairs, e.g. {"cF3jorgeScore0000003", "87"}.
   Status update_custom_fields(const std::string& contact_id,
                               const std::vector<std::pair<std::string, std::string>>& fields);
+  // POST /contacts/{id}/tasks (§2.4c): something a person of the team must do. `due` is
+  // ISO 8601 with an offset; `assigned_to` a GoHighLevel user id, or empty.
+  Status create_task(const std::string& contact_id, const std::string& title, const std::string& body,
+                     const std::string& due, const std::string& assigned_to);
   Result<std::vector<ConversationMessage>> recent_messages(const std::string& conversation_id);
   // POST /contacts/upsert (§2.4b) with `contact` (firstName, phone, ... without locationId):
   // GoHighLevel's id of the person, found or created. Safe to repeat.

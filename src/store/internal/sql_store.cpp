@@ -603,7 +603,9 @@ class SqlStore final : public Store {
           "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
           texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
           "(31) || value, " + character + "(30)) "
-          "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code "
+          "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code, "
+          "(SELECT sent_at FROM outbox WHERE contact_id = c.id AND kind = 'sms' AND state = 'sent' "
+          "ORDER BY sent_at DESC LIMIT 1 OFFSET 2) "
           "FROM contacts c WHERE c.id = $1";
       JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
       // A contact merged away speaks for its person: the facts are those of where it was merged.
@@ -618,6 +620,7 @@ class SqlStore final : public Store {
       facts.phone = to_text(row[2]);
       facts.state = to_text(row[3]);
       facts.postal_code = to_text(row[17]);
+      if (row[18]) facts.third_last_text_at = from_unix_millis(to_int(row[18]));
       facts.lead_source = to_text(row[4]);
       facts.do_not_disturb = to_int(row[5]) != 0;
       facts.sms_opt_out = to_int(row[6]) != 0;
@@ -908,6 +911,7 @@ class SqlStore final : public Store {
       message.kind = kind == "tags"             ? OutboxKind::kTags
                      : kind == "upsert_contact" ? OutboxKind::kUpsertContact
                      : kind == "compliance_sms" ? OutboxKind::kComplianceSms
+                     : kind == "task"           ? OutboxKind::kTask
                                                 : OutboxKind::kSms;
       message.contact_id = to_int(row[2]);
       message.external_contact_id = to_text(row[3]);
