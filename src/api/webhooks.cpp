@@ -105,8 +105,14 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
     // A fetch (the lead is not here yet) runs at once; what it fetches gets its own tier.
     store::JobPlan plan = event.contact ? jobs_.plan(scoring::queue_tier(*model_.current(), event))
                                         : store::JobPlan{0, {}};
+    // #15: SMS DND is set or cleared only by what GoHighLevel says explicitly; each such say is
+    // logged with the contact's id (no personal data) once it is stored.
+    std::optional<bool> dnd = event.contact ? event.contact->do_not_disturb : std::nullopt;
     store_.ingest_async(std::move(event), *body, plan,
-                        [this, outcome, respond, source, request_id, recognised](Result<store::IngestOutcome> stored) {
+                        [this, outcome, respond, source, request_id, recognised, dnd](Result<store::IngestOutcome> stored) {
+      if (stored.ok() && dnd && !stored->duplicate && stored->contact_id)
+        spdlog::info("webhook source={} request_id={} contact={} SMS do-not-disturb {}", source, request_id,
+                     *stored->contact_id, *dnd ? "set" : "cleared");
       std::lock_guard lock(outcome->mutex);
       if (!stored.ok()) {
         outcome->failed = true;

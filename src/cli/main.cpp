@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
 
   auto* stats = app.add_subcommand("stats", "print row counts of a database as JSON");
   std::string stats_database;
-  stats->add_option("--database", stats_database, "sqlite://PATH or postgresql://...")->required();
+  stats->add_option("--database", stats_database, "sqlite://PATH or postgresql://... (default: from the configuration)");
+  stats->add_option("--config", config_path, "TOML configuration file (default ./jorge.toml)");
 
   auto* train = app.add_subcommand("train", "train a lead-scoring model on any CSV with a binary target");
   jorge::cli::TrainCommand train_command;
@@ -207,7 +208,14 @@ int main(int argc, char** argv) {
     }
     return jorge::cli::load_demo(demo_options);
   }
-  if (*stats) return jorge::cli::print_stats(stats_database);
+  if (*stats) {
+    if (stats_database.empty()) {
+      auto config = subcommand_config(stats);
+      if (!config) return 2;
+      stats_database = config->database;
+    }
+    return jorge::cli::print_stats(stats_database);
+  }
   if (*train) {
     if (train_command.from_store) {
       train_command.database = train_database;

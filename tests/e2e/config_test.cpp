@@ -61,6 +61,28 @@ TEST(Config, MisconfiguredSourcesStopStartupNamingTheKey) {
   expect_refused(base + "[identity]\nmerge_threshold = 2\n", "identity.merge_threshold");
 }
 
+// #14: every command that reads jorge.toml reads it the same way: an unknown key stops each of
+// them with the same message, exit 2.
+TEST(Config, EveryCommandRefusesTheSameUnknownKey) {
+  TempDir dir;
+  write_file(dir.file("jorge.toml"), "database = \"sqlite://" + dir.file("x.db") + "\"\nlisten_port = 9\n");
+  write_file(dir.file("one.csv"), "First Name,Phone\nAna,(512) 555-0111\n");
+  const std::string config = dir.file("jorge.toml");
+  const std::vector<std::vector<std::string>> commands = {
+      {"serve", "--config", config, "--listen", "127.0.0.1:0"},
+      {"stats", "--config", config},
+      {"models", "list", "--config", config},
+      {"import", "--source", "open_house", "--data", dir.file("one.csv"), "--config", config},
+      {"dedup", "--apply", "--config", config},
+      {"backfill", "--form", "123", "--config", config},
+  };
+  for (const auto& command : commands) {
+    std::string output;
+    EXPECT_EQ(run_jorge(command, &output), 2) << command[0] << ": " << output;
+    EXPECT_NE(output.find("listen_port: unknown key"), std::string::npos) << command[0] << ": " << output;
+  }
+}
+
 TEST(Config, DatabaseCommandsNeedOnlyTheDatabase) {
   // `jorge models`, `train --from-store`, `dedup --apply`, `import` open the database and nothing
   // else: no API token or webhook key is asked of them.

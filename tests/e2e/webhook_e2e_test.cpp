@@ -120,6 +120,10 @@ TEST_P(WebhookEndToEnd, RejectsBadInputWithJsonErrorsAndStoresNothing) {
   expect_json_error(post("/webhooks/ghl", huge, {{"x-wh-signature", "AAAA"}}), 413);
   expect_json_error(get("/api/v1/leads", /*with_token=*/false), 401);
   expect_json_error(client_.request("GET", server_->url() + "/api/v1/leads", {{"Authorization", "Bearer wrong-token"}}).value(), 401);
+  // The scheme's name is case-insensitive (RFC 9110 §11.1): any spelling of Bearer is read.
+  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr "})
+    EXPECT_EQ(client_.request("GET", server_->url() + "/api/v1/leads", {{"Authorization", scheme + token_}})->status, 200)
+        << scheme;
   expect_json_error(post("/webhooks/nosuchsource", body, {}), 404);
   EXPECT_EQ(lead_count(), 0u);
   // ...and the server is still serving.
