@@ -18,6 +18,7 @@
 #include "api/sources_api.hpp"
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
+#include "core/log_throttle.hpp"
 #include "cli/model_watcher.hpp"
 #include "cli/outcome_training.hpp"
 #include "ingest/facebook/facebook_webhook.hpp"
@@ -225,6 +226,17 @@ int serve(const Config& config) {
   pipeline_options.model = &lead_model;
   pipeline_options.facebook = facebook;
   pipeline_options.mailboxes = mailboxes;
+  // #17: no background error goes unseen: each is counted by where and kind, and logged once
+  // a minute per kind (the message stays on the job or outbox row, readable from the API).
+  auto error_lines = std::make_shared<LogThrottle>(std::chrono::seconds(60), 1);
+  pipeline_options.report = [&metrics, error_lines](std::string_view where, const Error& error) {
+    const std::string code(error_code_name(error.code));
+    metrics.increment("jorge_background_errors_total", "Errors in background work (workers, sender, fetchers), by where and kind.",
+                      {{"where", std::string(where)}, {"code", code}});
+    uint64_t left_out = 0;
+    if (error_lines->admit(std::string(where) + "/" + code, std::chrono::steady_clock::now(), left_out))
+      spdlog::warn("{}: {} ({} more like it left out of the log since the last line)", where, code, left_out);
+  };
   if (!config.quiet_hours)
     spdlog::warn("compliance.quiet_hours is off: texts may go out at any hour (use only for tests)");
   pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);

@@ -17,7 +17,11 @@ Result<int> OutboxSender::run_once(const std::string& sender_id, int max_message
             store_.claim_outbox(sender_id, now, now + options_.lease, max_messages));
   for (const store::OutboxMessage& message : claimed) {
     Status handled = handle(message, sender_id);
-    (void)handled;  // a lost lease means another sender owns the message now
+    // A lost lease means another sender owns the message now; a STOP that won the race was
+    // recorded on the message. Anything else is told (the message itself retries).
+    if (!handled.ok() && handled.error().code != ErrorCode::kAborted &&
+        handled.error().code != ErrorCode::kFailedPrecondition && options_.report)
+      options_.report("sender.message", handled.error());
   }
   return static_cast<int>(claimed.size());
 }

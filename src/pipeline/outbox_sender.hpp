@@ -10,6 +10,7 @@
 #include <string>
 
 #include "crm/ghl/ghl_client.hpp"
+#include "pipeline/error_reporter.hpp"
 #include "crm/ghl/rate_limiter.hpp"
 #include "queue/job_queue.hpp"
 #include "store/store.hpp"
@@ -25,6 +26,7 @@ struct SenderOptions {
   std::chrono::milliseconds lease{30'000};
   std::chrono::milliseconds throttle_pause{10'000};  // after a 429 without Retry-After
   std::string owner_user_id;  // team.owner_user_id: who gets the tasks nobody else is assigned
+  ErrorReporter report;       // errors handling a message that no caller sees (#17)
 };
 
 class OutboxSender {

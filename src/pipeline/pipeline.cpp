@@ -13,18 +13,24 @@ Pipeline::Pipeline(store::Store& store, queue::JobQueue& jobs, Clock& clock, Pip
       jobs_(jobs),
       clock_(clock),
       options_(std::move(options)),
-      limiter_(clock, options_.requests_per_10s, std::chrono::seconds(10), std::max(1, options_.requests_per_10s / 10)) {}
+      limiter_(clock, options_.requests_per_10s, std::chrono::seconds(10), std::max(1, options_.requests_per_10s / 10)) {
+  if (!options_.report)
+    options_.report = [](std::string_view where, const Error& error) {
+      spdlog::warn("{}: {}", where, error_code_name(error.code));
+    };
+  options_.sender.report = options_.report;
+}
 
 Pipeline::~Pipeline() { stop(); }
 
 void Pipeline::start() {
   for (int i = 0; i < options_.workers; ++i)
     threads_.emplace_back([this, i] {
-      Worker worker(store_, jobs_, clock_, options_.first_touch, options_.model);
+      Worker worker(store_, jobs_, clock_, options_.first_touch, options_.model, options_.report);
       std::string id = options_.instance_id + "-worker-" + std::to_string(i);
       while (!stopping_) {
         auto done = worker.run_once(id, kClaimBatch);
-        if (!done.ok()) spdlog::warn("worker {}: {}", id, done.error().message);
+        if (!done.ok()) options_.report("worker.claim", done.error());
         if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
       }
     });
@@ -37,7 +43,7 @@ void Pipeline::start() {
       std::string id = options_.instance_id + "-facebook";
       while (!stopping_) {
         auto done = fetcher.run_once(id, kClaimBatch);
-        if (!done.ok()) spdlog::warn("facebook fetcher: {}", done.error().message);
+        if (!done.ok()) options_.report("facebook.fetch", done.error());
         if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll * 4);
       }
     });
@@ -64,7 +70,7 @@ void Pipeline::start() {
     std::string id = options_.instance_id + "-sender";
     while (!stopping_) {
       auto done = sender.run_once(id, kClaimBatch);
-      if (!done.ok()) spdlog::warn("outbox sender: {}", done.error().message);
+      if (!done.ok()) options_.report("sender.claim", done.error());
       if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
     }
   });

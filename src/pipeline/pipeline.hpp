@@ -29,6 +29,7 @@ struct PipelineOptions {
   const scoring::ActiveLeadModel* model = nullptr;  // scores each lead as its job runs
   std::optional<FacebookFetchOptions> facebook;     // a thread fetching notified Facebook leads
   std::vector<EmailPollOptions> mailboxes;          // a thread reading each lead mailbox
+  ErrorReporter report;                             // every background error (default: a log line)
 };
 
 class Pipeline {

@@ -10,8 +10,8 @@
 namespace jorge::pipeline {
 
 Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
-               const scoring::ActiveLeadModel* model)
-    : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)), model_(model) {}
+               const scoring::ActiveLeadModel* model, ErrorReporter report)
+    : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)), model_(model), report_(std::move(report)) {}
 
 
 
@@ -34,6 +34,9 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   // Texts go out through GoHighLevel, so the person needs its contact id there.
   JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(*job.contact_id, "ghl"));
   effects.contact = lead.id;
+  // The greeting's wording and the tier tag follow the score computed here, not the quick
+  // estimate the webhook queued the job with (#17).
+  int tier = std::clamp(job.priority, 0, 2);
   if (model_) {
     const auto model = model_->current();
     const SystemTime now = clock_.now();
@@ -41,7 +44,11 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     effects.score = store::LeadScoreRecord{lead.id, scored.model_version, scored.quality, scored.score,
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};
+    tier = scored.quality == "HOT" ? 0 : scored.quality == "WARM" ? 1 : 2;
   }
+  // Only a contact event may bring a greeting: a message in (the bots answer it), a message
+  // from someone of the team, or a deal moving is recorded and re-scored (#17).
+  if (job.event != JobEvent::kContact) return effects;
   // First touch happens once per person, only to someone who can be texted. Consent was
   // decided when each message was stored (pipeline/consent.hpp), for the number.
   const bool new_person = !lead.phone.empty() && !lead.already_texted;
@@ -74,7 +81,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   sms.contact_id = lead.id;
   sms.external_contact_id = lead.crm_contact_id;
   sms.priority = job.priority;
-  sms.payload = bots::first_touch_text(templates_, job.priority, lead.first_name, lead.lead_source);
+  sms.payload = bots::first_touch_text(templates_, tier, lead.first_name, lead.lead_source);
   // One greeting per person, ever: two jobs of one person racing (two deliveries claimed in one
   // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
   sms.purpose = "first-touch";
@@ -83,7 +90,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   tags.purpose = "first-touch-tags";
   tags.kind = store::OutboxKind::kTags;
   tags.priority = 3;  // CRM bookkeeping goes after every waiting text
-  tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2))));
+  tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(tier)));
   effects.messages.push_back(tags);
   return effects;
 }
@@ -96,8 +103,10 @@ Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
   for (const store::Job& job : claimed) {
     auto effects = effects_of(job);
     if (!effects.ok()) {
+      if (report_) report_("worker.job", effects.error());
       Status failed = jobs_.fail(job, worker_id, effects.error());
-      (void)failed;  // a lost lease: the job is someone else's now
+      // A lost lease (the job is someone else's now) is no fault; anything else is told.
+      if (!failed.ok() && failed.error().code != ErrorCode::kAborted && report_) report_("worker.retry", failed.error());
       continue;
     }
     decided.emplace_back(job.id, std::move(effects).value());
@@ -105,11 +114,13 @@ Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
   }
   if (decided.empty()) return static_cast<int>(claimed.size());
   auto completed = store_.complete_jobs_with(worker_id, clock_.now(), decided);
-  if (!completed.ok())
+  if (!completed.ok()) {
+    if (report_) report_("worker.complete", completed.error());
     for (const store::Job* job : decided_jobs) {
       Status failed = jobs_.fail(*job, worker_id, completed.error());
-      (void)failed;
+      if (!failed.ok() && failed.error().code != ErrorCode::kAborted && report_) report_("worker.retry", failed.error());
     }
+  }
   return static_cast<int>(claimed.size());
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bots/first_touch.hpp"
+#include "pipeline/error_reporter.hpp"
 #include "queue/job_queue.hpp"
 #include "scoring/active_model.hpp"
 #include "store/store.hpp"
@@ -17,7 +18,7 @@ class Worker {
   // With `model`, each job also scores its lead (reasons included) and stores the score in
   // the job's transaction.
   Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
-         const scoring::ActiveLeadModel* model = nullptr);
+         const scoring::ActiveLeadModel* model = nullptr, ErrorReporter report = {});
   // Claims up to `max_jobs` and processes them; returns how many were processed.
   Result<int> run_once(const std::string& worker_id, int max_jobs);
 
@@ -29,6 +30,7 @@ class Worker {
   Clock& clock_;
   bots::FirstTouchTemplates templates_;
   const scoring::ActiveLeadModel* model_;
+  ErrorReporter report_;
 };
 
 }  // namespace jorge::pipeline

@@ -36,6 +36,8 @@ enum class JobState { kReady, kRunning, kDone, kDead };
 struct Job {
   int64_t id = 0;
   std::string kind;
+  JobEvent event = JobEvent::kContact;     // what it is about (#17)
+  std::optional<int64_t> interaction_id;  // the message it concerns, for message events
   std::optional<ContactId> contact_id;
   EventId raw_event_id = 0;
   int priority = 2;
@@ -82,7 +84,7 @@ struct OutreachFacts {
   // the first one it received or the one its upsert returned (#16).
   std::string crm_contact_id;
   std::string last_inbound_text;  // the person's latest message to us
-  bool already_texted = false;    // an SMS to them is queued or sent
+  bool already_texted = false;    // an SMS to them is queued or sent, by Jorge or a person of the team
   // When the third most recent automated text to them went out: Florida allows 3 a day.
   std::optional<SystemTime> third_last_text_at;
   // For scoring the lead:

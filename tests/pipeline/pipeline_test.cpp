@@ -224,6 +224,7 @@ TEST_P(PipelineTest, FloridaGetsAtMostThreeInitiatedTextsInADay) {
   for (int n = 1; n <= 3; ++n) {
     auto update = nlohmann::json::parse(testing::fixture("ghl/contact_tag_update.json"));
     update["webhookId"] = "update-" + std::to_string(n);
+    update["type"] = "ContactUpdate";  // a tag update of Jorge's own tags would be its echo: no job
     update["state"] = "FL";
     update["postalCode"] = "33101";
     deliver_body(update.dump());
@@ -328,6 +329,19 @@ TEST_P(PipelineTest, NoTextEverReachesANumberAfterItsOptOutWasAcknowledged) {
   // Not vacuous: people were greeted, opted out and back in along the way.
   EXPECT_GE(fake_.sent_sms_messages().size(), 10u);
   EXPECT_GE(opt_outs, 10u);
+}
+
+// #17: a person of the team already wrote to the lead from GoHighLevel: Jorge does not greet
+// them after the fact; the lead is still scored.
+TEST_P(PipelineTest, NoGreetingAfterSomeoneOfTheTeamWrote) {
+  deliver("outbound_message_sms.json");
+  deliver("contact_create.json");
+  drain();
+  EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  // Not vacuous: both jobs ran to completion.
+  auto queue = store_->queue_counts(clock_.now() - std::chrono::hours(1));
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ(queue->completed_in_window, 2);
 }
 
 TEST_P(PipelineTest, LeadWithoutPhoneGetsNoText) {

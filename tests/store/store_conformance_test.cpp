@@ -640,6 +640,58 @@ TEST_P(OneTextPerPerson, AMergeRacingTheGreetingsLeavesOneThatMayGoOut) {
 INSTANTIATE_TEST_SUITE_P(Backends, OneTextPerPerson, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });
 
+// #17: GoHighLevel echoes Jorge's own doings; the echo is stored and makes no job. A message
+// from a person of the team, or tags a person changed, make one, typed.
+TEST_P(StoreConformance, JorgesOwnEchoesMakeNoJobAndOtherEventsAreTyped) {
+  ingest(ghl_event("contact_create.json"));
+  auto jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 10);
+  ASSERT_EQ(jobs->size(), 1u);
+  EXPECT_EQ(jobs->front().event, JobEvent::kContact);
+  // The greeting went out; GoHighLevel answered with its message id.
+  JobEffects effects;
+  OutboxMessage text;
+  text.contact_id = *jobs->front().contact_id;
+  text.payload = "Hi";
+  text.purpose = "first-touch";
+  effects.messages.push_back(text);
+  effects.messages.push_back(text);
+  effects.messages.back().kind = OutboxKind::kTags;
+  effects.messages.back().payload = "jorge-cold";
+  effects.messages.back().purpose = "first-touch-tags";
+  ASSERT_TRUE(store_->complete_job_with(jobs->front().id, "worker", clock_.now(), effects).ok());
+  auto claimed = store_->claim_outbox("sender", clock_.now(), clock_.now() + std::chrono::seconds(30), 10);
+  for (const auto& message : *claimed)
+    ASSERT_TRUE(store_->finish_outbox(message.id, "sender", Store::OutboxOutcome::kSent, clock_.now(),
+                                      message.kind == OutboxKind::kSms ? "Mg-sent-by-jorge" : "", "", "").ok());
+  const int64_t jobs_before = counts().jobs;
+  InboundEvent echo = ghl_event("outbound_message_sms.json");
+  echo.interaction->external_id = "Mg-sent-by-jorge";
+  echo.idempotency_key = "echo-of-jorge";
+  ingest(echo);
+  InboundEvent tags = ghl_event("contact_create.json");  // the contact's tags, plus Jorge's
+  tags.idempotency_key = "tag-echo";
+  tags.tags_only = true;
+  tags.contact->tags.push_back("jorge-cold");
+  ingest(tags);
+  EXPECT_EQ(counts().jobs, jobs_before) << "echoes of Jorge's own text and tags";
+  EXPECT_EQ(counts().interactions, 1) << "the echo is still recorded";
+  // An agent's own text, an agent's tag, a message from the lead: each a typed job.
+  ingest(ghl_event("outbound_message_sms.json"));
+  InboundEvent agent_tag = tags;
+  agent_tag.idempotency_key = "agent-tag";
+  agent_tag.contact->tags.push_back("vip");
+  ingest(agent_tag);
+  ingest(ghl_event("inbound_message_sms.json"));
+  jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 10);
+  ASSERT_EQ(jobs->size(), 3u);
+  std::vector<JobEvent> events;
+  for (const auto& job : *jobs) events.push_back(job.event);
+  std::sort(events.begin(), events.end());
+  EXPECT_EQ(events, (std::vector<JobEvent>{JobEvent::kContact, JobEvent::kInboundMessage, JobEvent::kOutboundMessage}));
+  for (const auto& job : *jobs)
+    if (job.event != JobEvent::kContact) EXPECT_TRUE(job.interaction_id.has_value());
+}
+
 TEST_P(StoreConformance, ModelRegistryActivatesAndRollsBack) {
   SystemTime now = clock_.now();
   EXPECT_EQ(*store_->active_model_version(), "");

@@ -133,9 +133,18 @@ class GhlAdapter final : public SourceAdapter {
     std::string date = text_field(parsed, "dateAdded");
     if (date.empty() || !parse_iso8601(date, event.occurred_at)) parse_iso8601(text_field(parsed, "timestamp"), event.occurred_at);
     switch (kind_of(event.event_type)) {
-      case GhlKind::kContact: event.contact = contact_facts(parsed); break;
-      case GhlKind::kMessage: read_message(parsed, event); break;
-      case GhlKind::kOpportunity: read_opportunity(parsed, event); break;
+      case GhlKind::kContact:
+        event.contact = contact_facts(parsed);
+        event.tags_only = event.event_type == "ContactTagUpdate";
+        break;
+      case GhlKind::kMessage:
+        read_message(parsed, event);
+        event.job_event = event.event_type == "OutboundMessage" ? JobEvent::kOutboundMessage : JobEvent::kInboundMessage;
+        break;
+      case GhlKind::kOpportunity:
+        read_opportunity(parsed, event);
+        event.job_event = JobEvent::kOpportunity;
+        break;
       case GhlKind::kUnhandled: event.recognised = false; break;
     }
     if (event.contact && event.contact->external_id.empty() && !event.contact->phone && event.contact->email.empty())

@@ -184,20 +184,42 @@ Status advance_stage(SqlSession& session, ContactId contact, Stage stage, const 
   return ok_status();
 }
 
-Status save_interaction(SqlSession& session, const InboundEvent& event, const KnownContact& contact,
-                        EventId raw_event, int64_t now) {
+// The stored message's id; nothing when the same message was stored before.
+Result<std::optional<int64_t>> save_interaction(SqlSession& session, const InboundEvent& event,
+                                                const KnownContact& contact, EventId raw_event, int64_t now) {
   const InteractionRecord& message = *event.interaction;
   std::string external_id = message.external_id.empty() ? event.idempotency_key : message.external_id;
   int64_t occurred = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO interactions (contact_id, source, external_id, direction, channel, body, "
                          "occurred_at, raw_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                         "ON CONFLICT (source, external_id) DO NOTHING",
+                         "ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
                          {contact.id, event.source, external_id, std::string(direction_name(message.direction)),
                           message.channel, message.body, occurred, raw_event}));
-  if (inserted.affected == 0 || message.direction != Direction::kInbound || contact.stage != Stage::kNew)
-    return ok_status();
-  return advance_stage(session, contact.id, Stage::kEngaged, "'new'", now);
+  std::optional<int64_t> id = first_id(inserted);
+  if (!id || message.direction != Direction::kInbound || contact.stage != Stage::kNew) return id;
+  JORGE_TRY_STATUS(advance_stage(session, contact.id, Stage::kEngaged, "'new'", now));
+  return id;
+}
+
+// #17: GoHighLevel tells Jorge about Jorge's own doings too — the SMS it just sent (an
+// OutboundMessage with the message id GoHighLevel gave the send) and the tags it just pushed
+// (a ContactTagUpdate whose changed tags are all Jorge's). Those are stored, and make no job.
+Result<bool> is_echo_of_jorge(SqlSession& session, const InboundEvent& event, const std::vector<std::string>& tags_before) {
+  if (event.job_event == JobEvent::kOutboundMessage && event.interaction) {
+    if (event.interaction->external_id.empty()) return false;
+    JORGE_TRY(SqlRows sent, session.exec("SELECT 1 FROM outbox WHERE remote_id = $1 AND kind IN ('sms', 'compliance_sms')",
+                                         {event.interaction->external_id}));
+    return !sent.rows.empty();
+  }
+  if (!event.tags_only || !event.contact) return false;
+  const std::vector<std::string>& after = event.contact->tags;
+  auto changed_only_jorges = [](const std::vector<std::string>& from, const std::vector<std::string>& to) {
+    for (const auto& tag : from)
+      if (std::find(to.begin(), to.end(), tag) == to.end() && !is_jorge_tag(tag)) return false;
+    return true;
+  };
+  return changed_only_jorges(after, tags_before) && changed_only_jorges(tags_before, after);
 }
 
 // #15: consent is decided as the message is stored, per phone number, each message on its own
@@ -409,8 +431,13 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
     JORGE_TRY(fuzzy, fuzzy_contact(session, facts, matcher));
   }
   KnownContact contact;
+  std::vector<std::string> tags_before;  // to tell Jorge's own tag push from a person's
   if (found) {
     contact = *found;
+    if (event.tags_only) {
+      JORGE_TRY(SqlRows tags, session.exec("SELECT tags FROM contacts WHERE id = $1", {contact.id}));
+      if (!tags.rows.empty()) tags_before = split_tags(tags.rows[0][0].value_or(""));
+    }
     if (source_trust.empty()) {
       JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
     } else {
@@ -431,17 +458,23 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   }
   outcome.contact_id = contact.id;
   JORGE_TRY_STATUS(save_source_record(session, event, contact, outcome.event_id, now));
+  std::optional<int64_t> interaction_id;
   if (event.interaction) {
-    JORGE_TRY_STATUS(save_interaction(session, event, contact, outcome.event_id, now));
+    JORGE_TRY(interaction_id, save_interaction(session, event, contact, outcome.event_id, now));
     JORGE_TRY_STATUS(record_consent(session, event, contact.id, identity, now));
   }
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;
-  JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, priority, run_at, created_at) "
-                                      "VALUES ($1, $2, $3, $4, $5, $6)",
-                                      {event.job_kind, contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now}));
-  (void)job;
+  JORGE_TRY(bool echo, is_echo_of_jorge(session, event, tags_before));
+  if (!echo) {
+    JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, priority, run_at, created_at, "
+                                        "event, interaction_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                        {event.job_kind, contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now,
+                                         std::string(job_event_name(event.job_event)),
+                                         interaction_id ? SqlValue{*interaction_id} : SqlValue{}}));
+    (void)job;
+  }
   if (fuzzy && fuzzy->same) {
     // The same person as a known contact: stored as its own contact above, then merged into
     // that one in this transaction, so the join is audited and undone like any merge.

@@ -134,6 +134,14 @@ CREATE TABLE phone_consent (
 ALTER TABLE outbox ADD COLUMN dedup_key TEXT;
 CREATE UNIQUE INDEX outbox_dedup ON outbox (dedup_key) WHERE dedup_key IS NOT NULL;
 )sql",
+    // 10: typed jobs (#17): what each job is about (a contact event, a message in or out, an
+    // opportunity) and the message it concerns; the message ids GoHighLevel gave Jorge's sends,
+    // looked up to recognise their echoes.
+    R"sql(
+ALTER TABLE jobs ADD COLUMN event TEXT NOT NULL DEFAULT 'contact';
+ALTER TABLE jobs ADD COLUMN interaction_id BIGINT;
+CREATE INDEX outbox_remote ON outbox (remote_id);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

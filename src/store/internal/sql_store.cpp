@@ -594,8 +594,8 @@ class SqlStore final : public Store {
           + std::string(kOptedOutByContactOrNumber) + ", (SELECT external_id FROM leads WHERE contact_id = c.id AND "
           "source || '' = $2 ORDER BY received_at, id LIMIT 1), (SELECT body FROM interactions WHERE "
           "contact_id = c.id AND direction = 'inbound' ORDER BY occurred_at DESC LIMIT 1), "
-          "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') "
-          "THEN 1 ELSE 0 END, c.created_at, "
+          "CASE WHEN EXISTS (SELECT 1 FROM outbox WHERE contact_id = c.id AND kind = 'sms') OR EXISTS (SELECT 1 "
+          "FROM interactions WHERE contact_id = c.id AND direction = 'outbound') THEN 1 ELSE 0 END, c.created_at, "
           "(SELECT COUNT(*) FROM interactions WHERE contact_id = c.id), "
           "(SELECT COUNT(DISTINCT source) FROM leads WHERE contact_id = c.id AND raw_event_id <> 0), "
           "(SELECT MIN(r.occurred_at) - o.first_out FROM interactions r, (SELECT MIN(occurred_at) AS first_out "
@@ -967,7 +967,7 @@ class SqlStore final : public Store {
   }
 
   static constexpr const char* kJobColumns =
-      "id, kind, contact_id, raw_event_id, priority, attempts, created_at, run_at, last_error";
+      "id, kind, contact_id, raw_event_id, priority, attempts, created_at, run_at, last_error, event, interaction_id";
 
   static std::vector<Job> jobs_from(const SqlRows& rows) {
     std::vector<Job> jobs;
@@ -975,6 +975,8 @@ class SqlStore final : public Store {
       Job job;
       job.id = to_int(row[0]);
       job.kind = to_text(row[1]);
+      job.event = parse_job_event(to_text(row[9]));
+      if (row[10]) job.interaction_id = to_int(row[10]);
       if (row[2]) job.contact_id = to_int(row[2]);
       job.raw_event_id = to_int(row[3]);
       job.priority = static_cast<int>(to_int(row[4]));
