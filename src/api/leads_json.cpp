@@ -49,6 +49,14 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
     waiting.push_back(std::move(item));
   }
   out["outbox"] = std::move(waiting);
+  nlohmann::json history = nlohmann::json::array();
+  for (const auto& change : lead.stage_history) {
+    nlohmann::json item = {{"kind", change.kind}, {"from", or_null(change.from)}, {"to", change.to},
+                           {"reason", change.reason}, {"at", format_iso8601(change.at)}};
+    if (!change.subject.empty()) item["opportunity"] = change.subject;
+    history.push_back(std::move(item));
+  }
+  out["stage_history"] = std::move(history);
   nlohmann::json fields = nlohmann::json::object();
   for (const CustomField& field : lead.custom_fields)
     fields[field.key] = {{"type", field_type_name(field.value)}, {"value", field_json(field.value)}};

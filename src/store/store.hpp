@@ -232,6 +232,14 @@ struct LeadDetail {
     SystemTime due_at{};
   };
   std::vector<WaitingMessage> waiting_messages;
+  // Every change of the contact's stage and of its opportunities, oldest first (#17).
+  struct StageChange {
+    std::string kind;     // contact_stage, opportunity_status, opportunity_stage
+    std::string subject;  // the opportunity ("ghl/<id>"); empty for the contact
+    std::string from, to, reason;
+    SystemTime at{};
+  };
+  std::vector<StageChange> stage_history;
 };
 
 struct StoreCounts {

@@ -124,6 +124,31 @@ TEST_P(StoreConformance, WonOpportunityClosesTheContactWithItsValue) {
   EXPECT_TRUE(has_won);
 }
 
+// #17: each change of stage is written with the change, in its transaction: when, from, to, why.
+TEST_P(StoreConformance, EveryStageChangeIsRecordedWithWhy) {
+  IngestOutcome contact = ingest(ghl_event("contact_create.json"));
+  clock_.advance(std::chrono::minutes(5));
+  ingest(ghl_event("inbound_message_sms.json"));
+  ingest(ghl_event("inbound_message_sms_redelivery.json"));  // the same message: no second change
+  clock_.advance(std::chrono::hours(2));
+  ingest(ghl_event("opportunity_stage_update.json"));
+  clock_.advance(std::chrono::hours(24));
+  ingest(ghl_event("opportunity_status_update_won.json"));
+  auto lead = store_->get_lead(*contact.contact_id);
+  ASSERT_TRUE(lead.ok());
+  std::vector<std::string> contact_stages, opportunity_statuses;
+  for (const auto& change : lead->stage_history) {
+    if (change.kind == "contact_stage") contact_stages.push_back(change.from + ">" + change.to + " (" + change.reason + ")");
+    if (change.kind == "opportunity_status") opportunity_statuses.push_back(change.from + ">" + change.to);
+  }
+  EXPECT_EQ(contact_stages, (std::vector<std::string>{"new>engaged (the lead wrote)",
+                                                      "engaged>opportunity (an opportunity opened)",
+                                                      "opportunity>won (the opportunity was won)"}));
+  EXPECT_EQ(opportunity_statuses, (std::vector<std::string>{">open", "open>won"}));
+  ASSERT_GE(lead->stage_history.size(), 2u);
+  EXPECT_LT(lead->stage_history.front().at, lead->stage_history.back().at);
+}
+
 TEST_P(StoreConformance, KeepsTypedCustomFieldsAndTags) {
   IngestOutcome contact = ingest(ghl_event("contact_create.json"));
   auto lead = store_->get_lead(*contact.contact_id);

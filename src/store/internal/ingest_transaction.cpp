@@ -176,12 +176,26 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, const 
 
 // Moves the contact to `stage` only from one of `from` (a comma-separated list of quoted
 // stage names), in one statement.
-Status advance_stage(SqlSession& session, ContactId contact, Stage stage, const char* from, int64_t now) {
-  std::string sql = std::string("UPDATE contacts SET stage = $2, updated_at = $3 WHERE id = $1 AND stage IN (") +
-                    from + ")";
-  auto run = session.exec(sql, {contact, std::string(stage_name(stage)), now});
-  if (!run.ok()) return run.take_error();
+Status record_stage_change(SqlSession& session, ContactId contact, const char* kind, const std::string& subject,
+                           const std::string& from, const std::string& to, const std::string& reason, int64_t now) {
+  JORGE_TRY(SqlRows written, session.exec("INSERT INTO stage_changes (contact_id, kind, subject, from_value, to_value, "
+                                          "reason, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                          {contact, std::string(kind), subject, from, to, reason, now}));
+  (void)written;
   return ok_status();
+}
+
+// Moves the contact to `stage` when its stage is one of `from`; the change is recorded with why.
+// (A contact's first stage, `new`, starts at its created_at: no row is written for it.)
+Status advance_stage(SqlSession& session, ContactId contact, Stage stage, const char* from, const std::string& reason,
+                     int64_t now) {
+  JORGE_TRY(SqlRows before, session.exec("SELECT stage FROM contacts WHERE id = $1", {contact}));
+  const std::string old_stage = before.rows.empty() ? "" : before.rows[0][0].value_or("");
+  JORGE_TRY(SqlRows moved, session.exec(std::string("UPDATE contacts SET stage = $2, updated_at = $3 WHERE id = $1 AND "
+                                                    "stage <> $2 AND stage IN (") + from + ")",
+                                        {contact, std::string(stage_name(stage)), now}));
+  if (moved.affected == 0) return ok_status();
+  return record_stage_change(session, contact, "contact_stage", "", old_stage, std::string(stage_name(stage)), reason, now);
 }
 
 // The stored message's id; nothing when the same message was stored before.
@@ -198,7 +212,7 @@ Result<std::optional<int64_t>> save_interaction(SqlSession& session, const Inbou
                           message.channel, message.body, occurred, raw_event}));
   std::optional<int64_t> id = first_id(inserted);
   if (!id || message.direction != Direction::kInbound || contact.stage != Stage::kNew) return id;
-  JORGE_TRY_STATUS(advance_stage(session, contact.id, Stage::kEngaged, "'new'", now));
+  JORGE_TRY_STATUS(advance_stage(session, contact.id, Stage::kEngaged, "'new'", "the lead wrote", now));
   return id;
 }
 
@@ -282,6 +296,19 @@ Status record_consent(SqlSession& session, const InboundEvent& event, ContactId 
 
 Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactId contact, int64_t now) {
   const OpportunityRecord& opportunity = *event.opportunity;
+  const std::string external_id = opportunity.external_id.empty() ? event.idempotency_key : opportunity.external_id;
+  JORGE_TRY(SqlRows before, session.exec("SELECT outcome, pipeline_stage_id FROM opportunities WHERE source = $1 AND "
+                                         "external_id = $2",
+                                         {event.source, external_id}));
+  const std::string old_outcome = before.rows.empty() ? "" : before.rows[0][0].value_or("");
+  const std::string old_stage = before.rows.empty() ? "" : before.rows[0][1].value_or("");
+  const std::string subject = event.source + "/" + external_id, why = event.source + " " + event.event_type;
+  const std::string outcome(outcome_name(opportunity.outcome));
+  if (outcome != old_outcome)
+    JORGE_TRY_STATUS(record_stage_change(session, contact, "opportunity_status", subject, old_outcome, outcome, why, now));
+  if (opportunity.pipeline_stage_id != old_stage)
+    JORGE_TRY_STATUS(record_stage_change(session, contact, "opportunity_stage", subject, old_stage,
+                                         opportunity.pipeline_stage_id, why, now));
   auto run = session.exec(
       "INSERT INTO opportunities (contact_id, source, external_id, name, pipeline_id, pipeline_stage_id, outcome, "
       "value_cents, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -296,8 +323,9 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
   // closed one sets the outcome whatever came before (a lost deal can be revived and won).
   Stage next = stage_for_outcome(opportunity.outcome);
   return opportunity.outcome == Outcome::kOpen
-             ? advance_stage(session, contact, next, "'new', 'engaged'", now)
-             : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'", now);
+             ? advance_stage(session, contact, next, "'new', 'engaged'", "an opportunity opened", now)
+             : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'",
+                             "the opportunity was " + outcome, now);
 }
 
 // The contacts a block finds for this person (indexed), at most 50.

@@ -14,7 +14,7 @@ using nlohmann::json;
 
 // Tables whose rows belong to a contact, moved as a whole by a merge (ids kept for undo).
 constexpr const char* kOwnedTables[] = {"leads", "interactions", "opportunities", "lead_scores", "jobs", "outbox",
-                                        "raw_events"};
+                                        "raw_events", "stage_changes"};
 constexpr const char* kFilledColumns[] = {"first_name", "last_name", "full_name", "email", "phone", "address",
                                           "city", "state", "postal_code", "country"};
 

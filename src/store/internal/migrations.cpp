@@ -142,6 +142,17 @@ ALTER TABLE jobs ADD COLUMN event TEXT NOT NULL DEFAULT 'contact';
 ALTER TABLE jobs ADD COLUMN interaction_id BIGINT;
 CREATE INDEX outbox_remote ON outbox (remote_id);
 )sql",
+    // 11: every change of a contact's stage and of an opportunity's status or pipeline stage,
+    // written in the transaction that makes it (#17): funnels and time in stage without
+    // guessing. kind: contact_stage, opportunity_status, opportunity_stage; subject: the
+    // opportunity ("ghl/<id>"), empty for the contact.
+    R"sql(
+CREATE TABLE stage_changes (
+  id {id}, contact_id BIGINT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, from_value TEXT NOT NULL,
+  to_value TEXT NOT NULL, reason TEXT NOT NULL, changed_at BIGINT NOT NULL);
+CREATE INDEX stage_changes_contact ON stage_changes (contact_id, changed_at);
+CREATE INDEX stage_changes_time ON stage_changes (changed_at);
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

@@ -202,6 +202,12 @@ class SqlStore final : public Store {
       for (const SqlRow& r : waiting.rows)
         detail.waiting_messages.push_back(
             {to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), from_unix_millis(to_int(r[4]))});
+      JORGE_TRY(SqlRows history, session.exec("SELECT kind, subject, from_value, to_value, reason, changed_at FROM "
+                                              "stage_changes WHERE contact_id = $1 ORDER BY changed_at, id LIMIT 200",
+                                              {id}));
+      for (const SqlRow& r : history.rows)
+        detail.stage_history.push_back({to_text(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), to_text(r[4]),
+                                        from_unix_millis(to_int(r[5]))});
       return detail;
     });
   }
