@@ -212,6 +212,36 @@ TEST_P(PipelineTest, ANewLeadForAnOptedOutNumberIsFlaggedNotTexted) {
   EXPECT_NE(tasks[0]["title"].get<std::string>().find("opted out"), std::string::npos);
 }
 
+// #15: the opt-out belongs to the number. Maria opts out, then changes her number in
+// GoHighLevel; a new contact of another person gets her old number: nobody texts the old
+// number, and the new contact is flagged instead.
+TEST_P(PipelineTest, AnOptOutStaysWithTheNumberThroughAPhoneChange) {
+  clock_.set(at("2026-11-29T05:00:00Z"));  // night: nothing is sent before the STOP is in
+  deliver("contact_create.json");
+  drain();
+  deliver("inbound_message_stop.json");
+  auto moved = nlohmann::json::parse(testing::fixture("ghl/contact_create.json"));
+  moved["type"] = "ContactUpdate";
+  moved["webhookId"] = "maria-new-number";
+  moved["phone"] = "+15125550177";
+  deliver_body(moved.dump());
+  auto priya = nlohmann::json::parse(testing::fixture("ghl/contact_create.json"));
+  priya["id"] = "PriyaHasTheOldNumber";
+  priya["webhookId"] = "priya-create";
+  priya["firstName"] = "Priya";
+  priya["lastName"] = "Raman";
+  priya["name"] = "Priya Raman";
+  priya["email"] = "priya@example.com";
+  deliver_body(priya.dump());  // Maria's old number, +15125550123
+  clock_.set(at("2026-11-30T16:00:00Z"));  // Monday 10:00 in Austin: the window is open
+  drain();
+  for (size_t i = 0; i < fake_.sent_sms_contacts().size(); ++i)
+    EXPECT_EQ(fake_.sent_sms_messages()[i], bots::kStopConfirmation) << "only the confirmation: " << fake_.sent_sms_messages()[i];
+  bool flagged = false;
+  for (const auto& task : fake_.tasks()) flagged |= task["contactId"] == "PriyaHasTheOldNumber";
+  EXPECT_TRUE(flagged) << "a new contact for an opted-out number is flagged to the owner";
+}
+
 // #15: Florida allows three texts Jorge initiates in 24 hours; the fourth waits its turn.
 TEST_P(PipelineTest, FloridaGetsAtMostThreeInitiatedTextsInADay) {
   auto body = nlohmann::json::parse(testing::fixture("ghl/contact_create.json"));
