@@ -1,5 +1,7 @@
 #include "ingest/normalise.hpp"
 
+#include "core/us_states.hpp"
+
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
@@ -410,28 +412,8 @@ std::string normalise_postal_code(std::string_view text) {
 }
 
 std::string normalise_state(std::string_view text) {
-  static const std::map<std::string, std::string, std::less<>> kStates = {
-      {"alabama", "AL"}, {"alaska", "AK"}, {"arizona", "AZ"}, {"arkansas", "AR"}, {"california", "CA"},
-      {"colorado", "CO"}, {"connecticut", "CT"}, {"delaware", "DE"}, {"district of columbia", "DC"},
-      {"florida", "FL"}, {"georgia", "GA"}, {"hawaii", "HI"}, {"idaho", "ID"}, {"illinois", "IL"},
-      {"indiana", "IN"}, {"iowa", "IA"}, {"kansas", "KS"}, {"kentucky", "KY"}, {"louisiana", "LA"},
-      {"maine", "ME"}, {"maryland", "MD"}, {"massachusetts", "MA"}, {"michigan", "MI"}, {"minnesota", "MN"},
-      {"mississippi", "MS"}, {"missouri", "MO"}, {"montana", "MT"}, {"nebraska", "NE"}, {"nevada", "NV"},
-      {"new hampshire", "NH"}, {"new jersey", "NJ"}, {"new mexico", "NM"}, {"new york", "NY"},
-      {"north carolina", "NC"}, {"north dakota", "ND"}, {"ohio", "OH"}, {"oklahoma", "OK"}, {"oregon", "OR"},
-      {"pennsylvania", "PA"}, {"puerto rico", "PR"}, {"rhode island", "RI"}, {"south carolina", "SC"},
-      {"south dakota", "SD"}, {"tennessee", "TN"}, {"texas", "TX"}, {"utah", "UT"}, {"vermont", "VT"},
-      {"virginia", "VA"}, {"washington", "WA"}, {"west virginia", "WV"}, {"wisconsin", "WI"}, {"wyoming", "WY"}};
   std::string cleaned = clean_text(text);
-  std::string key = ascii_lower(cleaned);
-  while (!key.empty() && key.back() == '.') key.pop_back();
-  if (auto found = kStates.find(key); found != kStates.end()) return found->second;
-  if (key.size() == 2 && is_letter(key[0]) && is_letter(key[1])) {
-    std::string code = key;
-    for (char& c : code) c = static_cast<char>(c - 'a' + 'A');
-    for (const auto& [name, abbreviation] : kStates)
-      if (abbreviation == code) return code;
-  }
+  if (const UsState* state = find_us_state(cleaned)) return state->code;
   return cleaned;
 }
 

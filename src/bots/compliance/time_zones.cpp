@@ -1,5 +1,7 @@
 #include "bots/compliance/time_zones.hpp"
 
+#include "core/us_states.hpp"
+
 #include <phonenumbers/geocoding/phonenumber_offline_geocoder.h>
 #include <phonenumbers/phonenumberutil.h>
 #include <unicode/locid.h>
@@ -20,71 +22,70 @@ namespace {
 
 #include "zip_zones.inc"  // kZipZoneNames, kZipZones: generated from zipcode-to-timezone
 
-// US states, DC and the inhabited territories. `zones` lists every zone where the state's
-// people live, its main one first: a state alone cannot say which applies.
+// The zones of each state (core/us_states.hpp), every zone where its people live, the main
+// one first: a state alone cannot say which applies.
 struct State {
   const char* code;
-  const char* name;
   std::array<const char*, 2> zones;  // second: nullptr when the state has one
 };
 
 constexpr std::array<State, 56> kStates = {{
-    {"AL", "Alabama", {"America/Chicago"}},
-    {"AK", "Alaska", {"America/Anchorage", "America/Adak"}},
-    {"AZ", "Arizona", {"America/Phoenix", "America/Denver"}},  // the Navajo Nation keeps DST
-    {"AR", "Arkansas", {"America/Chicago"}},
-    {"CA", "California", {"America/Los_Angeles"}},
-    {"CO", "Colorado", {"America/Denver"}},
-    {"CT", "Connecticut", {"America/New_York"}},
-    {"DE", "Delaware", {"America/New_York"}},
-    {"DC", "District of Columbia", {"America/New_York"}},
-    {"FL", "Florida", {"America/New_York", "America/Chicago"}},  // the western panhandle
-    {"GA", "Georgia", {"America/New_York"}},
-    {"HI", "Hawaii", {"Pacific/Honolulu"}},
-    {"ID", "Idaho", {"America/Boise", "America/Los_Angeles"}},  // the panhandle
-    {"IL", "Illinois", {"America/Chicago"}},
-    {"IN", "Indiana", {"America/Indiana/Indianapolis", "America/Chicago"}},  // Gary, Evansville
-    {"IA", "Iowa", {"America/Chicago"}},
-    {"KS", "Kansas", {"America/Chicago", "America/Denver"}},
-    {"KY", "Kentucky", {"America/New_York", "America/Chicago"}},  // the west: Paducah, Bowling Green
-    {"LA", "Louisiana", {"America/Chicago"}},
-    {"ME", "Maine", {"America/New_York"}},
-    {"MD", "Maryland", {"America/New_York"}},
-    {"MA", "Massachusetts", {"America/New_York"}},
-    {"MI", "Michigan", {"America/Detroit", "America/Menominee"}},
-    {"MN", "Minnesota", {"America/Chicago"}},
-    {"MS", "Mississippi", {"America/Chicago"}},
-    {"MO", "Missouri", {"America/Chicago"}},
-    {"MT", "Montana", {"America/Denver"}},
-    {"NE", "Nebraska", {"America/Chicago", "America/Denver"}},
-    {"NV", "Nevada", {"America/Los_Angeles"}},
-    {"NH", "New Hampshire", {"America/New_York"}},
-    {"NJ", "New Jersey", {"America/New_York"}},
-    {"NM", "New Mexico", {"America/Denver"}},
-    {"NY", "New York", {"America/New_York"}},
-    {"NC", "North Carolina", {"America/New_York"}},
-    {"ND", "North Dakota", {"America/Chicago", "America/Denver"}},
-    {"OH", "Ohio", {"America/New_York"}},
-    {"OK", "Oklahoma", {"America/Chicago"}},
-    {"OR", "Oregon", {"America/Los_Angeles", "America/Boise"}},
-    {"PA", "Pennsylvania", {"America/New_York"}},
-    {"RI", "Rhode Island", {"America/New_York"}},
-    {"SC", "South Carolina", {"America/New_York"}},
-    {"SD", "South Dakota", {"America/Chicago", "America/Denver"}},
-    {"TN", "Tennessee", {"America/Chicago", "America/New_York"}},
-    {"TX", "Texas", {"America/Chicago", "America/Denver"}},  // El Paso and Hudspeth, Culberson
-    {"UT", "Utah", {"America/Denver"}},
-    {"VT", "Vermont", {"America/New_York"}},
-    {"VA", "Virginia", {"America/New_York"}},
-    {"WA", "Washington", {"America/Los_Angeles"}},
-    {"WV", "West Virginia", {"America/New_York"}},
-    {"WI", "Wisconsin", {"America/Chicago"}},
-    {"WY", "Wyoming", {"America/Denver"}},
-    {"PR", "Puerto Rico", {"America/Puerto_Rico"}},
-    {"VI", "Virgin Islands", {"America/St_Thomas"}},
-    {"GU", "Guam", {"Pacific/Guam"}},
-    {"AS", "American Samoa", {"Pacific/Pago_Pago"}},
-    {"MP", "Northern Mariana Islands", {"Pacific/Saipan"}},
+    {"AL", {"America/Chicago"}},
+    {"AK", {"America/Anchorage", "America/Adak"}},
+    {"AZ", {"America/Phoenix", "America/Denver"}},  // the Navajo Nation keeps DST
+    {"AR", {"America/Chicago"}},
+    {"CA", {"America/Los_Angeles"}},
+    {"CO", {"America/Denver"}},
+    {"CT", {"America/New_York"}},
+    {"DE", {"America/New_York"}},
+    {"DC", {"America/New_York"}},
+    {"FL", {"America/New_York", "America/Chicago"}},  // the western panhandle
+    {"GA", {"America/New_York"}},
+    {"HI", {"Pacific/Honolulu"}},
+    {"ID", {"America/Boise", "America/Los_Angeles"}},  // the panhandle
+    {"IL", {"America/Chicago"}},
+    {"IN", {"America/Indiana/Indianapolis", "America/Chicago"}},  // Gary, Evansville
+    {"IA", {"America/Chicago"}},
+    {"KS", {"America/Chicago", "America/Denver"}},
+    {"KY", {"America/New_York", "America/Chicago"}},  // the west: Paducah, Bowling Green
+    {"LA", {"America/Chicago"}},
+    {"ME", {"America/New_York"}},
+    {"MD", {"America/New_York"}},
+    {"MA", {"America/New_York"}},
+    {"MI", {"America/Detroit", "America/Menominee"}},
+    {"MN", {"America/Chicago"}},
+    {"MS", {"America/Chicago"}},
+    {"MO", {"America/Chicago"}},
+    {"MT", {"America/Denver"}},
+    {"NE", {"America/Chicago", "America/Denver"}},
+    {"NV", {"America/Los_Angeles"}},
+    {"NH", {"America/New_York"}},
+    {"NJ", {"America/New_York"}},
+    {"NM", {"America/Denver"}},
+    {"NY", {"America/New_York"}},
+    {"NC", {"America/New_York"}},
+    {"ND", {"America/Chicago", "America/Denver"}},
+    {"OH", {"America/New_York"}},
+    {"OK", {"America/Chicago"}},
+    {"OR", {"America/Los_Angeles", "America/Boise"}},
+    {"PA", {"America/New_York"}},
+    {"RI", {"America/New_York"}},
+    {"SC", {"America/New_York"}},
+    {"SD", {"America/Chicago", "America/Denver"}},
+    {"TN", {"America/Chicago", "America/New_York"}},
+    {"TX", {"America/Chicago", "America/Denver"}},  // El Paso and Hudspeth, Culberson
+    {"UT", {"America/Denver"}},
+    {"VT", {"America/New_York"}},
+    {"VA", {"America/New_York"}},
+    {"WA", {"America/Los_Angeles"}},
+    {"WV", {"America/New_York"}},
+    {"WI", {"America/Chicago"}},
+    {"WY", {"America/Denver"}},
+    {"PR", {"America/Puerto_Rico"}},
+    {"VI", {"America/St_Thomas"}},
+    {"GU", {"Pacific/Guam"}},
+    {"AS", {"Pacific/Pago_Pago"}},
+    {"MP", {"Pacific/Saipan"}},
 }};
 
 // Area codes of the states above that span two zones, with the zones each one reaches. An area
@@ -120,19 +121,11 @@ const std::map<int, std::vector<std::string>>& split_area_codes() {
   return codes;
 }
 
-bool same_text(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
-
 const State* find_state(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '.')) text.remove_suffix(1);
-  if (text.empty()) return nullptr;
+  const UsState* named = find_us_state(text);
+  if (!named) return nullptr;
   for (const State& state : kStates)
-    if (same_text(text, state.code) || same_text(text, state.name)) return &state;
+    if (std::string_view(state.code) == named->code) return &state;
   return nullptr;
 }
 
