@@ -115,8 +115,7 @@ Status OutboxSender::settle_failure(const store::OutboxMessage& message, const s
   std::string note = what + ": " + std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 300);
   if (error.code == ErrorCode::kResourceExhausted)  // throttled: nothing happened
     return store_.postpone_outbox(message.id, sender_id, now + pause_location(), /*counts_as_attempt=*/false, note);
-  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kUnauthenticated;
-  if (hopeless || message.attempts >= options_.max_attempts)
+  if (queue::retry_cannot_help(error.code) || message.attempts >= options_.max_attempts)
     return store_.finish_outbox(message.id, sender_id, Outcome::kDead, now, "", "", note);
   return store_.postpone_outbox(message.id, sender_id, now + backoff_.backoff(message.attempts),
                                 /*counts_as_attempt=*/true, note);

@@ -5,6 +5,11 @@
 
 namespace jorge::queue {
 
+bool retry_cannot_help(ErrorCode code) {
+  return code == ErrorCode::kInvalidArgument || code == ErrorCode::kUnauthenticated ||
+         code == ErrorCode::kFailedPrecondition || code == ErrorCode::kPayloadTooLarge;
+}
+
 int recommended_workers(int64_t depth, double service_seconds, double target_latency_seconds, int min_workers,
                         int max_workers) {
   double needed = target_latency_seconds > 0 ? std::ceil(static_cast<double>(depth) * service_seconds /
@@ -44,8 +49,7 @@ std::chrono::milliseconds JobQueue::backoff(int attempts) const {
 
 Status JobQueue::fail(const store::Job& job, const std::string& worker, const Error& error) {
   std::string reason = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 500);
-  bool hopeless = error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kFailedPrecondition;
-  if (hopeless || job.attempts >= options_.max_attempts)
+  if (retry_cannot_help(error.code) || job.attempts >= options_.max_attempts)
     return store_.bury_job(job.id, worker, clock_.now(), reason);
   return store_.retry_job(job.id, worker, clock_.now() + backoff(job.attempts), reason);
 }

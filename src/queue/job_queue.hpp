@@ -38,6 +38,11 @@ struct QueueStatus {
   int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;  // store::QueueCounts
 };
 
+// The one retry policy of jobs and outbox messages (#17): these errors say trying again cannot
+// help until a person fixes something (bad input, wrong credentials, a state that forbids it,
+// a body over a limit): a dead letter at once. Everything else retries with backoff.
+bool retry_cannot_help(ErrorCode code);
+
 // ceil(depth × service_time / target_latency), clamped to [min, max].
 int recommended_workers(int64_t depth, double service_seconds, double target_latency_seconds, int min_workers,
                         int max_workers);
@@ -53,7 +58,7 @@ class JobQueue {
                                         std::string_view kind = "process_event");
   Status complete(const store::Job& job, const std::string& worker);
   // Retries later with backoff, or buries the job once it has had max_attempts. Errors whose
-  // code says retrying cannot help (kInvalidArgument, kFailedPrecondition) bury it at once.
+  // code says retrying cannot help (retry_cannot_help) bury it at once.
   Status fail(const store::Job& job, const std::string& worker, const Error& error);
   std::chrono::milliseconds backoff(int attempts) const;
   Result<QueueStatus> status();

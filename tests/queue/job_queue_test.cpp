@@ -100,3 +100,19 @@ TEST(RecommendedWorkers, IsDepthTimesServiceOverTargetClamped) {
 
 }  // namespace
 }  // namespace jorge::queue
+
+namespace jorge::queue {
+namespace {
+
+// #17: one retry policy for jobs and outbox messages.
+TEST(RetryPolicy, OnlyErrorsAPersonMustFixAreNotRetried) {
+  for (ErrorCode code : {ErrorCode::kInvalidArgument, ErrorCode::kUnauthenticated, ErrorCode::kFailedPrecondition,
+                         ErrorCode::kPayloadTooLarge})
+    EXPECT_TRUE(retry_cannot_help(code)) << error_code_name(code);
+  for (ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kResourceExhausted, ErrorCode::kAborted,
+                         ErrorCode::kInternal, ErrorCode::kNotFound})
+    EXPECT_FALSE(retry_cannot_help(code)) << error_code_name(code);
+}
+
+}  // namespace
+}  // namespace jorge::queue
