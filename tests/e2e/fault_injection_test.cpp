@@ -131,7 +131,8 @@ TEST_P(FaultInjectionTest, DeadLettersOnlyPastMaxAttemptsThenRetriedByHand) {
     EXPECT_EQ(revived["state"], "pending") << revived.dump();
   }
   wait_for([&] { return !ghl_.sent_sms_messages().empty(); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Until the outbox has nothing left to send: a second send would have happened by then.
+  wait_for([&] { return api("GET", "/api/v1/queue/status")["outbox"]["pending"] == 0; });
   EXPECT_EQ(ghl_.sent_sms_messages().size(), 1u);
   EXPECT_EQ(api("GET", "/api/v1/queue/dead")["messages"].size(), 0u);
   for (auto& server : servers_) EXPECT_EQ(server->terminate_and_wait(), 0);

@@ -378,6 +378,11 @@ TEST_P(PipelineTest, LeadWithoutPhoneGetsNoText) {
   deliver("contact_create_no_phone.json");
   drain();
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
+  // Not vacuous (#17): the lead's job ran to completion and wrote nothing to send.
+  auto queue = store_->queue_counts(clock_.now() - std::chrono::hours(1));
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ(queue->completed_in_window, 1);
+  EXPECT_TRUE(outbox().empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PipelineTest, ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),
