@@ -94,7 +94,6 @@ TEST_P(TransactionFaults, AnIngestFailingAtAnyStepWritesNothingAndSucceedsWhenRe
       EXPECT_EQ(snapshot(), untouched) << events[e] << " failing at step " << step << " left something half-written";
       ASSERT_TRUE(store_->ingest(ghl(events[e]), "{}").ok()) << events[e] << " retried after step " << step;
       EXPECT_EQ(store_->ingest(ghl(events[e]), "{}")->duplicate, true);
-      ASSERT_GT(step, 0);
     }
     EXPECT_GE(failures, 3) << events[e] << ": the transaction has more steps than that";
   }

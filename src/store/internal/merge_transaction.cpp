@@ -73,8 +73,10 @@ Result<json> settle_keyed_messages(SqlSession& session, ContactId kept, ContactI
     const std::string key = text_of(row[1]);
     if (key.size() <= suffix.size() || key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
     const std::string kept_key = outbox_dedup_key(key.substr(0, key.size() - suffix.size()), kept);
-    JORGE_TRY(SqlRows twin, session.exec("SELECT id, CASE WHEN state = 'sent' OR (state IN ('pending', 'sending') AND "
-                                         "attempted_at IS NULL) THEN 1 ELSE 0 END FROM outbox WHERE dedup_key = $1",
+    // The kept contact's copy greets the person when it was sent or may still go (an attempt
+    // with an unknown outcome included).
+    JORGE_TRY(SqlRows twin, session.exec("SELECT id, CASE WHEN state IN ('sent', 'pending', 'sending') THEN 1 ELSE 0 END "
+                                         "FROM outbox WHERE dedup_key = $1",
                                          {kept_key}));
     if (twin.rows.empty()) {
       JORGE_TRY(SqlRows moved, session.exec("UPDATE outbox SET dedup_key = $2 WHERE id = $1", {id, kept_key}));
@@ -82,19 +84,15 @@ Result<json> settle_keyed_messages(SqlSession& session, ContactId kept, ContactI
       rekeyed.push_back({id, key});
       continue;
     }
+    // The kept contact's copy blocked or given up greets nobody: this one stays as it is.
+    if (text_of(twin.rows[0][1]) != "1") continue;
     const int64_t twin_id = std::stoll(text_of(twin.rows[0][0]));
-    const bool twin_greets = text_of(twin.rows[0][1]) == "1";  // sent, or will be
     const std::string why = "merged into " + std::to_string(kept);
     JORGE_TRY(SqlRows mine, session.exec(std::string("UPDATE outbox SET state = 'cancelled', lease_owner = NULL, "
                                                      "last_error = $2 WHERE id = $1 AND ") + kUntouched,
                                          {id, why}));
-    if (mine.affected > 0 && twin_greets) {
+    if (mine.affected > 0) {
       cancelled.push_back(id);
-      continue;
-    }
-    if (mine.affected > 0) {  // the kept contact's copy will never go (blocked, given up): this one stays
-      JORGE_TRY(SqlRows back, session.exec("UPDATE outbox SET state = 'pending', last_error = '' WHERE id = $1", {id}));
-      (void)back;
       continue;
     }
     // This one was sent or may have been: the kept contact's untouched copy is the one to stop.
