@@ -12,6 +12,9 @@ struct FirstTouchTemplates {
   std::string hot = "{name}Jorge here with {team}. You look ready to move. When can you talk today?";
   std::string warm = "{name}Jorge here with {team}. Got your {source} request. When do you need to be in the new place?";
   std::string cold = "Jorge here with {team}. Looking to buy or just browsing?";
+  // A lead known to sell (an import's "Buying or Selling" column) gets the Seller Bot's first
+  // question instead, whatever the tier.
+  std::string seller = "{name}Jorge here with {team}. Got your request about selling. What's got you thinking about selling, and where would you go?";
 };
 
 // bots.md §10.1: the one confirmation after an opt-out, never rephrased.
@@ -21,7 +24,8 @@ inline constexpr const char* kStopConfirmation =
 std::string help_text(const std::string& team, const std::string& team_phone);
 
 // tier: 0 hot, 1 warm, 2 cold. `source` is where the lead came from ("zillow"); empty is fine.
+// `sells`: the lead said it sells (or sells and buys).
 std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
-                             const std::string& source);
+                             const std::string& source, bool sells = false);
 
 }  // namespace jorge::bots

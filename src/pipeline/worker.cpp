@@ -26,6 +26,14 @@ store::OutboxMessage upsert_of(const store::OutreachFacts& lead, int priority) {
   return upsert;
 }
 
+// The lead told a source it sells ("role" from an import's "Buying or Selling" column).
+bool sells(const store::OutreachFacts& lead) {
+  for (const CustomField& field : lead.custom_fields)
+    if (field.key == "role")
+      if (const auto* role = std::get_if<std::string>(&field.value)) return *role == "seller" || *role == "both";
+  return false;
+}
+
 }  // namespace
 
 Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
@@ -81,7 +89,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   sms.contact_id = lead.id;
   sms.external_contact_id = lead.crm_contact_id;
   sms.priority = job.priority;
-  sms.payload = bots::first_touch_text(templates_, tier, lead.first_name, lead.lead_source);
+  sms.payload = bots::first_touch_text(templates_, tier, lead.first_name, lead.lead_source, sells(lead));
   // One greeting per person, ever: two jobs of one person racing (two deliveries claimed in one
   // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
   sms.purpose = "first-touch";

@@ -10,6 +10,7 @@
 
 #include "bots/compliance/opt_out.hpp"
 #include "bots/first_touch.hpp"
+#include "ingest/csv_import/csv_import.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "pipeline/consent.hpp"
 #include "pipeline/outbox_sender.hpp"
@@ -38,6 +39,7 @@ class PipelineTest : public ::testing::TestWithParam<testing::Backend> {
     crm::GhlClientOptions options;
     options.base_url = fake_.url();
     options.token = "test-token";
+    options.location_id = "kX3pLm9QaR2sT5vW8yZ1";
     options.timeout_ms = 2000;
     ghl_ = std::make_unique<crm::GhlClient>(options);
     queue::QueueOptions queue_options;
@@ -385,6 +387,28 @@ TEST_P(PipelineTest, LeadWithoutPhoneGetsNoText) {
   // Not vacuous (#17): the lead's job ran to completion and wrote nothing to send.
   EXPECT_EQ(jobs_completed(), 1);
   EXPECT_TRUE(outbox().empty());
+}
+
+// #14: an open-house sheet whose "Buying or Selling" column says the visitor sells gets the
+// Seller Bot's first question, a buyer the buyer greeting.
+TEST_P(PipelineTest, AnImportedSellerGetsTheSellerGreeting) {
+  const std::vector<std::string> header = {"Name", "Mobile", "Buying or Selling"};
+  const auto mapping = ingest::propose_mapping(header);
+  EXPECT_EQ(mapping[2], "role");
+  for (const auto& row : std::vector<std::vector<std::string>>{{"Ana Ruiz", "(512) 555-0171", "Selling"},
+                                                               {"Bo Lee", "(512) 555-0172", "buying"}}) {
+    auto event = ingest::import_row("open_house", header, mapping, row, clock_.now());
+    ASSERT_TRUE(event.ok()) << event.error().message;
+    ASSERT_TRUE(store_->ingest(*event, "{}", jobs_->plan(scoring::Tier::kWarm)).ok());
+  }
+  drain();
+  auto texts = fake_.sent_sms_messages();
+  ASSERT_EQ(texts.size(), 2u);
+  std::sort(texts.begin(), texts.end());
+  EXPECT_NE(texts[0].find("Ana, Jorge here with the Rivera Team. Got your request about selling."), std::string::npos)
+      << texts[0];
+  EXPECT_EQ(texts[1].find("selling"), std::string::npos) << texts[1];
+  for (const auto& text : texts) EXPECT_LE(text.size(), 160u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, PipelineTest, ::testing::Values(testing::Backend::kSqlite, testing::Backend::kPostgres),

@@ -110,6 +110,26 @@ TEST_P(StoreConformance, MatchesAnotherSourceByPhoneThenEmail) {
   EXPECT_EQ(lead->records.size(), 3u);
 }
 
+// #14: a second record joined by e-mail does not rename the person with a misspelling; it may
+// complete a shorter name, and the record that gave the name may still correct it.
+TEST_P(StoreConformance, AnotherRecordCompletesButNeverMisspellsTheStoredName) {
+  IngestOutcome first = ingest(manual(R"({"email":"maria@example.com","first_name":"M.","last_name":"Delgado"})", "r1"));
+  ingest(manual(R"({"email":"maria@example.com","first_name":"Maria","last_name":"Delgaod"})", "r2"));
+  auto lead = store_->get_lead(*first.contact_id);
+  ASSERT_TRUE(lead.ok());
+  EXPECT_EQ(lead->first_name, "Maria");     // "M." completed
+  EXPECT_EQ(lead->last_name, "Delgado");    // the misspelt duplicate did not win
+  EXPECT_EQ(counts().contacts, 1);
+  IngestOutcome crm = ingest(ghl_event("contact_create.json"));  // Maria Delgado, 512-555-0123
+  InboundEvent corrected = ghl_event("contact_create.json");
+  corrected.idempotency_key += ":edit";
+  corrected.contact->last_name = "Delgado-Ruiz";  // an agent's correction of the CRM contact
+  corrected.contact->full_name = "Maria Delgado-Ruiz";
+  ingest(corrected);
+  lead = store_->get_lead(*crm.contact_id);
+  EXPECT_EQ(lead->last_name, "Delgado-Ruiz");
+}
+
 TEST_P(StoreConformance, WonOpportunityClosesTheContactWithItsValue) {
   IngestOutcome contact = ingest(ghl_event("contact_create.json"));
   ingest(ghl_event("opportunity_stage_update.json"));

@@ -34,8 +34,22 @@ const std::map<std::string, std::string, std::less<>>& header_words() {
       {"postcode", "postal_code"}, {"country", "country"}, {"message", "message"}, {"comments", "message"},
       {"comment", "message"}, {"notes", "note"}, {"note", "note"}, {"agentnotes", "note"}, {"inquiry", "message"},
       {"createdat", "created_at"}, {"created", "created_at"}, {"date", "created_at"}, {"datecreated", "created_at"},
-      {"timestamp", "created_at"}, {"leaddate", "created_at"}, {"tags", "tags"}, {"labels", "tags"}};
+      {"timestamp", "created_at"}, {"leaddate", "created_at"}, {"tags", "tags"}, {"labels", "tags"},
+      {"role", "role"}, {"buyingorselling", "role"}, {"buyorsell", "role"}, {"buyerorseller", "role"},
+      {"buyerseller", "role"}, {"lookingto", "role"}, {"interestedin", "role"}, {"leadtype", "role"},
+      {"clienttype", "role"}, {"compraovende", "role"}};
   return words;
+}
+
+// "Selling", "Buy & sell", "Vender": buyer, seller or both; empty when the cell says neither.
+std::string role_of(std::string_view cell) {
+  const std::string text = squeeze(cell);
+  auto has = [&](std::initializer_list<std::string_view> stems) {
+    return std::any_of(stems.begin(), stems.end(), [&](std::string_view stem) { return text.find(stem) != std::string::npos; });
+  };
+  const bool sells = has({"sell", "seller", "listing", "vend"});
+  const bool buys = has({"buy", "purchas", "compr"});
+  return sells && buys ? "both" : sells ? "seller" : buys ? "buyer" : "";
 }
 
 bool is_field(std::string_view field) {
@@ -156,6 +170,7 @@ Result<InboundEvent> import_row(std::string_view source, const std::vector<std::
   add_derived_fields(facts, event.occurred_at == SystemTime{} ? now : event.occurred_at);
   // #14: an agent's note is not a message from the lead (it set every imported lead engaged).
   if (std::string note = clean_text(get("note")); !note.empty()) facts.custom_fields.push_back({"note", note});
+  if (std::string role = role_of(get("role")); !role.empty()) facts.custom_fields.push_back({"role", role});
   std::string message = get("message");
   if (!message.empty()) {
     InteractionRecord note;

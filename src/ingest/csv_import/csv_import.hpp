@@ -14,11 +14,12 @@ namespace jorge::ingest {
 // "ignore" leaves it out.
 inline constexpr std::string_view kImportFields[] = {
     "external_id", "first_name", "last_name", "full_name", "email", "phone",   "address", "city",
-    "state",       "postal_code", "country",  "message",   "note",       "created_at", "tags", "custom",  "ignore"};
+    "state",       "postal_code", "country",  "message",   "note",       "created_at", "tags", "role",   "custom",  "ignore"};
 
 // A field for each header column, from its name ("E-mail Address" -> email, "Zip" ->
 // postal_code, "Mobile" -> phone, "Comments" -> message, "Notes" -> note: an agent's words,
-// not the lead's, kept as the custom field "note"); "custom" when nothing fits.
+// not the lead's, kept as the custom field "note"; "Buying or Selling" -> role, kept as the
+// custom field "role" = buyer|seller|both, which picks the greeting); "custom" when nothing fits.
 std::vector<std::string> propose_mapping(const std::vector<std::string>& header);
 
 // Applies "column=field" overrides (column by header name, case-insensitive, or 1-based

@@ -413,6 +413,34 @@ Status keep_trusted_values(SqlSession& session, ContactId id, const std::string&
   return ok_status();
 }
 
+namespace {
+
+// "M." or "Mar" -> "Maria", "Maria" -> "Maria Elena": `replacement` says more of the same name.
+bool completes(std::string_view stored, std::string_view replacement) {
+  std::string a, b;
+  for (char c : stored)
+    if (c != '.') a.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : replacement) b.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return b.size() > a.size() && b.compare(0, a.size(), a) == 0;
+}
+
+// #14: another record of the person (a second sheet row, another portal) joined by phone or
+// e-mail does not rename them: "Delgaod" from a misspelt row leaves the earlier "Delgado". It
+// fills a name that is missing or completes one that is shorter; a correction comes through the
+// record that gave the name (the CRM contact an agent edits) and still wins.
+Status keep_earlier_names(SqlSession& session, ContactId id, ContactFacts& facts) {
+  JORGE_TRY(SqlRows current, session.exec("SELECT first_name, last_name, full_name FROM contacts WHERE id = $1", {id}));
+  if (current.rows.empty()) return ok_status();
+  std::string* fields[] = {&facts.first_name, &facts.last_name, &facts.full_name};
+  for (size_t f = 0; f < 3; ++f) {
+    const std::string stored = current.rows[0][f].value_or("");
+    if (!stored.empty() && !fields[f]->empty() && !completes(stored, *fields[f])) fields[f]->clear();
+  }
+  return ok_status();
+}
+
+}  // namespace
+
 Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event, const std::string& raw_body,
                                   const JobPlan& plan, int64_t now, const StoreOptions& identity) {
   const OnlineMatcher& matcher = identity.online_matcher;
@@ -466,13 +494,11 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
       JORGE_TRY(SqlRows tags, session.exec("SELECT tags FROM contacts WHERE id = $1", {contact.id}));
       if (!tags.rows.empty()) tags_before = split_tags(tags.rows[0][0].value_or(""));
     }
-    if (source_trust.empty()) {
-      JORGE_TRY_STATUS(update_contact(session, contact.id, facts, now));
-    } else {
-      ContactFacts allowed = facts;
+    ContactFacts allowed = facts;
+    if (!source_trust.empty())
       JORGE_TRY_STATUS(keep_trusted_values(session, contact.id, event.source, source_trust, allowed));
-      JORGE_TRY_STATUS(update_contact(session, contact.id, allowed, now));
-    }
+    if (!contact.has_source_record) JORGE_TRY_STATUS(keep_earlier_names(session, contact.id, allowed));
+    JORGE_TRY_STATUS(update_contact(session, contact.id, allowed, now));
   } else {
     JORGE_TRY(contact.id, insert_contact(session, facts, now));
     if (fuzzy && !fuzzy->same) {  // maybe the same person: a reviewer decides
