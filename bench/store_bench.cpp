@@ -44,7 +44,7 @@ void BM_StoreIngest(benchmark::State& state) {
     std::string body = templates[next % templates.size()];
     body.replace(body.find("__WEBHOOK_ID__"), 14, "b" + std::to_string(next++));
     auto events = adapter->parse(body);
-    store->ingest_async(std::move(events->front()), body, jorge::store::JobPlan{}, [&](jorge::Result<jorge::store::IngestOutcome>) {
+    store->ingest_async(std::move(events->front()), body, jorge::queue::JobPlan{}, [&](jorge::Result<jorge::store::IngestOutcome>) {
       std::lock_guard inner(mutex);
       --outstanding;
       done_one.notify_one();

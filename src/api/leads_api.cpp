@@ -114,7 +114,7 @@ void LeadsApi::create(http::Request& request, http::Respond respond) {
     return respond(http::json_error(400, "invalid_argument", "Idempotency-Key: at most 200 characters"));
   // Without a key every POST is a new delivery; with one, a retry finds the first.
   event->idempotency_key = key.empty() ? "once:" + random_token() : "key:" + std::string(key);
-  store::JobPlan plan = jobs_.plan(scoring::queue_tier(*model_.current(), *event));
+  queue::JobPlan plan = jobs_.plan(scoring::queue_tier(*model_.current(), *event));
   store_.ingest_async(std::move(event).value(), request.body, plan, [respond](Result<store::IngestOutcome> stored) {
     if (!stored.ok()) {
       http::Response busy = http::error_response(stored.error());

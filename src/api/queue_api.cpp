@@ -8,11 +8,11 @@
 namespace jorge::api {
 namespace {
 
-nlohmann::json job_json(const store::Job& job) {
+nlohmann::json job_json(const queue::Job& job) {
   return {{"id", job.id},
-          {"kind", job.kind},
+          {"kind", job_kind_name(job.kind)},
           {"lead_id", job.contact_id ? nlohmann::json(*job.contact_id) : nlohmann::json()},
-          {"tier", scoring::tier_name(static_cast<scoring::Tier>(std::clamp(job.priority, 0, 2)))},
+          {"tier", tier_name(static_cast<Tier>(std::clamp(job.priority, 0, 2)))},
           {"attempts", job.attempts},
           {"created_at", format_iso8601(job.created_at)},
           {"last_error", job.last_error}};
@@ -20,11 +20,11 @@ nlohmann::json job_json(const store::Job& job) {
 
 // The text itself stays out: the list is for finding what failed and why, and message texts
 // are personal data; GET /api/v1/leads/{id} shows the conversation to those who need it.
-nlohmann::json message_json(const store::OutboxMessage& message) {
+nlohmann::json message_json(const queue::OutboxMessage& message) {
   return {{"id", message.id},
-          {"kind", std::string(store::outbox_kind_name(message.kind))},
+          {"kind", std::string(queue::outbox_kind_name(message.kind))},
           {"lead_id", message.contact_id},
-          {"tier", scoring::tier_name(static_cast<scoring::Tier>(std::clamp(message.priority, 0, 2)))},
+          {"tier", tier_name(static_cast<Tier>(std::clamp(message.priority, 0, 2)))},
           {"attempts", message.attempts},
           {"last_error", message.last_error}};
 }
@@ -62,9 +62,9 @@ void QueueApi::add_routes(http::Router& router) {
     respond(http::json_response(200, body.dump()));
   }));
   router.add("GET", "/api/v1/queue/dead", guarded([this](http::Request&, http::Respond respond) {
-    auto dead = store_.dead_jobs(500);
+    auto dead = stored_jobs_.dead_jobs(500);
     if (!dead.ok()) return respond(http::error_response(dead.error()));
-    auto dead_messages = store_.dead_outbox(500);
+    auto dead_messages = outbox_.dead_outbox(500);
     if (!dead_messages.ok()) return respond(http::error_response(dead_messages.error()));
     nlohmann::json jobs = nlohmann::json::array(), messages = nlohmann::json::array();
     for (const auto& job : *dead) jobs.push_back(job_json(job));
@@ -74,7 +74,7 @@ void QueueApi::add_routes(http::Router& router) {
   router.add("POST", "/api/v1/queue/dead/{id}/retry", guarded([this](http::Request& request, http::Respond respond) {
     auto id = parse_id(request.path_param("id"));
     if (!id) return respond(http::json_error(400, "invalid_argument", "job id must be a number"));
-    Status revived = store_.revive_job(*id, clock_.now());
+    Status revived = stored_jobs_.revive_job(*id, clock_.now());
     if (!revived.ok()) return respond(http::error_response(revived.error()));
     respond(http::json_response(200, nlohmann::json{{"id", *id}, {"state", "ready"}}.dump()));
   }));
@@ -82,7 +82,7 @@ void QueueApi::add_routes(http::Router& router) {
              guarded([this](http::Request& request, http::Respond respond) {
                auto id = parse_id(request.path_param("id"));
                if (!id) return respond(http::json_error(400, "invalid_argument", "message id must be a number"));
-               Status revived = store_.revive_outbox(*id, clock_.now());
+               Status revived = outbox_.revive_outbox(*id, clock_.now());
                if (!revived.ok()) return respond(http::error_response(revived.error()));
                respond(http::json_response(200, nlohmann::json{{"id", *id}, {"state", "pending"}}.dump()));
              }));

@@ -3,18 +3,22 @@
 #include "api/auth.hpp"
 #include "http/router.hpp"
 #include "queue/job_queue.hpp"
+#include "store/jobs.hpp"
+#include "store/outbox.hpp"
 
 namespace jorge::api {
 
 class QueueApi {
  public:
-  QueueApi(queue::JobQueue& jobs, store::Store& store, Clock& clock, const BearerAuth& auth)
-      : jobs_(jobs), store_(store), clock_(clock), auth_(auth) {}
+  QueueApi(queue::JobQueue& jobs, store::JobStore& stored_jobs, store::OutboxStore& outbox, Clock& clock,
+           const BearerAuth& auth)
+      : jobs_(jobs), stored_jobs_(stored_jobs), outbox_(outbox), clock_(clock), auth_(auth) {}
   void add_routes(http::Router& router);
 
  private:
   queue::JobQueue& jobs_;
-  store::Store& store_;
+  store::JobStore& stored_jobs_;
+  store::OutboxStore& outbox_;
   Clock& clock_;
   const BearerAuth& auth_;
 };

@@ -103,8 +103,8 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
     bool recognised = event.recognised;
     // A quick score decides how soon the pipeline takes the lead up (hot first).
     // A fetch (the lead is not here yet) runs at once; what it fetches gets its own tier.
-    store::JobPlan plan = event.contact ? jobs_.plan(scoring::queue_tier(*model_.current(), event))
-                                        : store::JobPlan{0, {}};
+    queue::JobPlan plan = event.contact ? jobs_.plan(scoring::queue_tier(*model_.current(), event))
+                                        : queue::JobPlan{0, {}};
     // #15: SMS DND is set or cleared only by what GoHighLevel says explicitly; each such say is
     // logged with the contact's id (no personal data) once it is stored.
     std::optional<bool> dnd = event.contact ? event.contact->do_not_disturb : std::nullopt;

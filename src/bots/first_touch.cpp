@@ -8,9 +8,9 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 }
 }  // namespace
 
-std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
+std::string first_touch_text(const FirstTouchTemplates& templates, Tier tier, const std::string& first_name,
                              const std::string& source, bool sells) {
-  std::string text = sells ? templates.seller : tier <= 0 ? templates.hot : (tier == 1 ? templates.warm : templates.cold);
+  std::string text = sells ? templates.seller : tier == Tier::kHot ? templates.hot : tier == Tier::kWarm ? templates.warm : templates.cold;
   replace_all(text, "{name}", first_name.empty() ? "" : first_name + ", ");
   replace_all(text, "{team}", templates.team);
   replace_all(text, "{source}", source.empty() ? "home" : source);

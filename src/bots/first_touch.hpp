@@ -4,6 +4,8 @@
 // conversation engine (bots issue) takes over from the lead's first reply.
 #include <string>
 
+#include "core/work.hpp"
+
 namespace jorge::bots {
 
 struct FirstTouchTemplates {
@@ -23,9 +25,9 @@ inline constexpr const char* kStopConfirmation =
 // bots.md §10.2: the answer to HELP/INFO, with the team and, when configured, its phone.
 std::string help_text(const std::string& team, const std::string& team_phone);
 
-// tier: 0 hot, 1 warm, 2 cold. `source` is where the lead came from ("zillow"); empty is fine.
+// `source` is where the lead came from ("zillow"); empty is fine.
 // `sells`: the lead said it sells (or sells and buys).
-std::string first_touch_text(const FirstTouchTemplates& templates, int tier, const std::string& first_name,
+std::string first_touch_text(const FirstTouchTemplates& templates, Tier tier, const std::string& first_name,
                              const std::string& source, bool sells = false);
 
 }  // namespace jorge::bots

@@ -126,7 +126,7 @@ int import_leads(const ImportCommand& command) {
       changed.wait(lock, [&] { return in_flight < kInFlight; });
       ++in_flight;
     }
-    (*store)->ingest_async(std::move(event), std::move(raw), store::JobPlan{2, {}},
+    (*store)->ingest_async(std::move(event), std::move(raw), queue::JobPlan{2, {}},
                            [&](Result<store::IngestOutcome> stored) {
                              std::lock_guard lock(mutex);
                              --in_flight;

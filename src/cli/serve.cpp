@@ -193,7 +193,7 @@ int serve(const Config& config) {
   identity_api.add_routes(router);
   api::LeadsApi leads(**store, jobs, auth, lead_model);
   leads.add_routes(router);
-  api::QueueApi queue_api(jobs, **store, clock, auth);
+  api::QueueApi queue_api(jobs, **store, **store, clock, auth);
   queue_api.add_routes(router);
   api::ScoreApi score_api(lead_model, clock, auth);
   score_api.add_routes(router);

@@ -38,24 +38,8 @@ std::string_view direction_name(Direction direction) {
   return direction == Direction::kInbound ? "inbound" : "outbound";
 }
 
-std::string_view job_event_name(JobEvent event) {
-  switch (event) {
-    case JobEvent::kContact: return "contact";
-    case JobEvent::kInboundMessage: return "inbound_message";
-    case JobEvent::kOutboundMessage: return "outbound_message";
-    case JobEvent::kOpportunity: return "opportunity";
-  }
-  return "contact";
-}
-
 bool is_jorge_tag(std::string_view tag) {
   return tag == "jorge" || tag.rfind("jorge-", 0) == 0 || tag == "opted-out";
-}
-
-JobEvent parse_job_event(std::string_view name) {
-  for (JobEvent event : {JobEvent::kInboundMessage, JobEvent::kOutboundMessage, JobEvent::kOpportunity})
-    if (job_event_name(event) == name) return event;
-  return JobEvent::kContact;
 }
 
 Stage stage_for_outcome(Outcome outcome) {

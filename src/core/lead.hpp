@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/phone.hpp"
+#include "core/work.hpp"
 
 namespace jorge {
 
@@ -79,18 +80,9 @@ struct LeadOrigin {
   bool operator==(const LeadOrigin&) const = default;
 };
 
-// What a pipeline job is about, so the worker does what that kind of event asks (#17).
-enum class JobEvent {
-  kContact,          // a person described: score, greet once
-  kInboundMessage,   // the person wrote: record and re-score (the bots answer it)
-  kOutboundMessage,  // someone of the team wrote (not Jorge: its echoes make no job): no greeting after
-  kOpportunity,      // a deal moved: re-score
-};
-std::string_view job_event_name(JobEvent event);
 // The tags Jorge itself puts on GoHighLevel contacts: "jorge", "jorge-hot"/"-warm"/"-cold",
 // "jorge-handoff", "opted-out".
 bool is_jorge_tag(std::string_view tag);
-JobEvent parse_job_event(std::string_view name);  // unknown names read as kContact
 
 // One delivery from a source, parsed and normalised, ready to be stored in one transaction.
 struct InboundEvent {
@@ -103,9 +95,9 @@ struct InboundEvent {
   std::optional<InteractionRecord> interaction;
   std::optional<OpportunityRecord> opportunity;
   LeadOrigin origin;
-  // The job the stored event makes: "process_event" (score it, maybe text) for a person;
-  // "fetch_facebook_lead" for a notification whose lead must first be fetched.
-  std::string job_kind = "process_event";
+  // The job the stored event makes: process the event (score it, maybe text) for a person;
+  // fetch the lead first for a Facebook notification.
+  JobKind job_kind = JobKind::kProcessEvent;
   // The source says only the contact's tags changed (GoHighLevel's ContactTagUpdate): when the
   // tags that changed are Jorge's own, the delivery is the echo of Jorge's own push (#17).
   bool tags_only = false;

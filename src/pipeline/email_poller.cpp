@@ -10,7 +10,7 @@
 namespace jorge::pipeline {
 
 EmailPoller::EmailPoller(store::Store& store, Clock& clock, EmailPollOptions options,
-                         std::function<store::JobPlan(const InboundEvent&)> plan)
+                         std::function<queue::JobPlan(const InboundEvent&)> plan)
     : store_(store), clock_(clock), options_(std::move(options)), plan_(std::move(plan)) {
   // The account and folder (not the port, not the password): where the saved UID belongs.
   auto url = crm::parse_imap_url(options_.imap.url);
@@ -71,7 +71,7 @@ Status EmailPoller::import(uint32_t uid, int64_t uidvalidity, int& imported) {
     event.idempotency_key = "sha256:" + sha256_hex(raw);
     spdlog::warn("email source={} uid={}: stored without a lead: {}", options_.source, uid, parsed.error().message);
   }
-  store::JobPlan plan = event.contact && plan_ ? plan_(event) : store::JobPlan{};
+  queue::JobPlan plan = event.contact && plan_ ? plan_(event) : queue::JobPlan{};
   JORGE_TRY(store::IngestOutcome stored, store_.ingest(std::move(event), std::move(raw), plan));
   if (!stored.duplicate && parsed.ok()) ++imported;
   // Only now, with the lead committed: \Seen for the people reading the mailbox, then our mark.

@@ -25,7 +25,7 @@ struct EmailPollOptions {
 class EmailPoller {
  public:
   EmailPoller(store::Store& store, Clock& clock, EmailPollOptions options,
-              std::function<store::JobPlan(const InboundEvent&)> plan);
+              std::function<queue::JobPlan(const InboundEvent&)> plan);
   ~EmailPoller();
   // One pass over the mailbox: returns how many messages were imported.
   Result<int> run_once();
@@ -38,7 +38,7 @@ class EmailPoller {
   store::Store& store_;
   Clock& clock_;
   EmailPollOptions options_;
-  std::function<store::JobPlan(const InboundEvent&)> plan_;
+  std::function<queue::JobPlan(const InboundEvent&)> plan_;
   std::string mailbox_key_;
   std::unique_ptr<crm::ImapSession> session_;
 };

@@ -15,7 +15,7 @@
 namespace jorge::pipeline {
 
 FacebookFetcher::FacebookFetcher(store::Store& store, queue::JobQueue& jobs, FacebookFetchOptions options,
-                                 std::function<store::JobPlan(const InboundEvent&)> plan)
+                                 std::function<queue::JobPlan(const InboundEvent&)> plan)
     : store_(store), jobs_(jobs), options_(std::move(options)), plan_(std::move(plan)) {
   url_prefix_ = options_.graph_base_url;
   while (!url_prefix_.empty() && url_prefix_.back() == '/') url_prefix_.pop_back();
@@ -23,8 +23,8 @@ FacebookFetcher::FacebookFetcher(store::Store& store, queue::JobQueue& jobs, Fac
 }
 
 Result<int> FacebookFetcher::run_once(const std::string& worker_id, int max_jobs) {
-  JORGE_TRY(std::vector<store::Job> claimed, jobs_.claim(worker_id, max_jobs, ingest::kFetchFacebookLeadJob));
-  for (const store::Job& job : claimed) {
+  JORGE_TRY(std::vector<queue::Job> claimed, jobs_.claim(worker_id, max_jobs, JobKind::kFetchFacebookLead));
+  for (const queue::Job& job : claimed) {
     Status fetched = fetch(job);
     Status settled = fetched.ok() ? jobs_.complete(job, worker_id) : jobs_.fail(job, worker_id, fetched.error());
     if (!fetched.ok())
@@ -116,7 +116,7 @@ Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
         continue;
       }
       if (since && event->occurred_at <= *since) continue;  // the filter is Graph's; checked again here
-      store::JobPlan plan = plan_ ? plan_(*event) : store::JobPlan{};
+      queue::JobPlan plan = plan_ ? plan_(*event) : queue::JobPlan{};
       JORGE_TRY(store::IngestOutcome stored, store_.ingest(std::move(event).value(), std::move(body), plan));
       ++(stored.duplicate ? summary.already_there : summary.stored);
     }
@@ -133,7 +133,7 @@ Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
   return summary;
 }
 
-Status FacebookFetcher::fetch(const store::Job& job) {
+Status FacebookFetcher::fetch(const queue::Job& job) {
   if (options_.page_access_token.empty())
     return Error{ErrorCode::kUnavailable, "sources.facebook.page_access_token is not set: the lead waits until it is"};
   JORGE_TRY(std::string leadgen_id, store_.event_key(job.raw_event_id));
@@ -149,7 +149,7 @@ Status FacebookFetcher::fetch(const store::Job& job) {
   JORGE_TRY(InboundEvent event, ingest::parse_graph_lead(reply.body, options_.field_map));
   if (!event.contact->phone && event.contact->email.empty())
     spdlog::warn("facebook lead job={}: neither phone nor e-mail; stored without a way to text it", job.id);
-  store::JobPlan plan = plan_ ? plan_(event) : store::JobPlan{};
+  queue::JobPlan plan = plan_ ? plan_(event) : queue::JobPlan{};
   JORGE_TRY(store::IngestOutcome stored, store_.ingest(std::move(event), std::move(reply.body), plan));
   (void)stored;
   return ok_status();

@@ -26,7 +26,7 @@ class FacebookFetcher {
  public:
   // `plan` gives the pipeline job's priority for a fetched lead (its quick score).
   FacebookFetcher(store::Store& store, queue::JobQueue& jobs, FacebookFetchOptions options,
-                  std::function<store::JobPlan(const InboundEvent&)> plan);
+                  std::function<queue::JobPlan(const InboundEvent&)> plan);
   // Claims up to `max_jobs` fetches and does them; returns how many were claimed.
   Result<int> run_once(const std::string& worker_id, int max_jobs);
 
@@ -41,14 +41,14 @@ class FacebookFetcher {
                                         const std::function<void(const BackfillSummary&)>& progress = {});
 
  private:
-  Status fetch(const store::Job& job);
+  Status fetch(const queue::Job& job);
   // A Graph error as our error, with the operator's next step logged for token and permissions.
   Error graph_failure(long http_status, const std::string& body) const;
 
   store::Store& store_;
   queue::JobQueue& jobs_;
   FacebookFetchOptions options_;
-  std::function<store::JobPlan(const InboundEvent&)> plan_;
+  std::function<queue::JobPlan(const InboundEvent&)> plan_;
   std::string url_prefix_;
 };
 

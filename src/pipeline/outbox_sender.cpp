@@ -13,9 +13,9 @@ OutboxSender::OutboxSender(store::Store& store, Clock& clock, crm::GhlClient& gh
 
 Result<int> OutboxSender::run_once(const std::string& sender_id, int max_messages) {
   SystemTime now = clock_.now();
-  JORGE_TRY(std::vector<store::OutboxMessage> claimed,
+  JORGE_TRY(std::vector<queue::OutboxMessage> claimed,
             store_.claim_outbox(sender_id, now, now + options_.lease, max_messages));
-  for (const store::OutboxMessage& message : claimed) {
+  for (const queue::OutboxMessage& message : claimed) {
     Status handled = handle(message, sender_id);
     // A lost lease means another sender owns the message now; a STOP that won the race was
     // recorded on the message. Anything else is told (the message itself retries).
@@ -26,14 +26,14 @@ Result<int> OutboxSender::run_once(const std::string& sender_id, int max_message
   return static_cast<int>(claimed.size());
 }
 
-Status OutboxSender::handle(const store::OutboxMessage& queued, const std::string& sender_id) {
+Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::string& sender_id) {
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
-  store::OutboxMessage message = queued;
-  if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kTags ||
-      message.kind == store::OutboxKind::kTask) {
+  queue::OutboxMessage message = queued;
+  if (message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kTags ||
+      message.kind == queue::OutboxKind::kTask) {
     JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
-    if (message.kind == store::OutboxKind::kSms) {
+    if (message.kind == queue::OutboxKind::kSms) {
       if (lead.sms_opt_out || lead.do_not_disturb)
         return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
                                     lead.sms_opt_out ? "opted out" : "do not disturb");
@@ -71,7 +71,7 @@ Status OutboxSender::handle(const store::OutboxMessage& queued, const std::strin
   }
   // Every call to GoHighLevel, reconciliation included, spends from the location's budget;
   // all the calls this message may need are taken at once.
-  const bool texts = message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kComplianceSms;
+  const bool texts = message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kComplianceSms;
   const bool reconcile = texts && message.attempted_before;
   const int calls = reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
   if (auto delay = limiter_.try_acquire(options_.location_id, message.priority == 0, calls); delay.count() > 0)
@@ -108,7 +108,7 @@ std::chrono::milliseconds OutboxSender::pause_location() {
   return pause;
 }
 
-Status OutboxSender::settle_failure(const store::OutboxMessage& message, const std::string& sender_id,
+Status OutboxSender::settle_failure(const queue::OutboxMessage& message, const std::string& sender_id,
                                     const Error& error, const std::string& what) {
   using Outcome = store::Store::OutboxOutcome;
   SystemTime now = clock_.now();
@@ -141,18 +141,18 @@ Result<std::string> OutboxSender::upsert_body(ContactId contact) {
   return body.dump();
 }
 
-Status OutboxSender::deliver(const store::OutboxMessage& message, const std::string& sender_id) {
+Status OutboxSender::deliver(const queue::OutboxMessage& message, const std::string& sender_id) {
   using Outcome = store::Store::OutboxOutcome;
   std::string remote_id, conversation_id;
   Status sent;
-  if (message.kind == store::OutboxKind::kUpsertContact) {
+  if (message.kind == queue::OutboxKind::kUpsertContact) {
     auto contact = upsert_body(message.contact_id);
     if (!contact.ok()) return settle_failure(message, sender_id, contact.error(), "upsert");
     auto id = ghl_.upsert_contact(*contact);
     if (!id.ok()) return settle_failure(message, sender_id, id.error(), "upsert");
     JORGE_TRY_STATUS(store_.link_crm_contact(message.contact_id, "ghl", *id, clock_.now()));
     remote_id = *id;
-  } else if (message.kind == store::OutboxKind::kSms || message.kind == store::OutboxKind::kComplianceSms) {
+  } else if (message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kComplianceSms) {
     // A compliance text (STOP confirmation, HELP) skipped the opt-out, DND and quiet-hours
     // checks above on purpose: the law asks for it at once.
     auto reply = ghl_.send_sms(message.external_contact_id, message.payload);
@@ -162,7 +162,7 @@ Status OutboxSender::deliver(const store::OutboxMessage& message, const std::str
     } else {
       sent = reply.error();
     }
-  } else if (message.kind == store::OutboxKind::kTask) {
+  } else if (message.kind == queue::OutboxKind::kTask) {
     const nlohmann::json task = nlohmann::json::parse(message.payload, nullptr, false);
     if (!task.is_object()) return settle_failure(message, sender_id, Error{ErrorCode::kInvalidArgument, "task payload is not JSON"}, "task");
     const SystemTime due = clock_.now() + std::chrono::minutes(task.value("due_minutes", 15));

@@ -37,13 +37,13 @@ class OutboxSender {
   Result<int> run_once(const std::string& sender_id, int max_messages);
 
  private:
-  Status handle(const store::OutboxMessage& message, const std::string& sender_id);
-  Status deliver(const store::OutboxMessage& message, const std::string& sender_id);
+  Status handle(const queue::OutboxMessage& message, const std::string& sender_id);
+  Status deliver(const queue::OutboxMessage& message, const std::string& sender_id);
   // The POST /contacts/upsert body for a person, from what Jorge knows of them now.
   Result<std::string> upsert_body(ContactId contact);
   // After a failed call: a 429 waits for the location's window without counting; a refusal
   // (4xx) or the last allowed attempt makes the message dead; anything else retries with backoff.
-  Status settle_failure(const store::OutboxMessage& message, const std::string& sender_id, const Error& error,
+  Status settle_failure(const queue::OutboxMessage& message, const std::string& sender_id, const Error& error,
                         const std::string& what);
   // Waits what GoHighLevel says after a 429 (else the rest of its window), for the whole location.
   std::chrono::milliseconds pause_location();

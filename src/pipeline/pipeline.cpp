@@ -38,7 +38,7 @@ void Pipeline::start() {
     threads_.emplace_back([this] {
       const scoring::ActiveLeadModel* model = options_.model;
       FacebookFetcher fetcher(store_, jobs_, *options_.facebook, [this, model](const InboundEvent& event) {
-        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : store::JobPlan{};
+        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : queue::JobPlan{};
       });
       std::string id = options_.instance_id + "-facebook";
       while (!stopping_) {
@@ -51,7 +51,7 @@ void Pipeline::start() {
     threads_.emplace_back([this, mailbox] {
       const scoring::ActiveLeadModel* model = options_.model;
       EmailPoller poller(store_, clock_, mailbox, [this, model](const InboundEvent& event) {
-        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : store::JobPlan{};
+        return model ? jobs_.plan(scoring::queue_tier(*model->current(), event)) : queue::JobPlan{};
       });
       while (!stopping_) {
         auto imported = poller.run_once();

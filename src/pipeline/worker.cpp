@@ -17,9 +17,9 @@ Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::F
 
 namespace {
 
-store::OutboxMessage upsert_of(const store::OutreachFacts& lead, int priority) {
-  store::OutboxMessage upsert;
-  upsert.kind = store::OutboxKind::kUpsertContact;
+queue::OutboxMessage upsert_of(const store::OutreachFacts& lead, int priority) {
+  queue::OutboxMessage upsert;
+  upsert.kind = queue::OutboxKind::kUpsertContact;
   upsert.contact_id = lead.id;
   upsert.priority = priority;
   upsert.purpose = "upsert";
@@ -36,7 +36,7 @@ bool sells(const store::OutreachFacts& lead) {
 
 }  // namespace
 
-Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
+Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
   store::JobEffects effects;
   if (!job.contact_id) return effects;
   // Texts go out through GoHighLevel, so the person needs its contact id there.
@@ -44,7 +44,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   effects.contact = lead.id;
   // The greeting's wording and the tier tag follow the score computed here, not the quick
   // estimate the webhook queued the job with (#17).
-  int tier = std::clamp(job.priority, 0, 2);
+  Tier tier = tier_of_priority(job.priority);
   if (model_) {
     const auto model = model_->current();
     const SystemTime now = clock_.now();
@@ -52,7 +52,7 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     effects.score = store::LeadScoreRecord{lead.id, scored.model_version, scored.quality, scored.score,
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};
-    tier = scored.quality == "HOT" ? 0 : scored.quality == "WARM" ? 1 : 2;
+    tier = parse_tier(scored.quality).value_or(Tier::kCold);
   }
   // Only a contact event may bring a greeting: a message in (the bots answer it), a message
   // from someone of the team, or a deal moving is recorded and re-scored (#17).
@@ -64,8 +64,8 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     // #15: a new lead (or a new GoHighLevel contact) for a number that opted out is recorded,
     // never texted, and a person of the team is told, once per person.
     if (lead.crm_contact_id.empty()) effects.messages.push_back(upsert_of(lead, job.priority));
-    store::OutboxMessage task;
-    task.kind = store::OutboxKind::kTask;
+    queue::OutboxMessage task;
+    task.kind = queue::OutboxKind::kTask;
     task.contact_id = lead.id;
     task.external_contact_id = lead.crm_contact_id;
     task.priority = job.priority;
@@ -84,8 +84,8 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
     // text and tags below wait in the outbox until it answers with its id.
     effects.messages.push_back(upsert_of(lead, job.priority));
   }
-  store::OutboxMessage sms;
-  sms.kind = store::OutboxKind::kSms;
+  queue::OutboxMessage sms;
+  sms.kind = queue::OutboxKind::kSms;
   sms.contact_id = lead.id;
   sms.external_contact_id = lead.crm_contact_id;
   sms.priority = job.priority;
@@ -94,21 +94,21 @@ Result<store::JobEffects> Worker::effects_of(const store::Job& job) {
   // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
   sms.purpose = "first-touch";
   effects.messages.push_back(sms);
-  store::OutboxMessage tags = sms;
+  queue::OutboxMessage tags = sms;
   tags.purpose = "first-touch-tags";
-  tags.kind = store::OutboxKind::kTags;
-  tags.priority = 3;  // CRM bookkeeping goes after every waiting text
-  tags.payload = std::string("jorge-") + std::string(scoring::tier_name(static_cast<scoring::Tier>(tier)));
+  tags.kind = queue::OutboxKind::kTags;
+  tags.priority = queue::kBookkeepingPriority;
+  tags.payload = std::string("jorge-") + std::string(tier_name(tier));
   effects.messages.push_back(tags);
   return effects;
 }
 
 Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
-  JORGE_TRY(std::vector<store::Job> claimed, jobs_.claim(worker_id, max_jobs));
+  JORGE_TRY(std::vector<queue::Job> claimed, jobs_.claim(worker_id, max_jobs));
   // Decide every claimed job, then commit them together: one transaction for the batch.
   std::vector<std::pair<int64_t, store::JobEffects>> decided;
-  std::vector<const store::Job*> decided_jobs;
-  for (const store::Job& job : claimed) {
+  std::vector<const queue::Job*> decided_jobs;
+  for (const queue::Job& job : claimed) {
     auto effects = effects_of(job);
     if (!effects.ok()) {
       if (report_) report_("worker.job", effects.error());
@@ -124,7 +124,7 @@ Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
   auto completed = store_.complete_jobs_with(worker_id, clock_.now(), decided);
   if (!completed.ok()) {
     if (report_) report_("worker.complete", completed.error());
-    for (const store::Job* job : decided_jobs) {
+    for (const queue::Job* job : decided_jobs) {
       Status failed = jobs_.fail(*job, worker_id, completed.error());
       if (!failed.ok() && failed.error().code != ErrorCode::kAborted && report_) report_("worker.retry", failed.error());
     }

@@ -23,7 +23,7 @@ class Worker {
   Result<int> run_once(const std::string& worker_id, int max_jobs);
 
  private:
-  Result<store::JobEffects> effects_of(const store::Job& job);
+  Result<store::JobEffects> effects_of(const queue::Job& job);
 
   store::Store& store_;
   queue::JobQueue& jobs_;

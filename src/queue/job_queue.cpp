@@ -18,24 +18,24 @@ int recommended_workers(int64_t depth, double service_seconds, double target_lat
   return static_cast<int>(std::clamp<double>(needed, min_workers, max_workers));
 }
 
-JobQueue::JobQueue(store::Store& store, Clock& clock, QueueOptions options, std::function<double()> random01)
+JobQueue::JobQueue(store::JobStore& store, Clock& clock, QueueOptions options, std::function<double()> random01)
     : store_(store), clock_(clock), options_(options), random01_(std::move(random01)) {}
 
-store::JobPlan JobQueue::plan(scoring::Tier tier) const {
+queue::JobPlan JobQueue::plan(Tier tier) const {
   switch (tier) {
-    case scoring::Tier::kHot: return {0, clock_.now() + options_.hot_delay};
-    case scoring::Tier::kWarm: return {1, clock_.now() + options_.warm_delay};
-    case scoring::Tier::kCold: return {2, clock_.now() + options_.cold_delay};
+    case Tier::kHot: return {0, clock_.now() + options_.hot_delay};
+    case Tier::kWarm: return {1, clock_.now() + options_.warm_delay};
+    case Tier::kCold: return {2, clock_.now() + options_.cold_delay};
   }
   return {2, clock_.now() + options_.cold_delay};
 }
 
-Result<std::vector<store::Job>> JobQueue::claim(const std::string& worker, int max_jobs, std::string_view kind) {
+Result<std::vector<queue::Job>> JobQueue::claim(const std::string& worker, int max_jobs, JobKind kind) {
   SystemTime now = clock_.now();
   return store_.claim_jobs(worker, now, now + options_.lease, max_jobs, kind);
 }
 
-Status JobQueue::complete(const store::Job& job, const std::string& worker) {
+Status JobQueue::complete(const queue::Job& job, const std::string& worker) {
   return store_.complete_job(job.id, worker, clock_.now());
 }
 
@@ -47,7 +47,7 @@ std::chrono::milliseconds JobQueue::backoff(int attempts) const {
   return std::chrono::milliseconds(static_cast<int64_t>(capped / 2 + capped / 2 * random01_()));
 }
 
-Status JobQueue::fail(const store::Job& job, const std::string& worker, const Error& error) {
+Status JobQueue::fail(const queue::Job& job, const std::string& worker, const Error& error) {
   std::string reason = std::string(error_code_name(error.code)) + ": " + error.message.substr(0, 500);
   if (retry_cannot_help(error.code) || job.attempts >= options_.max_attempts)
     return store_.bury_job(job.id, worker, clock_.now(), reason);
@@ -56,13 +56,13 @@ Status JobQueue::fail(const store::Job& job, const std::string& worker, const Er
 
 Result<QueueStatus> JobQueue::status() {
   SystemTime now = clock_.now();
-  JORGE_TRY(store::QueueCounts counts, store_.queue_counts(now - options_.rate_window));
+  JORGE_TRY(queue::QueueCounts counts, store_.queue_counts(now - options_.rate_window));
   QueueStatus status;
   int64_t depth = 0;
   for (int priority = 0; priority < 3; ++priority) {
-    const store::TierCounts& tier = counts.by_priority[priority];
+    const queue::TierCounts& tier = counts.by_priority[priority];
     double age = tier.oldest ? std::max(0.0, std::chrono::duration<double>(now - *tier.oldest).count()) : 0.0;
-    status.tiers.push_back({std::string(scoring::tier_name(static_cast<scoring::Tier>(priority))), tier.depth, age});
+    status.tiers.push_back({std::string(tier_name(static_cast<Tier>(priority))), tier.depth, age});
     depth += tier.depth;
   }
   status.jobs_per_second =

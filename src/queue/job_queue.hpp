@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/clock.hpp"
-#include "scoring/pre_score.hpp"
-#include "store/store.hpp"
+#include "core/work.hpp"
+#include "store/jobs.hpp"
 
 namespace jorge::queue {
 
@@ -35,7 +35,7 @@ struct QueueStatus {
   double mean_service_seconds = 0;
   int recommended_workers = 1;
   int64_t dead = 0;
-  int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;  // store::QueueCounts
+  int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;  // queue::QueueCounts
 };
 
 // The one retry policy of jobs and outbox messages (#17): these errors say trying again cannot
@@ -50,21 +50,21 @@ int recommended_workers(int64_t depth, double service_seconds, double target_lat
 class JobQueue {
  public:
   // `random01` returns a uniform number in [0, 1): injected so backoff jitter is testable.
-  JobQueue(store::Store& store, Clock& clock, QueueOptions options, std::function<double()> random01);
+  JobQueue(store::JobStore& store, Clock& clock, QueueOptions options, std::function<double()> random01);
 
   // The plan for the job of a lead with this pre-score: priority and start delay by tier.
-  store::JobPlan plan(scoring::Tier tier) const;
-  Result<std::vector<store::Job>> claim(const std::string& worker, int max_jobs,
-                                        std::string_view kind = "process_event");
-  Status complete(const store::Job& job, const std::string& worker);
+  queue::JobPlan plan(Tier tier) const;
+  Result<std::vector<queue::Job>> claim(const std::string& worker, int max_jobs,
+                                        JobKind kind = JobKind::kProcessEvent);
+  Status complete(const queue::Job& job, const std::string& worker);
   // Retries later with backoff, or buries the job once it has had max_attempts. Errors whose
   // code says retrying cannot help (retry_cannot_help) bury it at once.
-  Status fail(const store::Job& job, const std::string& worker, const Error& error);
+  Status fail(const queue::Job& job, const std::string& worker, const Error& error);
   std::chrono::milliseconds backoff(int attempts) const;
   Result<QueueStatus> status();
 
  private:
-  store::Store& store_;
+  store::JobStore& store_;
   Clock& clock_;
   QueueOptions options_;
   std::function<double()> random01_;

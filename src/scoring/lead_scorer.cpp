@@ -244,7 +244,7 @@ Tier queue_tier(const LeadModel& model, const InboundEvent& event) {
   LeadFacts facts = lead_facts_from(event.contact->lead_source, inbound ? event.interaction->body : std::string(),
                                     event.contact->custom_fields, event.occurred_at, inbound ? 1 : 0);
   const std::string quality = model.quality_of(model.quick_score(facts, event.occurred_at));
-  return quality == "HOT" ? Tier::kHot : quality == "WARM" ? Tier::kWarm : Tier::kCold;
+  return parse_tier(quality).value_or(Tier::kCold);
 }
 
 double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {

@@ -64,15 +64,6 @@ FieldFacts facts_from_fields(const ContactFacts& contact) {
 
 }  // namespace
 
-std::string_view tier_name(Tier tier) {
-  switch (tier) {
-    case Tier::kHot: return "hot";
-    case Tier::kWarm: return "warm";
-    case Tier::kCold: return "cold";
-  }
-  return "cold";
-}
-
 PreScore pre_score(const InboundEvent& event) {
   PreScore result;
   int score = 20;

@@ -6,11 +6,9 @@
 #include <vector>
 
 #include "core/lead.hpp"
+#include "core/work.hpp"
 
 namespace jorge::scoring {
-
-enum class Tier { kHot, kWarm, kCold };
-std::string_view tier_name(Tier tier);  // "hot", "warm", "cold"
 
 struct PreScore {
   int score = 0;  // 0..100

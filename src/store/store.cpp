@@ -8,18 +8,7 @@
 
 namespace jorge::store {
 
-std::string_view outbox_kind_name(OutboxKind kind) {
-  switch (kind) {
-    case OutboxKind::kSms: return "sms";
-    case OutboxKind::kTags: return "tags";
-    case OutboxKind::kUpsertContact: return "upsert_contact";
-    case OutboxKind::kComplianceSms: return "compliance_sms";
-    case OutboxKind::kTask: return "task";
-  }
-  return "sms";
-}
-
-Result<IngestOutcome> Store::ingest(InboundEvent event, std::string raw_body, JobPlan plan) {
+Result<IngestOutcome> EventLog::ingest(InboundEvent event, std::string raw_body, JobPlan plan) {
   std::promise<Result<IngestOutcome>> promise;
   auto future = promise.get_future();
   ingest_async(std::move(event), std::move(raw_body), plan,

@@ -37,7 +37,7 @@ TEST(FacebookWebhook, OneEventPerLeadWithNoPersonalData) {
   const InboundEvent& event = single->front();
   EXPECT_EQ(event.source, "facebook");
   EXPECT_EQ(event.idempotency_key, "1987654321098765");
-  EXPECT_EQ(event.job_kind, "fetch_facebook_lead");
+  EXPECT_EQ(event.job_kind, JobKind::kFetchFacebookLead);
   EXPECT_FALSE(event.contact);
   EXPECT_EQ(event.origin.ad_id, "120211000000000101");
   EXPECT_EQ(event.origin.adset_id, "120211000000000102");
@@ -74,7 +74,7 @@ TEST(GraphLead, StandardQuestionsCustomAnswersAndOrigin) {
   ASSERT_TRUE(parsed.ok()) << parsed.error().message;
   const InboundEvent& event = *parsed;
   EXPECT_EQ(event.idempotency_key, "lead:1987654321098765");
-  EXPECT_EQ(event.job_kind, "process_event");
+  EXPECT_EQ(event.job_kind, JobKind::kProcessEvent);
   EXPECT_EQ(format_iso8601(event.occurred_at), "2026-11-20T15:02:09.000Z");
   EXPECT_EQ(event.origin.campaign_id, "120211000000000103");
   EXPECT_EQ(event.origin.campaign_name, "Buyer Leads Q4");

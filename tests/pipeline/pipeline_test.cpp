@@ -57,14 +57,14 @@ class PipelineTest : public ::testing::TestWithParam<testing::Backend> {
   void deliver_body(const std::string& body) {
     auto events = adapter_->parse(body);
     ASSERT_TRUE(events.ok());
-    ASSERT_TRUE(store_->ingest(events->front(), "{}", jobs_->plan(scoring::Tier::kHot)).ok());
+    ASSERT_TRUE(store_->ingest(events->front(), "{}", jobs_->plan(Tier::kHot)).ok());
   }
 
   // By value: a range-for over a member of a temporary Result would dangle.
-  std::vector<store::OutboxMessage> outbox() {
+  std::vector<queue::OutboxMessage> outbox() {
     auto messages = store_->outbox_for_contact(1);
     EXPECT_TRUE(messages.ok());
-    return messages.ok() ? *messages : std::vector<store::OutboxMessage>{};
+    return messages.ok() ? *messages : std::vector<queue::OutboxMessage>{};
   }
 
   // Jobs completed in the last hour of the test's clock.
@@ -106,7 +106,7 @@ TEST_P(PipelineTest, NewLeadGetsExactlyOneFirstTouchText) {
   EXPECT_LE(texts[0].size(), 160u);
   auto outbox = store_->outbox_for_contact(1);
   ASSERT_EQ(outbox->size(), 2u);  // the SMS and the tier tag
-  for (const auto& message : *outbox) EXPECT_EQ(message.state, "sent");
+  for (const auto& message : *outbox) EXPECT_EQ(message.state, OutboxState::kSent);
 }
 
 TEST_P(PipelineTest, TexasLeadAtElevenSaturdayNightIsTextedSundayNoon) {
@@ -133,7 +133,7 @@ TEST_P(PipelineTest, OptedOutContactGetsNothingEver) {
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
   EXPECT_TRUE(store_->get_lead(1)->sms_opt_out);
   bool blocked = false;
-  for (const auto& message : outbox()) blocked = blocked || message.state == "blocked";
+  for (const auto& message : outbox()) blocked = blocked || message.state == OutboxState::kBlocked;
   EXPECT_TRUE(blocked);
 }
 
@@ -160,7 +160,7 @@ TEST_P(PipelineTest, RejectedMessageBecomesDeadNotRetriedForever) {
   drain();
   EXPECT_TRUE(fake_.sent_sms_messages().empty());
   bool dead = false;
-  for (const auto& message : outbox()) dead = dead || message.state == "dead";
+  for (const auto& message : outbox()) dead = dead || message.state == OutboxState::kDead;
   EXPECT_TRUE(dead);
 }
 
@@ -171,7 +171,7 @@ TEST_P(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   auto claimed = store_->claim_outbox("crashed", clock_.now(), clock_.now() + std::chrono::seconds(1), 10);
   ASSERT_TRUE(claimed.ok());
   for (const auto& message : *claimed)
-    if (message.kind == store::OutboxKind::kSms) {
+    if (message.kind == queue::OutboxKind::kSms) {
       ASSERT_TRUE(store_->mark_outbox_attempt(message.id, "crashed", clock_.now(), clock_.now() + std::chrono::seconds(1)).ok());
       ASSERT_TRUE(ghl_->send_sms(message.external_contact_id, message.payload).ok());
     }
@@ -179,7 +179,7 @@ TEST_P(PipelineTest, SendInterruptedByACrashIsNotSentTwice) {
   clock_.advance(std::chrono::seconds(2));  // its lease runs out; another sender takes over
   drain();
   EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
-  for (const auto& message : outbox()) EXPECT_EQ(message.state, "sent");
+  for (const auto& message : outbox()) EXPECT_EQ(message.state, OutboxState::kSent);
 }
 
 TEST_P(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
@@ -196,7 +196,7 @@ TEST_P(PipelineTest, AnswerTooSlowToArriveIsNotSentTwice) {
   EXPECT_EQ(fake_.sent_sms_messages().size(), 1u);
   bool sent = false;
   for (const auto& message : outbox())
-    sent = sent || (message.kind == store::OutboxKind::kSms && message.state == "sent");
+    sent = sent || (message.kind == queue::OutboxKind::kSms && message.state == OutboxState::kSent);
   EXPECT_TRUE(sent);
 }
 
@@ -213,7 +213,7 @@ TEST_P(PipelineTest, ANewLeadForAnOptedOutNumberIsFlaggedNotTexted) {
   const auto tasks = fake_.tasks();
   std::string states;
   for (const auto& message : outbox())
-    states += std::string(store::outbox_kind_name(message.kind)) + ":" + message.state + ":" + message.last_error + " ";
+    states += std::string(queue::outbox_kind_name(message.kind)) + ":" + std::string(outbox_state_name(message.state)) + ":" + message.last_error + " ";
   ASSERT_EQ(tasks.size(), 1u) << states;
   EXPECT_EQ(tasks[0]["contactId"], "Hq7RtY2uIo9PaS4dF6gJ");
   EXPECT_EQ(tasks[0]["assignedTo"], "owner-user-1");
@@ -273,7 +273,7 @@ TEST_P(PipelineTest, FloridaGetsAtMostThreeInitiatedTextsInADay) {
   int n = 0;
   for (const auto& job : *jobs) {
     store::JobEffects effects;
-    store::OutboxMessage text;
+    queue::OutboxMessage text;
     text.contact_id = 1;
     text.payload = "Still looking? Follow-up " + std::to_string(++n);
     text.purpose = "follow-up:" + std::to_string(n);
@@ -284,7 +284,7 @@ TEST_P(PipelineTest, FloridaGetsAtMostThreeInitiatedTextsInADay) {
   EXPECT_EQ(fake_.sent_sms_messages().size(), 3u);
   std::string reason;
   for (const auto& message : outbox())
-    if (message.state == "pending") reason = message.last_error;
+    if (message.state == OutboxState::kPending) reason = message.last_error;
   EXPECT_EQ(reason, "Florida: at most 3 texts in 24 hours");
   clock_.advance(std::chrono::hours(24));
   drain();
@@ -399,7 +399,7 @@ TEST_P(PipelineTest, AnImportedSellerGetsTheSellerGreeting) {
                                                                {"Bo Lee", "(512) 555-0172", "buying"}}) {
     auto event = ingest::import_row("open_house", header, mapping, row, clock_.now());
     ASSERT_TRUE(event.ok()) << event.error().message;
-    ASSERT_TRUE(store_->ingest(*event, "{}", jobs_->plan(scoring::Tier::kWarm)).ok());
+    ASSERT_TRUE(store_->ingest(*event, "{}", jobs_->plan(Tier::kWarm)).ok());
   }
   drain();
   auto texts = fake_.sent_sms_messages();

@@ -1,4 +1,5 @@
 #include "queue/job_queue.hpp"
+#include "store/store.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +17,7 @@ class JobQueueTest : public ::testing::Test {
     queue_ = std::make_unique<JobQueue>(*store_, clock_, options_, [this] { return random_; });
   }
 
-  void add_lead(scoring::Tier tier, const std::string& key) {
+  void add_lead(Tier tier, const std::string& key) {
     auto event = ingest::parse_manual_lead(R"({"email":")" + key + R"(@example.com"})");
     event->idempotency_key = key;
     ASSERT_TRUE(store_->ingest(*event, "{}", queue_->plan(tier)).ok());
@@ -31,13 +32,13 @@ class JobQueueTest : public ::testing::Test {
 };
 
 TEST_F(JobQueueTest, PlansHotNowWarmInAMinuteColdInFive) {
-  EXPECT_EQ(queue_->plan(scoring::Tier::kHot).run_at, clock_.now());
-  EXPECT_EQ(queue_->plan(scoring::Tier::kWarm).run_at, clock_.now() + std::chrono::seconds(60));
-  EXPECT_EQ(queue_->plan(scoring::Tier::kCold).priority, 2);
+  EXPECT_EQ(queue_->plan(Tier::kHot).run_at, clock_.now());
+  EXPECT_EQ(queue_->plan(Tier::kWarm).run_at, clock_.now() + std::chrono::seconds(60));
+  EXPECT_EQ(queue_->plan(Tier::kCold).priority, 2);
 }
 
 TEST_F(JobQueueTest, WarmLeadWaitsForItsDelay) {
-  add_lead(scoring::Tier::kWarm, "warm");
+  add_lead(Tier::kWarm, "warm");
   EXPECT_TRUE(queue_->claim("w", 10)->empty());
   clock_.advance(std::chrono::seconds(60));
   EXPECT_EQ(queue_->claim("w", 10)->size(), 1u);
@@ -53,7 +54,7 @@ TEST_F(JobQueueTest, BackoffDoublesAndJittersWithinItsBounds) {
 }
 
 TEST_F(JobQueueTest, RetriesThenBuriesAfterMaxAttempts) {
-  add_lead(scoring::Tier::kHot, "flaky");
+  add_lead(Tier::kHot, "flaky");
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
     auto jobs = queue_->claim("w", 1);
     ASSERT_EQ(jobs->size(), 1u) << "attempt " << attempt;
@@ -68,15 +69,15 @@ TEST_F(JobQueueTest, RetriesThenBuriesAfterMaxAttempts) {
 }
 
 TEST_F(JobQueueTest, HopelessErrorBuriesAtOnce) {
-  add_lead(scoring::Tier::kHot, "hopeless");
+  add_lead(Tier::kHot, "hopeless");
   auto job = queue_->claim("w", 1)->at(0);
   ASSERT_TRUE(queue_->fail(job, "w", Error{ErrorCode::kInvalidArgument, "ghl 422"}).ok());
   EXPECT_EQ(store_->dead_jobs(10)->size(), 1u);
 }
 
 TEST_F(JobQueueTest, StatusReportsTiersRateAndWorkers) {
-  add_lead(scoring::Tier::kHot, "h1");
-  add_lead(scoring::Tier::kCold, "c1");
+  add_lead(Tier::kHot, "h1");
+  add_lead(Tier::kCold, "c1");
   auto job = queue_->claim("w", 1)->at(0);
   clock_.advance(std::chrono::seconds(2));
   ASSERT_TRUE(queue_->complete(job, "w").ok());

@@ -55,7 +55,7 @@ Result<std::vector<InboundEvent>> parse_leadgen_notification(std::string_view bo
       event.source = "facebook";
       event.event_type = "leadgen";
       event.idempotency_key = leadgen_id;
-      event.job_kind = std::string(kFetchFacebookLeadJob);
+      event.job_kind = JobKind::kFetchFacebookLead;
       if (auto created = value->find("created_time"); created != value->end() && created->is_number_integer())
         if (int64_t seconds = created->get<int64_t>(); seconds > 0 && seconds < 4'102'444'800)  // before 2100
           event.occurred_at = SystemTime{} + std::chrono::seconds(seconds);

@@ -10,7 +10,6 @@
 
 namespace jorge::ingest {
 
-inline constexpr std::string_view kFetchFacebookLeadJob = "fetch_facebook_lead";
 
 // POST /webhooks/facebook: X-Hub-Signature-256 with the app secret.
 std::unique_ptr<SourceAdapter> make_facebook_adapter(std::string app_secret);

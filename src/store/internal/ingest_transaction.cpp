@@ -466,10 +466,10 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   int64_t run_at = plan.run_at == SystemTime{} ? now : std::max(now, to_unix_millis(plan.run_at));
   if (!event.contact) {
     // A notification that names a lead without describing it: its job fetches the lead.
-    if (event.job_kind != "process_event") {
+    if (event.job_kind != JobKind::kProcessEvent) {
       JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, raw_event_id, priority, run_at, created_at) "
                                           "VALUES ($1, $2, $3, $4, $5)",
-                                          {event.job_kind, outcome.event_id, int64_t{plan.priority}, run_at, now}));
+                                          {std::string(job_kind_name(event.job_kind)), outcome.event_id, int64_t{plan.priority}, run_at, now}));
       (void)job;
     }
     return outcome;
@@ -524,7 +524,7 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
   if (!echo) {
     JORGE_TRY(SqlRows job, session.exec("INSERT INTO jobs (kind, contact_id, raw_event_id, priority, run_at, created_at, "
                                         "event, interaction_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                                        {event.job_kind, contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now,
+                                        {std::string(job_kind_name(event.job_kind)), contact.id, outcome.event_id, int64_t{plan.priority}, run_at, now,
                                          std::string(job_event_name(event.job_event)),
                                          interaction_id ? SqlValue{*interaction_id} : SqlValue{}}));
     (void)job;
