@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
     };
     sqlite3_bind_text(query, 1, a.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(query, 2, b.c_str(), -1, SQLITE_TRANSIENT);
-    std::vector<jorge::identity::ContactFields> found;
+    std::vector<jorge::ContactFields> found;
     while (sqlite3_step(query) == SQLITE_ROW)
       found.push_back({sqlite3_column_int64(query, 0), text(1), text(2), text(3), text(4), text(5), text(6), text(7),
                        text(8), text(9)});
@@ -101,12 +101,12 @@ int main(int argc, char** argv) {
   size_t candidates_seen = 0, joined = 0, by_name_lookups = 0;
   for (int i = 0; i < lookups; ++i) {
     // Every other lead gives no ZIP, as many portal leads do.
-    jorge::identity::ContactFields incoming{0, firsts[random() % firsts.size()], lasts[random() % lasts.size()], "",
+    jorge::ContactFields incoming{0, firsts[random() % firsts.size()], lasts[random() % lasts.size()], "",
                                             "new" + std::to_string(i) + "@example.org", "+17375550000",
                                             std::to_string(random() % 9000) + " Oak St", "Austin", "TX",
                                             i % 2 ? "" : std::to_string(78600 + random() % 150)};
     auto t0 = std::chrono::steady_clock::now();
-    std::optional<jorge::identity::OnlineVerdict> verdict;
+    std::optional<jorge::OnlineMatch> verdict;
     bool found_at_zip = false;
     if (!incoming.postal_code.empty()) {
       auto candidates = candidates_of(by_zip, incoming.postal_code, incoming.last_name);
@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
       auto candidates = candidates_of(by_name, incoming.first_name, incoming.last_name);
       candidates_seen += candidates.size();
       if (!candidates.empty())
-        verdict = jorge::identity::match_online(incoming, candidates, {}, jorge::identity::OnlineBlock::kFullName);
+        verdict = jorge::identity::match_online(incoming, candidates, {}, jorge::CandidateBlock::kFullName);
     }
     micros.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
     joined += verdict && verdict->same;

@@ -46,8 +46,8 @@ Result<identity::Thresholds> current_thresholds(store::Store& store, const ident
 Result<DedupSummary> apply_dedup(store::Store& store, Clock& clock, const identity::Thresholds& configured,
                                  const std::function<void(size_t, size_t)>& progress) {
   JORGE_TRY(identity::Thresholds thresholds, current_thresholds(store, configured));
-  JORGE_TRY(std::vector<store::IdentityContact> stored, store.identity_contacts());
-  std::vector<identity::ContactFields> contacts;
+  JORGE_TRY(std::vector<ContactFields> stored, store.identity_contacts());
+  std::vector<ContactFields> contacts;
   contacts.reserve(stored.size());
   for (const auto& c : stored)
     contacts.push_back({c.id, c.first_name, c.last_name, c.full_name, c.email, c.phone, c.address, c.city, c.state,

@@ -1,6 +1,5 @@
 #include "api/sources_api.hpp"
 
-#include <cmath>
 #include <map>
 
 #include "core/json_writer.hpp"
@@ -25,11 +24,7 @@ void SourcesApi::add_routes(http::Router& router) {
     for (const auto& [name, summary] : seen) {
       auto cost = costs.find(name);
       SourceCost price = cost == costs.end() ? SourceCost{name, name} : cost->second;
-      double spend = price.cost_per_lead_cents / 100.0 * static_cast<double>(summary.leads);
-      if (price.monthly_spend_cents > 0 && summary.leads > 0) {
-        double days = std::max(1.0, std::chrono::duration<double>(now - summary.first_lead_at).count() / 86400.0);
-        spend += price.monthly_spend_cents / 100.0 * days / 30.44;
-      }
+      const double spend = analytics::source_spend(price, summary.leads, summary.first_lead_at, now);
       total_spend += spend;
       total_leads += summary.leads;
       out.begin_object();

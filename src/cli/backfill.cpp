@@ -34,7 +34,7 @@ int backfill(const BackfillCommand& command, const Config& config) {
     since = parsed;
   }
   SystemClock clock;
-  store::StoreOptions store_options = ingest_store_options();
+  store::StoreOptions store_options = ingest_store_options(config);
   auto store = store::open_store(config.database, clock, store_options);
   if (!store.ok()) {
     std::fprintf(stderr, "jorge backfill: database: %s\n", store.error().message.c_str());

@@ -55,7 +55,8 @@ struct ImportCommand {
   std::string rejects;               // --rejects FILE (default FILE.csv.rejects.csv)
   std::string database;              // --database or the configuration's
 };
-int import_leads(const ImportCommand& command);
+// `config` gives the identity and consent rules the rows are stored under, as `serve` would.
+int import_leads(const ImportCommand& command, const Config& config);
 // `jorge backfill --source NAME --form FORM_ID [--since TIME]`: a Facebook form's leads read
 // from the Graph API and stored when not stored yet (after an outage longer than Meta's 36 h).
 struct BackfillCommand {

@@ -30,7 +30,7 @@ std::string row_text(const std::vector<std::string>& row) {
 
 }  // namespace
 
-int import_leads(const ImportCommand& command) {
+int import_leads(const ImportCommand& command, const Config& config) {
   auto start = std::chrono::steady_clock::now();
   auto table = read_csv_file(command.data);
   if (!table.ok()) {
@@ -102,8 +102,7 @@ int import_leads(const ImportCommand& command) {
   }
 
   SystemClock clock;
-  // Large group commits: an import is one writer with thousands of rows waiting.
-  store::StoreOptions store_options = ingest_store_options();
+  store::StoreOptions store_options = ingest_store_options(config);
   store_options.max_batch = 4096;  // an import is one writer with thousands of rows waiting
   auto store = store::open_store(command.database, clock, store_options);
   if (!store.ok()) {

@@ -273,13 +273,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "jorge import: --source may hold letters, digits, '_' and '-' only\n");
         return 2;
       }
-    import_command.database = import_database;
-    if (import_command.database.empty() && !import_command.dry_run) {
-      auto config = subcommand_config(import);
-      if (!config) return 2;
-      import_command.database = config->database;
-    }
-    return jorge::cli::import_leads(import_command);
+    // The configuration's identity and consent rules apply to imported rows as to served ones.
+    auto config = subcommand_config(import);
+    if (!config) return 2;
+    import_command.database = import_database.empty() ? config->database : import_database;
+    return jorge::cli::import_leads(import_command, *config);
   }
   return 2;
 }

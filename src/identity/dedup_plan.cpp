@@ -100,8 +100,8 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
 }
 
 
-std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
-                                          const Thresholds& thresholds, OnlineBlock block) {
+std::optional<OnlineMatch> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
+                                        const Thresholds& thresholds, CandidateBlock block) {
   // m and u for disagree / close / agree. Among contacts already sharing last name and ZIP, one
   // in ten is the same person; among namesakes anywhere, one in fifty (first name agrees by
   // construction there, so it is no evidence; a ZIP is).
@@ -128,10 +128,10 @@ std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const s
                              {kEmail, kPhone, kStreet, kCity, kState, kZip},
                              0.02,
                              FieldType::kFirstName};
-  const Model& model = block == OnlineBlock::kLastNameAndZip ? kByZip : kByName;
+  const Model& model = block == CandidateBlock::kLastNameAndZip ? kByZip : kByName;
   std::array<std::string, kFieldTypeCount> shown_in;
   Record in = record_of(incoming, shown_in);
-  std::optional<OnlineVerdict> best;
+  std::optional<OnlineMatch> best;
   for (const ContactFields& candidate : candidates) {
     std::array<std::string, kFieldTypeCount> shown_c;
     Record other = record_of(candidate, shown_c);
@@ -144,10 +144,26 @@ std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const s
     std::vector<FieldType> shown_fields = model.fields;
     shown_fields.push_back(FieldType::kLastName);
     shown_fields.push_back(model.blocked_on);
-    best = OnlineVerdict{candidate.id, probability, probability >= thresholds.merge && thresholds.merge < 1.0,
+    best = OnlineMatch{candidate.id, probability, probability >= thresholds.merge && thresholds.merge < 1.0,
                          evidence(other, in, shown_fields, shown_c, shown_in)};
   }
   return best;
+}
+
+OnlineMatcher make_online_matcher(Thresholds thresholds, std::shared_ptr<const std::atomic<double>> tuned_merge) {
+  return [thresholds, tuned_merge](const ContactFacts& facts, const std::vector<ContactFields>& candidates,
+                                   CandidateBlock block) {
+    Thresholds now = thresholds;
+    if (tuned_merge) now.merge = tuned_merge->load(std::memory_order_relaxed);
+    return match_online(contact_fields_of(facts), candidates, now, block);
+  };
+}
+
+NameConflict make_name_conflict() {
+  return [](const ContactFacts& incoming, const ContactFields& known) {
+    return names_clearly_differ({incoming.first_name, incoming.last_name, incoming.full_name},
+                                {known.first_name, known.last_name, known.full_name});
+  };
 }
 
 double tuned_merge_threshold(const std::vector<Decision>& decisions, const Thresholds& current, size_t min_decisions) {

@@ -2,19 +2,17 @@
 // What to do with a database's contacts: which pairs to merge (probability at or above the
 // merge threshold), which to put before a person (between the review and merge thresholds),
 // with each pair's field-by-field evidence. Chains of merges keep the oldest contact. Pure.
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/identity_types.hpp"
 #include "identity/matcher.hpp"
 
 namespace jorge::identity {
-
-struct ContactFields {
-  int64_t id = 0;
-  std::string first_name, last_name, full_name, email, phone, address, city, state, postal_code;
-};
 
 struct PlannedPair {
   int64_t kept = 0, other = 0;  // kept: the older contact (smaller id)
@@ -41,21 +39,18 @@ DedupPlan plan_dedup(const std::vector<ContactFields>& contacts, const Threshold
 // against (a household shares name and address), different phones and e-mails only a little
 // (people use several). The best candidate's probability, `same` at or above the merge
 // threshold; nothing below the review threshold.
-struct OnlineVerdict {
-  int64_t contact = 0;
-  double probability = 0;
-  bool same = false;
-  std::string evidence_json;
-};
-// How the candidates were found, which decides what their agreement is worth.
-enum class OnlineBlock {
-  kLastNameAndZip,  // same last name and ZIP: first name, e-mail, phone, street, city, state weigh
-  kFullName,        // same first and last name anywhere: e-mail, phone, street, city, state, ZIP weigh,
-                    // from a far lower prior (namesakes across a city are mostly different people)
-};
-std::optional<OnlineVerdict> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
-                                          const Thresholds& thresholds,
-                                          OnlineBlock block = OnlineBlock::kLastNameAndZip);
+std::optional<OnlineMatch> match_online(const ContactFields& incoming, const std::vector<ContactFields>& candidates,
+                                        const Thresholds& thresholds,
+                                        CandidateBlock block = CandidateBlock::kLastNameAndZip);
+
+// The matcher the store runs for each new person no exact key finds (serve, import and backfill
+// alike): match_online at `thresholds`, with the merge threshold read from `tuned_merge` at each
+// call when given (reviewers' decisions move it while the server runs).
+OnlineMatcher make_online_matcher(Thresholds thresholds, std::shared_ptr<const std::atomic<double>> tuned_merge = nullptr);
+
+// names_clearly_differ over a delivery and a stored contact: a shared phone or e-mail alone
+// never joins two people whose names clearly differ (#14).
+NameConflict make_name_conflict();
 
 // Decisions people made on reviewed pairs tune the merge threshold: the lowest probability at
 // and above which every decided pair was judged the same person (at least `min_decisions`

@@ -5,16 +5,11 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/identity_types.hpp"
 #include "core/lead.hpp"
 #include "core/result.hpp"
 
 namespace jorge::store {
-
-// What identity matching reads of a contact (merged contacts are left out).
-struct IdentityContact {
-  ContactId id = 0;
-  std::string first_name, last_name, full_name, email, phone, address, city, state, postal_code;
-};
 
 struct MergeRecord {
   int64_t id = 0;
@@ -45,7 +40,7 @@ class IdentityStore {
 
   // Identity: contacts to match, merges with everything they moved (so they can be undone), and
   // the uncertain pairs for a person to judge.
-  virtual Result<std::vector<IdentityContact>> identity_contacts() = 0;
+  virtual Result<std::vector<ContactFields>> identity_contacts() = 0;
 
   // Moves `merged`'s source records, messages, opportunities, custom fields, scores, jobs and
   // outbox rows to `kept`, fills `kept`'s empty fields from it, and hides it, in one

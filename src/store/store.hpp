@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/identity_types.hpp"
 #include "core/lead.hpp"
 #include "core/result.hpp"
 #include "store/event_log.hpp"
@@ -51,28 +52,12 @@ class Store : public EventLog,
 };
 
 // Online identity: for a person no exact key (source id, phone, e-mail) finds, the store reads
-// the contacts sharing the person's last name and ZIP (an index) and asks this, given by the
-// caller (identity), whether one of them is the same person. Pure; called inside the ingest
-// transaction.
-struct OnlineMatch {
-  ContactId contact = 0;
-  double probability = 0;
-  bool same = false;         // at or above the merge threshold: the lead joins this contact
-  std::string evidence_json;  // when not `same`: the pair goes to review
-};
-
-// How the candidates were found: they share the lead's last name and ZIP, or its first and
-// last name anywhere (a lead without a ZIP, or with nobody at its ZIP). The matcher weighs
-// them differently: namesakes across a city are far more often different people.
-enum class CandidateBlock { kLastNameAndZip, kFullName };
-using OnlineMatcher = std::function<std::optional<OnlineMatch>(
-    const ContactFacts& incoming, const std::vector<IdentityContact>& candidates, CandidateBlock block)>;
+// the contacts sharing the person's last name and ZIP (an index), or else its full name, and
+// asks the OnlineMatcher (core/identity_types.hpp, made by identity::make_online_matcher)
+// whether one of them is the same person.
 // What an inbound text says about texting itself (bots::classify_inbound, given by the caller).
 enum class ConsentKeyword { kNone, kOptOut, kHelp, kOptIn };
 using ConsentClassifier = std::function<ConsentKeyword(std::string_view body)>;
-// Whether the names of a delivery and of a known contact clearly belong to different people
-// (identity::names_clearly_differ, given by the caller). Pure.
-using NameConflict = std::function<bool(const ContactFacts& incoming, const IdentityContact& known)>;
 
 struct StoreOptions {
   int writer_threads = 0;       // 0: the backend's default (SQLite 1, PostgreSQL 4)

@@ -19,7 +19,7 @@ ContactFields lead(std::string email, std::string phone, std::string postal_code
 
 TEST(OnlineMatch, NamesakeWithAMistypedEmailAndNoZipIsReviewedNotMerged) {
   auto verdict = match_online(lead("maria.delgado@exampel.com", "+17375550199"), {maria()}, {},
-                              OnlineBlock::kFullName);
+                              CandidateBlock::kFullName);
   ASSERT_TRUE(verdict);
   EXPECT_EQ(verdict->contact, 7);
   EXPECT_FALSE(verdict->same) << verdict->probability;
@@ -28,14 +28,14 @@ TEST(OnlineMatch, NamesakeWithAMistypedEmailAndNoZipIsReviewedNotMerged) {
 
 TEST(OnlineMatch, ANamesakeAloneIsNoMatchAnywhereButIsAtTheSameZip) {
   ContactFields bare = lead("", "");
-  EXPECT_FALSE(match_online(bare, {maria()}, {}, OnlineBlock::kFullName));
+  EXPECT_FALSE(match_online(bare, {maria()}, {}, CandidateBlock::kFullName));
   bare.postal_code = "78751";
-  EXPECT_TRUE(match_online(bare, {maria()}, {}, OnlineBlock::kLastNameAndZip));
+  EXPECT_TRUE(match_online(bare, {maria()}, {}, CandidateBlock::kLastNameAndZip));
 }
 
 TEST(OnlineMatch, ANamesakeElsewhereWithAnotherZipStaysApart) {
   EXPECT_FALSE(match_online(lead("maria.delgado@exampel.com", "+17375550199", "78704"), {maria()}, {},
-                            OnlineBlock::kFullName));
+                            CandidateBlock::kFullName));
 }
 
 }  // namespace jorge::identity

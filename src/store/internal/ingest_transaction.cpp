@@ -47,7 +47,7 @@ Result<ExactKeyMatch> by_exact_key(SqlSession& session, const char* column, cons
                                        {value}));
   ExactKeyMatch match;
   for (const auto& row : rows.rows) {
-    IdentityContact known;
+    ContactFields known;
     known.id = std::stoll(row[0].value_or("0"));
     known.first_name = row[2].value_or("");
     known.last_name = row[3].value_or("");
@@ -329,7 +329,7 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
 }
 
 // The contacts a block finds for this person (indexed), at most 50.
-Result<std::vector<IdentityContact>> block_candidates(SqlSession& session, const ContactFacts& facts,
+Result<std::vector<ContactFields>> block_candidates(SqlSession& session, const ContactFacts& facts,
                                                       CandidateBlock block) {
   const bool by_zip = block == CandidateBlock::kLastNameAndZip;
   JORGE_TRY(SqlRows rows,
@@ -338,7 +338,7 @@ Result<std::vector<IdentityContact>> block_candidates(SqlSession& session, const
                              (by_zip ? "postal_code = $1" : "first_name = $1") +
                              " AND last_name = $2 AND merged_into IS NULL ORDER BY id LIMIT 50",
                          {by_zip ? facts.postal_code : facts.first_name, facts.last_name}));
-  std::vector<IdentityContact> candidates;
+  std::vector<ContactFields> candidates;
   for (const auto& r : rows.rows)
     candidates.push_back({std::stoll(r[0].value_or("0")), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""),
                           r[4].value_or(""), r[5].value_or(""), r[6].value_or(""), r[7].value_or(""), r[8].value_or(""),
@@ -353,11 +353,11 @@ Result<std::optional<OnlineMatch>> fuzzy_contact(SqlSession& session, const Cont
                                                  const OnlineMatcher& matcher) {
   if (!matcher || facts.last_name.empty()) return std::optional<OnlineMatch>();
   if (!facts.postal_code.empty()) {
-    JORGE_TRY(std::vector<IdentityContact> at_zip, block_candidates(session, facts, CandidateBlock::kLastNameAndZip));
+    JORGE_TRY(std::vector<ContactFields> at_zip, block_candidates(session, facts, CandidateBlock::kLastNameAndZip));
     if (!at_zip.empty()) return matcher(facts, at_zip, CandidateBlock::kLastNameAndZip);
   }
   if (facts.first_name.empty()) return std::optional<OnlineMatch>();
-  JORGE_TRY(std::vector<IdentityContact> namesakes, block_candidates(session, facts, CandidateBlock::kFullName));
+  JORGE_TRY(std::vector<ContactFields> namesakes, block_candidates(session, facts, CandidateBlock::kFullName));
   if (namesakes.empty()) return std::optional<OnlineMatch>();
   return matcher(facts, namesakes, CandidateBlock::kFullName);
 }

@@ -24,11 +24,11 @@ Status SqlStore::link_crm_contact(ContactId contact, const std::string& source, 
   return ok_status();
 }
 
-Result<std::vector<IdentityContact>> SqlStore::identity_contacts() {
-  return readers_.with_session([&](SqlSession& session) -> Result<std::vector<IdentityContact>> {
+Result<std::vector<ContactFields>> SqlStore::identity_contacts() {
+  return readers_.with_session([&](SqlSession& session) -> Result<std::vector<ContactFields>> {
     JORGE_TRY(SqlRows rows, session.exec("SELECT id, first_name, last_name, full_name, email, phone, address, city, "
                                          "state, postal_code FROM contacts WHERE merged_into IS NULL ORDER BY id"));
-    std::vector<IdentityContact> contacts;
+    std::vector<ContactFields> contacts;
     contacts.reserve(rows.rows.size());
     for (const auto& r : rows.rows)
       contacts.push_back({to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), to_text(r[4]), to_text(r[5]),

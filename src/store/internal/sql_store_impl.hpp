@@ -91,7 +91,7 @@ class SqlStore final : public Store {
   // Merges, unmerges, the review queue and CRM links (store/identity_store.hpp).
   Status link_crm_contact(ContactId contact, const std::string& source, const std::string& external_id,
                           SystemTime now) override;
-  Result<std::vector<IdentityContact>> identity_contacts() override;
+  Result<std::vector<ContactFields>> identity_contacts() override;
   Result<int64_t> merge_contacts(ContactId kept, ContactId merged, double probability, const std::string& evidence_json,
                                  const std::string& decided_by, SystemTime now) override;
   Result<MergeRecord> unmerge_contact(ContactId contact, SystemTime now) override;
