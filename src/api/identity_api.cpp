@@ -1,5 +1,7 @@
 #include "api/identity_api.hpp"
 
+#include "pipeline/identity_upkeep.hpp"
+
 #include "core/json_parse.hpp"
 
 #include <spdlog/spdlog.h>
@@ -34,49 +36,13 @@ json merge_json(const store::MergeRecord& merge) {
 
 }  // namespace
 
-Result<identity::Thresholds> current_thresholds(store::Store& store, const identity::Thresholds& configured) {
-  JORGE_TRY(std::vector<store::IdentityReview> decided, store.decided_reviews(1000));
-  std::vector<identity::Decision> decisions;
-  for (const auto& review : decided) decisions.push_back({review.probability, review.state == "merged"});
-  identity::Thresholds thresholds = configured;
-  thresholds.merge = identity::tuned_merge_threshold(decisions, configured);
-  return thresholds;
-}
-
-Result<DedupSummary> apply_dedup(store::Store& store, Clock& clock, const identity::Thresholds& configured,
-                                 const std::function<void(size_t, size_t)>& progress) {
-  JORGE_TRY(identity::Thresholds thresholds, current_thresholds(store, configured));
-  JORGE_TRY(std::vector<ContactFields> stored, store.identity_contacts());
-  std::vector<ContactFields> contacts;
-  contacts.reserve(stored.size());
-  for (const auto& c : stored)
-    contacts.push_back({c.id, c.first_name, c.last_name, c.full_name, c.email, c.phone, c.address, c.city, c.state,
-                        c.postal_code});
-  identity::DedupPlan plan = identity::plan_dedup(contacts, thresholds);
-  DedupSummary summary{plan.contacts, plan.candidate_pairs, 0, 0, thresholds.merge};
-  size_t done = 0, total = plan.merges.size() + plan.reviews.size();
-  for (const auto& merge : plan.merges) {
-    auto merged = store.merge_contacts(merge.kept, merge.other, merge.probability, merge.evidence_json, "dedup", clock.now());
-    if (merged.ok()) ++summary.merged;
-    else if (merged.error().code != ErrorCode::kFailedPrecondition) return merged.error();
-    if (progress && ++done % 100 == 0) progress(done, total);
-  }
-  for (const auto& review : plan.reviews) {
-    JORGE_TRY_STATUS(store.add_review(review.kept, review.other, review.probability, review.evidence_json, clock.now()));
-    ++summary.queued_for_review;
-    if (progress && ++done % 100 == 0) progress(done, total);
-  }
-  if (progress) progress(total, total);
-  return summary;
-}
-
 void IdentityApi::add_routes(http::Router& router) {
   router.add("GET", "/api/v1/identity/review", auth_.guard([this](http::Request& request, http::Respond respond) {
     int limit = 100;
     if (auto given = path_id(request.query_param("limit")); given && *given > 0 && *given <= 1000) limit = static_cast<int>(*given);
     auto reviews = store_.open_reviews(limit);
     if (!reviews.ok()) return respond(http::error_response(reviews.error()));
-    auto thresholds = current_thresholds(store_, thresholds_);
+    auto thresholds = pipeline::current_thresholds(store_, thresholds_);
     if (!thresholds.ok()) return respond(http::error_response(thresholds.error()));
     json list = json::array();
     for (const auto& review : *reviews) {
@@ -119,7 +85,7 @@ void IdentityApi::add_routes(http::Router& router) {
     auto decided = store_.decide_review(*id, decision == "same" ? "merged" : "distinct", clock_.now());
     if (!decided.ok()) return respond(http::error_response(decided.error()));
     if (tuned_) {
-      auto thresholds = current_thresholds(store_, thresholds_);
+      auto thresholds = pipeline::current_thresholds(store_, thresholds_);
       if (thresholds.ok()) tuned_(*thresholds);
       else spdlog::warn("identity: thresholds not re-tuned after review {}: {}", *id, thresholds.error().message);
     }

@@ -6,60 +6,26 @@
 #include <cmath>
 
 #include "core/json_parse.hpp"
-#include "scoring/lead_features.hpp"
+#include "pipeline/drift_check.hpp"
 
 namespace jorge::api {
-namespace {
-constexpr int kWindowDays = 7;
-constexpr int kMaxLeads = 5000;
-constexpr size_t kMinLeads = 30;
-}  // namespace
 
 Result<std::string> ModelsApi::check_drift() {
   const auto model = model_.current();
-  const SystemTime now = clock_.now();
-  nlohmann::json report = {{"model_version", model->version()}, {"window_days", kWindowDays}, {"leads", 0},
-                           {"features", nlohmann::json::array()}, {"max_psi", nullptr}};
-  if (!model->drift_reference()) {
-    report["note"] = "this model carries no training distribution (only models made by jorge train do)";
-    return report.dump();
-  }
-  JORGE_TRY(std::vector<store::LeadScoreRecord> scores,
-            store_.lead_scores_since(now - std::chrono::hours(24 * kWindowDays), kMaxLeads));
-  // The 30 lead features each score was computed from, by name.
-  const auto& names = scoring::lead_feature_names();
-  std::vector<std::vector<double>> columns(names.size());
-  size_t leads = 0;
-  for (const auto& score : scores) {
-    if (score.model_version != model->version()) continue;
-    auto features = parse_json(score.features_json);
-    if (!features.is_array() || features.size() != names.size()) continue;
-    ++leads;
-    for (size_t i = 0; i < names.size(); ++i)
-      columns[i].push_back(features[i].is_number() ? features[i].get<double>() : NAN);
-  }
-  report["leads"] = leads;
-  if (leads < kMinLeads) {
-    report["note"] = "too few leads scored by this model in the window (" + std::to_string(leads) + " of " +
-                     std::to_string(kMinLeads) + " needed)";
-    return report.dump();
-  }
-  double max_psi = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    auto reference = model->drift_reference()->find(std::string(names[i]));
-    if (reference == model->drift_reference()->end()) continue;
-    const double psi = scoring::population_stability(reference->second, columns[i]);
-    max_psi = std::max(max_psi, psi);
-    report["features"].push_back(
-        {{"name", names[i]}, {"psi", std::round(psi * 10000) / 10000}, {"status", scoring::drift_status(psi)}});
+  JORGE_TRY(pipeline::DriftReport drift, pipeline::check_drift(store_, *model, clock_.now()));
+  auto rounded = [](double psi) { return std::round(psi * 10000) / 10000; };
+  nlohmann::json report = {{"model_version", drift.model_version}, {"window_days", pipeline::kDriftWindowDays},
+                           {"leads", drift.leads}, {"features", nlohmann::json::array()},
+                           {"max_psi", drift.max_psi ? nlohmann::json(rounded(*drift.max_psi)) : nlohmann::json()}};
+  for (const pipeline::FeatureDrift& feature : drift.features) {
+    report["features"].push_back({{"name", feature.name}, {"psi", rounded(feature.psi)}, {"status", feature.status}});
     metrics_.set_gauge("jorge_model_drift_psi", "Population stability index of each model input over the last week.",
-                       {{"feature", std::string(names[i])}}, psi);
-    if (psi > 0.2)
-      spdlog::warn("model {} input {} has drifted: PSI {:.3f} over {} leads of the last {} days", model->version(),
-                   names[i], psi, leads, kWindowDays);
+                       {{"feature", feature.name}}, feature.psi);
+    if (feature.psi > 0.2)
+      spdlog::warn("model {} input {} has drifted: PSI {:.3f} over {} leads of the last {} days", drift.model_version,
+                   feature.name, feature.psi, drift.leads, pipeline::kDriftWindowDays);
   }
-  report["max_psi"] = std::round(max_psi * 10000) / 10000;
-  if (report["features"].empty()) report["note"] = "none of the model's inputs is one of the 30 lead features";
+  if (!drift.note.empty()) report["note"] = drift.note;
   return report.dump();
 }
 

@@ -1,4 +1,5 @@
 #include "cli/config.hpp"
+#include "core/text.hpp"
 
 #include <toml++/toml.h>
 
@@ -223,8 +224,7 @@ void apply_environment(Settings& settings, char** environment) {
         best = key;
     }
     if (best.empty()) continue;
-    std::string name = name_and_key.substr(0, name_and_key.size() - best.size() - 1);
-    std::transform(name.begin(), name.end(), name.begin(), [](char c) { return std::tolower(c); });
+    std::string name = ascii_lower(name_and_key.substr(0, name_and_key.size() - best.size() - 1));
     settings["sources." + name + "." + best] = std::string(variable.substr(equals + 1));
   }
   for (const std::string& key : known_keys()) {

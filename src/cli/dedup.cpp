@@ -1,6 +1,7 @@
 // `jorge dedup --data A.csv [--data B.csv] --id-column COL --map column=field,... --out PAIRS.csv`:
 // record linkage on CSV files without a database, to measure matching on labelled data.
 #include <chrono>
+#include "core/text.hpp"
 #include <cstdio>
 #include <fstream>
 
@@ -8,7 +9,7 @@
 #include "ingest/csv_import/csv_import.hpp"
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
-#include "api/identity_api.hpp"
+#include "pipeline/identity_upkeep.hpp"
 #include "identity/matcher.hpp"
 #include "store/store.hpp"
 
@@ -28,7 +29,7 @@ std::optional<identity::FieldType> proposed_field(std::string header) {
   if (imported == "address") return identity::FieldType::kAddressLine1;
   if (imported == "external_id") return std::nullopt;  // an id names a row (--id-column), it is no evidence
   if (auto field = identity::parse_field_type(imported)) return field;
-  for (char& c : header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  header = ascii_lower(header);
   static const std::vector<std::pair<const char*, const char*>> kWords = {
       {"first_name", "first_name"}, {"given_name", "first_name"}, {"first name", "first_name"}, {"firstname", "first_name"},
       {"last_name", "last_name"}, {"surname", "last_name"}, {"last name", "last_name"}, {"lastname", "last_name"},
@@ -76,7 +77,7 @@ int dedup_database(const DedupCommand& command) {
     return 0;
   }
   ProgressBar bar("deduplicating");
-  auto summary = api::apply_dedup(**store, clock, {command.merge_threshold, command.review_threshold},
+  auto summary = pipeline::apply_dedup(**store, clock, {command.merge_threshold, command.review_threshold},
                                   [&](size_t done, size_t total) {
                                     bar.update(static_cast<int>(done), static_cast<int>(std::max<size_t>(total, 1)),
                                                std::to_string(done) + " of " + std::to_string(total) + " pairs");

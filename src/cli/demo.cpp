@@ -1,4 +1,5 @@
 #include <nlohmann/json.hpp>
+#include "core/text.hpp"
 
 #include <cstdio>
 
@@ -79,7 +80,7 @@ int load_demo(const DemoOptions& options) {
     char phone[16];
     std::snprintf(phone, sizeof phone, "+1737555%04d", 101 + i % 99);  // 0100 is the team's own number
     std::string email = first + "." + last + std::to_string(i) + "@example.com";
-    for (char& c : email) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    email = ascii_lower(email);
     nlohmann::json contact = {
         {"type", "ContactCreate"}, {"timestamp", format_iso8601(added)}, {"webhookId", demo_id("demoWh", i)},
         {"locationId", "demoLocation00000001"}, {"id", contact_id}, {"firstName", first}, {"lastName", last},

@@ -10,6 +10,7 @@
 #include "cli/ingest_rules.hpp"
 #include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
+#include "pipeline/identity_upkeep.hpp"
 #include "api/leads_api.hpp"
 #include "api/queue_api.hpp"
 #include "api/models_api.hpp"
@@ -18,8 +19,8 @@
 #include "api/webhooks.hpp"
 #include "cli/commands.hpp"
 #include "core/log_throttle.hpp"
-#include "cli/model_watcher.hpp"
-#include "cli/outcome_training.hpp"
+#include "pipeline/model_watcher.hpp"
+#include "pipeline/outcome_training.hpp"
 #include "ingest/default_adapters.hpp"
 #include "http/server.hpp"
 #include "pipeline/pipeline.hpp"
@@ -134,8 +135,8 @@ Clock& serving_clock(const Config& config, SystemClock& real, std::optional<Shif
 // scoring.model: registered and made active at start, like `jorge models add --activate`.
 Status activate_configured_model(const Config& config, store::Store& store, Clock& clock) {
   if (config.scoring_model.empty()) return ok_status();
-  JORGE_TRY(std::string version, register_model_file(store, config.scoring_model, clock.now()));
-  return activate_model_checked(store, version, config.allow_partial_model, clock.now());
+  JORGE_TRY(std::string version, pipeline::register_model_file(store, config.scoring_model, clock.now()));
+  return pipeline::activate_model_checked(store, version, config.allow_partial_model, clock.now());
 }
 
 // The REST API and the webhooks, each handler over the roles of the store it uses; they live as
@@ -210,7 +211,7 @@ int serve(const Config& config) {
     std::fprintf(stderr, "jorge: database: %s\n", store.error().message.c_str());
     return store.error().code == ErrorCode::kInvalidArgument ? 2 : 1;
   }
-  if (auto tuned = api::current_thresholds(**store, configured_thresholds); tuned.ok())
+  if (auto tuned = pipeline::current_thresholds(**store, configured_thresholds); tuned.ok())
     online_merge_threshold->store(tuned->merge);
   else
     spdlog::warn("identity: reviewers' decisions not read ({}); merging online at {}", tuned.error().message,
@@ -223,10 +224,10 @@ int serve(const Config& config) {
     return 2;
   }
   scoring::ActiveLeadModel lead_model;
-  ModelWatcher model_watcher(**store, lead_model, config.allow_partial_model);
+  pipeline::ModelWatcher model_watcher(**store, lead_model, config.allow_partial_model);
   model_watcher.start();
   if (lead_model.current()->version() == "rules-v1") spdlog::info("no active model: scoring with rules-v1");
-  Retrainer retrainer(**store, lead_model, clock, {config.retrain_hours, config.retrain_min_outcomes});
+  pipeline::Retrainer retrainer(**store, lead_model, clock, {config.retrain_hours, config.retrain_min_outcomes});
   retrainer.start();
 
   // The HTTP half.

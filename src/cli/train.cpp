@@ -11,7 +11,7 @@
 #include "cli/progress.hpp"
 #include "core/csv.hpp"
 #include "core/files.hpp"
-#include "cli/outcome_training.hpp"
+#include "pipeline/outcome_training.hpp"
 #include "scoring/training/train_table.hpp"
 
 namespace jorge::cli {
@@ -43,14 +43,14 @@ int train(const TrainCommand& command) {
       std::fprintf(stderr, "jorge train: database: %s\n", store.error().message.c_str());
       return 2;
     }
-    auto rows = export_outcomes(**store, /*hold_out=*/false);
+    auto rows = pipeline::export_outcomes(**store, /*hold_out=*/false);
     if (!rows.ok()) {
       std::fprintf(stderr, "jorge train: %s\n", rows.error().message.c_str());
       return 1;
     }
     std::fprintf(stderr, "training: %zu won or lost leads in the store (%zu won)\n", rows->training_rows,
                  rows->training_positives);
-    trained = train_on_outcomes(*rows, command.quick);
+    trained = pipeline::train_on_outcomes(*rows, command.quick);
   } else {
     scoring::TrainTableOptions options;
     options.data_path = command.data;

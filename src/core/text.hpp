@@ -1,7 +1,10 @@
 #pragma once
-// Normalisation of the text people type into forms: names and e-mail addresses.
+// Normalisation of the text people type into forms: names and e-mail addresses; and the one
+// ASCII case-folding and header lookup every module uses.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/result.hpp"
 
@@ -16,5 +19,15 @@ Result<std::string> normalise_name(std::string_view text);
 
 // Trims and lower-cases; kInvalidArgument when it is not one "local@domain.tld".
 Result<std::string> normalise_email(std::string_view text);
+
+// ASCII letters lower-cased, every other byte as it is (keywords, header names, identifiers;
+// people's words go through ICU instead).
+std::string ascii_lower(std::string_view text);
+// Equal ignoring ASCII case.
+bool ascii_iequals(std::string_view a, std::string_view b);
+
+// The value of the first header called `name` (ASCII case-insensitive, as HTTP names are);
+// empty when absent.
+std::string_view find_header(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name);
 
 }  // namespace jorge

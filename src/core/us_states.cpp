@@ -1,4 +1,5 @@
 #include "core/us_states.hpp"
+#include "core/text.hpp"
 
 #include <array>
 #include <cctype>
@@ -22,12 +23,6 @@ constexpr std::array<UsState, 56> kStates = {{
     {"MP", "Northern Mariana Islands"},
 }};
 
-bool same_letters(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 }  // namespace
 
@@ -39,7 +34,7 @@ const UsState* find_us_state(std::string_view text) {
     text.remove_suffix(1);
   if (text.empty()) return nullptr;
   for (const UsState& state : kStates)
-    if (same_letters(text, state.code) || same_letters(text, state.name)) return &state;
+    if (ascii_iequals(text, state.code) || ascii_iequals(text, state.name)) return &state;
   return nullptr;
 }
 

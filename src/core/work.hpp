@@ -5,6 +5,8 @@
 #include <optional>
 #include <string_view>
 
+#include "core/text.hpp"
+
 namespace jorge {
 
 // How urgently a lead is worked: the queue's priority (hot runs first), the greeting's wording
@@ -22,15 +24,8 @@ inline std::string_view tier_name(Tier tier) {  // "hot", "warm", "cold"
 
 // "HOT", "hot", "Warm" ...; nullopt for anything else.
 inline std::optional<Tier> parse_tier(std::string_view name) {
-  auto is = [&](std::string_view word) {
-    if (name.size() != word.size()) return false;
-    for (size_t i = 0; i < name.size(); ++i)
-      if ((name[i] | 0x20) != word[i]) return false;
-    return true;
-  };
-  if (is("hot")) return Tier::kHot;
-  if (is("warm")) return Tier::kWarm;
-  if (is("cold")) return Tier::kCold;
+  for (Tier tier : {Tier::kHot, Tier::kWarm, Tier::kCold})
+    if (ascii_iequals(name, tier_name(tier))) return tier;
   return std::nullopt;
 }
 

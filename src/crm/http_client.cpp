@@ -1,4 +1,5 @@
 #include "crm/http_client.hpp"
+#include "core/text.hpp"
 
 #include <curl/curl.h>
 
@@ -17,8 +18,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   std::string_view line(data, size * count);
   size_t colon = line.find(':');
   if (colon != std::string_view::npos) {
-    std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string name = ascii_lower(line.substr(0, colon));
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ')) value.remove_prefix(1);
     while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
@@ -30,9 +30,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
 }  // namespace
 
 std::string HttpReply::header(std::string_view name) const {
-  for (const auto& [key, value] : headers)
-    if (key == name) return value;
-  return {};
+  return std::string(find_header(headers, name));
 }
 
 HttpClient::HttpClient() {

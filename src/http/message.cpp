@@ -1,15 +1,13 @@
 #include "http/message.hpp"
 
-#include <strings.h>
+#include "core/text.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace jorge::http {
 
 std::string_view Request::header(std::string_view name) const {
-  for (const auto& [key, value] : headers)
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) return value;
-  return {};
+  return find_header(headers, name);
 }
 
 std::string percent_decode(std::string_view text) {

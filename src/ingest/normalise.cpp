@@ -487,4 +487,11 @@ void add_derived_fields(ContactFacts& facts, SystemTime at) {
     if (!has(field.key)) facts.custom_fields.push_back(std::move(field));
 }
 
+void normalise_place(const TypedPlace& typed, ContactFacts& facts) {
+  if (!typed.address.empty()) facts.address = normalise_address(typed.address);
+  if (!typed.city.empty()) facts.city = name_case(typed.city);
+  if (!typed.state.empty()) facts.state = normalise_state(typed.state);
+  if (!typed.postal_code.empty()) facts.postal_code = normalise_postal_code(typed.postal_code);
+}
+
 }  // namespace jorge::ingest

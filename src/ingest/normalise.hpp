@@ -21,6 +21,14 @@ struct TypedContact {  // as the source sent it
 // phone E.164, e-mail trimmed and lower-cased.
 void normalise_contact(const TypedContact& typed, ContactFacts& facts);
 
+struct TypedPlace {  // the person's address as the source sent it
+  std::string_view address, city, state, postal_code;
+};
+// Every source's address the same way (#17: GoHighLevel and manual leads once got only a text
+// clean-up, so ZIP blocking and quiet hours depended on the source): normalise_address,
+// name_case for the city, normalise_state, normalise_postal_code. Fields not given are left.
+void normalise_place(const TypedPlace& typed, ContactFacts& facts);
+
 // Trimmed NFC text; empty when the input is not valid UTF-8.
 std::string clean_text(std::string_view text);
 

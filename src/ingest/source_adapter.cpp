@@ -1,13 +1,11 @@
 #include "ingest/source_adapter.hpp"
 
-#include <strings.h>
+#include "core/text.hpp"
 
 namespace jorge::ingest {
 
 std::string_view WebhookRequest::header(std::string_view name) const {
-  for (const auto& [key, value] : headers)
-    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) return value;
-  return {};
+  return find_header(headers, name);
 }
 
 }  // namespace jorge::ingest

@@ -1,4 +1,5 @@
 #include "scoring/columns.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -13,12 +14,6 @@ std::string_view trim(std::string_view text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   return text;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 bool read_int(std::string_view text, size_t& at, size_t digits_min, size_t digits_max, int& out) {
@@ -62,7 +57,7 @@ bool is_missing(std::string_view value, const std::set<std::string>& na_values) 
   value = trim(value);
   if (value.empty()) return true;
   if (value.size() > 16) return false;
-  return na_values.count(lower(value)) > 0;
+  return na_values.count(ascii_lower(value)) > 0;
 }
 
 std::optional<double> parse_number(std::string_view text) {
@@ -98,7 +93,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 std::optional<double> parse_boolean(std::string_view text) {
-  std::string word = lower(trim(text));
+  std::string word = ascii_lower(trim(text));
   if (word == "yes" || word == "true" || word == "y" || word == "t" || word == "1") return 1.0;
   if (word == "no" || word == "false" || word == "n" || word == "f" || word == "0") return 0.0;
   return std::nullopt;

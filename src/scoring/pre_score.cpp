@@ -1,16 +1,11 @@
 #include "scoring/pre_score.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 namespace jorge::scoring {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 bool contains_any(const std::string& text, std::initializer_list<std::string_view> needles) {
   return std::any_of(needles.begin(), needles.end(),
@@ -45,8 +40,8 @@ struct FieldFacts {
 FieldFacts facts_from_fields(const ContactFacts& contact) {
   FieldFacts facts;
   for (const CustomField& field : contact.custom_fields) {
-    std::string key = lower(field.key);
-    std::string value = std::holds_alternative<std::string>(field.value) ? lower(std::get<std::string>(field.value)) : "";
+    std::string key = ascii_lower(field.key);
+    std::string value = std::holds_alternative<std::string>(field.value) ? ascii_lower(std::get<std::string>(field.value)) : "";
     bool has_value = !value.empty() || std::holds_alternative<double>(field.value) ||
                      std::holds_alternative<std::vector<std::string>>(field.value);
     if (!has_value) continue;
@@ -69,7 +64,7 @@ PreScore pre_score(const InboundEvent& event) {
   int score = 20;
   FieldFacts facts = event.contact ? facts_from_fields(*event.contact) : FieldFacts{};
   std::string message = event.interaction && event.interaction->direction == Direction::kInbound
-                            ? lower(event.interaction->body)
+                            ? ascii_lower(event.interaction->body)
                             : std::string();
   auto add = [&](int points, const char* reason) {
     score += points;

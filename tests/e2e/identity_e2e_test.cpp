@@ -48,9 +48,16 @@ class IdentityEndToEnd : public ::testing::TestWithParam<Backend> {
     write_file(dir_.file("first.csv"), csv);
     write_file(dir_.file("second.csv"), "First Name,Last Name,Email,Phone,Address,City,State,Zip\n" +
                                             [&] { std::string s; for (auto& line : again) s += line; return s; }());
+    // Imported without online matching (identity.online_matching = false), as a database filled
+    // before it, so that the batch dedup below has every pair to find.
+    write_file(dir_.file("offline.toml"), "[identity]\nonline_matching = false\n");
     std::string output;
-    ASSERT_EQ(run_jorge({"import", "--source", "open_house", "--data", dir_.file("first.csv"), "--database", database_}, &output), 0) << output;
-    ASSERT_EQ(run_jorge({"import", "--source", "zillow_export", "--data", dir_.file("second.csv"), "--database", database_}, &output), 0) << output;
+    for (auto [source, file] : {std::pair{"open_house", "first.csv"}, {"zillow_export", "second.csv"}})
+      ASSERT_EQ(run_jorge({"import", "--source", source, "--data", dir_.file(file), "--database", database_, "--config",
+                           dir_.file("offline.toml")},
+                          &output),
+                0)
+          << output;
   }
   void start() {
     ServerConfig config;
@@ -147,6 +154,24 @@ TEST_P(IdentityEndToEnd, DedupMergesTheSamePeopleAndUndoRestoresEveryContactExac
     EXPECT_EQ(json::parse(call("GET", "/api/v1/leads/" + std::to_string(id)).body), before[id]) << id;
   }
   EXPECT_EQ(lead_count(), 340u);
+}
+
+// #17: `jorge import` matches each row online as the server does (it once skipped the fuzzy
+// matcher): the 40 people of the second sheet join or are queued against the first.
+TEST_P(IdentityEndToEnd, ImportMatchesEachRowOnlineAsTheServerDoes) {
+  TempDir elsewhere;
+  const std::string online = fresh_database(GetParam(), elsewhere);
+  std::string output;
+  for (auto [source, file] : {std::pair{"open_house", "first.csv"}, {"zillow_export", "second.csv"}})
+    ASSERT_EQ(run_jorge({"import", "--source", source, "--data", dir_.file(file), "--database", online}, &output), 0)
+        << output;
+  database_ = online;
+  start();
+  const size_t contacts = lead_count();
+  const size_t queued = json::parse(call("GET", "/api/v1/identity/review?limit=500").body)["reviews"].size();
+  EXPECT_LT(contacts, 340u) << "no imported row was matched online";
+  EXPECT_EQ(340u - contacts + queued, 40u) << contacts << " contacts, " << queued << " pairs for review";
+  server_->terminate_and_wait();
 }
 
 TEST_P(IdentityEndToEnd, UncertainPairsAreReviewedAndDecisionsMerge) {

@@ -1,4 +1,6 @@
 #include "ingest/normalise.hpp"
+#include "ingest/ghl/ghl_adapter.hpp"
+#include "ingest/manual/manual_lead.hpp"
 
 #include <gtest/gtest.h>
 
@@ -109,4 +111,30 @@ TEST(Normalise, DerivesBudgetAndTimelineFromFreeAnswers) {
   EXPECT_EQ(facts.custom_fields[4], (CustomField{"timeline_months", 0.0}));
 }
 
+}  // namespace jorge::ingest
+
+namespace jorge::ingest {
+namespace {
+
+// #17: one normalisation for every source: a GoHighLevel contact and a manual lead get the
+// state, ZIP, city and street the other adapters give them.
+TEST(NormalisePlace, GoHighLevelAndManualLeadsAreNormalisedLikeEveryOtherSource) {
+  auto ghl = make_ghl_adapter({})->parse(
+      R"({"type":"ContactCreate","locationId":"l","id":"c1","phone":"+15125550123","address1":"4407 South Lamar Boulevard",)"
+      R"("city":"AUSTIN","state":"texas","postalCode":" 78704-1234 "})");
+  ASSERT_TRUE(ghl.ok()) << ghl.error().message;
+  const ContactFacts& from_ghl = *ghl->front().contact;
+  auto manual = parse_manual_lead(
+      R"({"phone":"512-555-0123","address":"4407 South Lamar Boulevard","city":"austin","state":"Tx.","postal_code":"78704"})");
+  ASSERT_TRUE(manual.ok()) << manual.error().message;
+  const ContactFacts& from_manual = *manual->contact;
+  for (const ContactFacts* facts : {&from_ghl, &from_manual}) {
+    EXPECT_EQ(facts->state, "TX");
+    EXPECT_EQ(facts->city, "Austin");
+    EXPECT_EQ(facts->address, normalise_address("4407 South Lamar Boulevard"));
+    EXPECT_EQ(facts->postal_code.substr(0, 5), "78704");
+  }
+}
+
+}  // namespace
 }  // namespace jorge::ingest

@@ -140,10 +140,7 @@ Result<InboundEvent> import_row(std::string_view source, const std::vector<std::
                      (get("email").empty() ? "" : "the e-mail is not an e-mail address"));
     return invalid("neither a phone nor an e-mail");
   }
-  facts.address = normalise_address(get("address"));
-  facts.city = name_case(get("city"));
-  facts.state = normalise_state(get("state"));
-  facts.postal_code = normalise_postal_code(get("postal_code"));
+  normalise_place({get("address"), get("city"), get("state"), get("postal_code")}, facts);
   facts.lead_source = std::string(source);
   std::string tags = get("tags");
   for (size_t start = 0; start < tags.size();) {

@@ -17,12 +17,6 @@ namespace {
 
 Error invalid(std::string message) { return Error{ErrorCode::kInvalidArgument, "e-mail: " + std::move(message)}; }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string trim(std::string_view text) {
   size_t start = 0, end = text.size();
   while (start < end && std::isspace(static_cast<unsigned char>(text[start]))) ++start;
@@ -59,8 +53,8 @@ MailView view_of(GMimeMessage* message, int depth) {
   if (const char* id = g_mime_message_get_message_id(message)) view.message_id = id;
   if (const char* subject = g_mime_message_get_subject(message)) view.subject = subject;
   view.from_name = first_mailbox(g_mime_message_get_from(message), true);
-  view.from_address = lower(first_mailbox(g_mime_message_get_from(message), false));
-  view.reply_to = lower(first_mailbox(g_mime_message_get_reply_to(message), false));
+  view.from_address = ascii_lower(first_mailbox(g_mime_message_get_from(message), false));
+  view.reply_to = ascii_lower(first_mailbox(g_mime_message_get_reply_to(message), false));
   if (GDateTime* date = g_mime_message_get_date(message)) {
     int64_t seconds = g_date_time_to_unix(date);
     if (seconds > 0 && seconds < 4'102'444'800) view.date = SystemTime{} + std::chrono::seconds(seconds);  // before 2100
@@ -117,7 +111,7 @@ std::string decode_entity(std::string_view entity) {
     }
     return out;
   }
-  auto found = kNamed.find(lower(entity));
+  auto found = kNamed.find(ascii_lower(entity));
   return found == kNamed.end() ? std::string() : found->second;
 }
 
@@ -140,7 +134,7 @@ const std::map<std::string, std::string, std::less<>>& labels() {
 std::optional<std::pair<std::string, size_t>> label_of(std::string_view line) {
   size_t colon = line.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon > 24) return std::nullopt;
-  auto found = labels().find(lower(trim(line.substr(0, colon))));
+  auto found = labels().find(ascii_lower(trim(line.substr(0, colon))));
   if (found == labels().end()) return std::nullopt;
   return std::make_pair(found->second, colon + 1);
 }
@@ -251,7 +245,7 @@ std::optional<InlineForward> inline_forward(const std::string& text) {
       forward.body = end == std::string::npos ? "" : text.substr(end + 1);
       break;
     }
-    std::string lowered = lower(line);
+    std::string lowered = ascii_lower(line);
     if (lowered.rfind("from:", 0) == 0) forward.from = trim(line.substr(5));
     if (lowered.rfind("subject:", 0) == 0) forward.subject = trim(line.substr(8));
     line_start = end;
@@ -269,10 +263,10 @@ std::string html_to_text(std::string_view html) {
     if (c == '<') {
       size_t end = html.find('>', i);
       if (end == std::string_view::npos) break;
-      std::string tag = lower(html.substr(i + 1, end - i - 1));
+      std::string tag = ascii_lower(html.substr(i + 1, end - i - 1));
       std::string name = tag.substr(0, tag.find_first_of(" \t\r\n/", tag[0] == '/' ? 1 : 0));
       if (name == "style" || name == "script" || name == "head") {
-        size_t close = lower(html.substr(end)).find("</" + name);
+        size_t close = ascii_lower(html.substr(end)).find("</" + name);
         i = close == std::string::npos ? html.size() : end + close;
         continue;
       }
@@ -314,11 +308,11 @@ Result<InboundEvent> parse_lead_email(std::string_view raw_message, std::string_
   std::string from_name = mail.from_name, from_address = mail.from_address, subject = mail.subject;
   if (auto forward = inline_forward(text)) {
     text = forward->body;
-    from_address = lower(forward->from);
+    from_address = ascii_lower(forward->from);
     subject = forward->subject;
     from_name.clear();
   }
-  std::string lowered_subject = lower(subject);
+  std::string lowered_subject = ascii_lower(subject);
   std::string source = "email";
   if (contains(from_address, "zillow") || contains(lowered_subject, "is requesting information about") ||
       contains(lowered_subject, "zillow"))
@@ -355,10 +349,7 @@ Result<InboundEvent> parse_lead_email(std::string_view raw_message, std::string_
 
   Place place = place_of(values.count("property") ? values["property"] : values["address"]);
   if (source == "email") {  // a website form: the address is the person's (a seller's home)
-    facts.address = normalise_address(place.street);
-    facts.city = name_case(place.city);
-    facts.state = place.state;
-    facts.postal_code = place.zip;
+    normalise_place({place.street, place.city, place.state, place.zip}, facts);
   } else {
     auto add = [&](const char* key, const std::string& text_value) {
       if (!text_value.empty()) facts.custom_fields.push_back({key, clean_text(text_value)});
@@ -374,7 +365,7 @@ Result<InboundEvent> parse_lead_email(std::string_view raw_message, std::string_
     if (budget->low) facts.custom_fields.push_back({"budget_min", *budget->low});
     if (budget->high) facts.custom_fields.push_back({"budget_max", *budget->high});
   }
-  std::string approved = lower(value("pre_approved"));
+  std::string approved = ascii_lower(value("pre_approved"));
   if (!approved.empty()) facts.custom_fields.push_back({"pre_approved", approved.rfind("yes", 0) == 0 || approved == "true"});
   if (std::string credit = value("credit_score"); !credit.empty()) facts.custom_fields.push_back({"credit_score_range", clean_text(credit)});
   if (std::string move_in = value("move_in"); !move_in.empty()) facts.custom_fields.push_back({"timeline", clean_text(move_in)});

@@ -63,10 +63,7 @@ Result<InboundEvent> parse_graph_lead(std::string_view body, const FormFieldMap&
                      facts.country},
                     facts);
   facts.external_id = id;
-  facts.address = normalise_address(field("address"));
-  facts.city = name_case(field("city"));
-  facts.state = normalise_state(field("state"));
-  facts.postal_code = normalise_postal_code(field("postal_code"));
+  normalise_place({field("address"), field("city"), field("state"), field("postal_code")}, facts);
   facts.lead_source = "facebook";
 
   InboundEvent event;

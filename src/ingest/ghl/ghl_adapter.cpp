@@ -47,10 +47,9 @@ ContactFacts contact_facts(const json& body) {
               full = text_field(body, "name"), phone = text_field(body, "phone"), email = text_field(body, "email");
   facts.country = text_field(body, "country");
   normalise_contact({first, last, full, phone, email, facts.country}, facts);
-  facts.address = clean_text(text_field(body, "address1"));
-  facts.city = clean_text(text_field(body, "city"));
-  facts.state = clean_text(text_field(body, "state"));
-  facts.postal_code = clean_text(text_field(body, "postalCode"));
+  normalise_place({text_field(body, "address1"), text_field(body, "city"), text_field(body, "state"),
+                   text_field(body, "postalCode")},
+                  facts);
   facts.lead_source = clean_text(text_field(body, "source"));
   facts.do_not_disturb = sms_dnd(body);
   if (auto tags = body.find("tags"); tags != body.end() && tags->is_array())

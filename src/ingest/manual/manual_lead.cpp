@@ -43,10 +43,9 @@ Result<InboundEvent> parse_manual_lead(std::string_view body) {
     return Error{ErrorCode::kInvalidArgument, "lead: \"email\" is not an e-mail address"};
   if (!facts.phone && facts.email.empty())
     return Error{ErrorCode::kInvalidArgument, "lead: give at least a \"phone\" or an \"email\""};
-  facts.address = clean_text(text_field(parsed, "address"));
-  facts.city = clean_text(text_field(parsed, "city"));
-  facts.state = clean_text(text_field(parsed, "state"));
-  facts.postal_code = clean_text(text_field(parsed, "postal_code"));
+  normalise_place({text_field(parsed, "address"), text_field(parsed, "city"), text_field(parsed, "state"),
+                   text_field(parsed, "postal_code")},
+                  facts);
   facts.lead_source = clean_text(text_field(parsed, "source"));
   if (parsed.contains("tags"))
     for (const auto& tag : parsed["tags"]) facts.tags.push_back(tag.get<std::string>());

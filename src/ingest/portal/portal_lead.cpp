@@ -1,4 +1,5 @@
 #include "ingest/portal/portal_lead.hpp"
+#include "core/text.hpp"
 
 #include "core/bytes.hpp"
 #include "ingest/internal/json_body.hpp"
@@ -156,8 +157,7 @@ Result<InboundEvent> parse_portal_lead(std::string_view source, std::string_view
   add_text(facts, "tour_time", fields.tour_time);
   // A range typed into the message ("budget around 800k") when the portal asked nothing.
   if (!financing.contains("budget") && !fields.message.empty()) {
-    std::string lowered = fields.message;
-    for (char& c : lowered) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lowered = ascii_lower(fields.message);
     if (lowered.find("budget") != std::string::npos)
       if (auto money = parse_money(fields.message)) {
         if (money->low) facts.custom_fields.push_back({"budget_min", *money->low});

@@ -1,4 +1,5 @@
 #include "store/internal/ingest_transaction.hpp"
+#include "core/text.hpp"
 
 #include "core/json_parse.hpp"
 #include "store/internal/merge_transaction.hpp"
@@ -417,10 +418,8 @@ namespace {
 
 // "M." or "Mar" -> "Maria", "Maria" -> "Maria Elena": `replacement` says more of the same name.
 bool completes(std::string_view stored, std::string_view replacement) {
-  std::string a, b;
-  for (char c : stored)
-    if (c != '.') a.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (char c : replacement) b.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string a = ascii_lower(stored), b = ascii_lower(replacement);
+  a.erase(std::remove(a.begin(), a.end(), '.'), a.end());
   return b.size() > a.size() && b.compare(0, a.size(), a) == 0;
 }
 

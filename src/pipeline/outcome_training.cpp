@@ -1,4 +1,4 @@
-#include "cli/outcome_training.hpp"
+#include "pipeline/outcome_training.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <set>
 
-#include "cli/model_watcher.hpp"
+#include "pipeline/model_watcher.hpp"
 #include "core/csv.hpp"
 #include "core/files.hpp"
 #include "pipeline/lead_facts.hpp"
 #include "scoring/metrics.hpp"
 
-namespace jorge::cli {
+namespace jorge::pipeline {
 namespace {
 
 // One row: the 30 features, distinct sources, every custom field named in `custom_keys`,
@@ -168,4 +168,4 @@ void Retrainer::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-}  // namespace jorge::cli
+}  // namespace jorge::pipeline

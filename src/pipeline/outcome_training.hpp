@@ -14,7 +14,7 @@
 #include "scoring/training/train_table.hpp"
 #include "store/store.hpp"
 
-namespace jorge::cli {
+namespace jorge::pipeline {
 
 struct OutcomeRows {
   std::string training_csv;  // header + rows: lead features, source, message, won
@@ -59,4 +59,4 @@ class Retrainer {
   std::thread thread_;
 };
 
-}  // namespace jorge::cli
+}  // namespace jorge::pipeline
