@@ -122,6 +122,9 @@ void LeadsApi::create(http::Request& request, http::Respond respond) {
       busy.headers.emplace_back("Retry-After", "1");
       return respond(std::move(busy));
     }
+    if (stored->unprocessable)  // kept as sent; sending it again cannot help
+      return respond(http::json_error(422, "unprocessable",
+                                      "the lead could not be stored as a lead; it was kept as sent for a person to look at"));
     nlohmann::json body = {{"id", stored->contact_id ? nlohmann::json(*stored->contact_id) : nlohmann::json()},
                            {"duplicate", stored->duplicate}};
     respond(http::json_response(stored->duplicate ? 200 : 201, body.dump()));

@@ -62,6 +62,7 @@ struct DeliveryOutcome {
   bool failed = false;
   bool all_duplicate = true;
   bool any_unrecognised = false;
+  bool any_unprocessable = false;
   std::vector<int64_t> event_ids;
   std::string failure;
   std::string lead_id;  // a portal's lead id, echoed in the answer
@@ -120,6 +121,7 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
       } else {
         outcome->all_duplicate = outcome->all_duplicate && stored->duplicate;
         outcome->any_unrecognised = outcome->any_unrecognised || (!recognised && !stored->duplicate);
+        outcome->any_unprocessable = outcome->any_unprocessable || stored->unprocessable;
         outcome->event_ids.push_back(stored->event_id);
       }
       if (--outcome->remaining > 0) return;
@@ -137,9 +139,18 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
         spdlog::info("webhook source={} request_id={} stored an event of a type Jorge does not handle", source,
                      request_id);
       }
-      count(source, outcome->all_duplicate ? "duplicate" : "accepted");
+      if (outcome->any_unprocessable) {
+        // #17: stored as it came and answered 200, so the source stops retrying what can never
+        // be stored; a person looks at it (jorge_webhooks_total{outcome="unprocessable"}).
+        spdlog::warn("webhook source={} request_id={} kept as sent but not processable; see raw_events.unprocessable",
+                     source, request_id);
+      }
+      const char* status = outcome->any_unprocessable ? "unprocessable"
+                           : outcome->all_duplicate   ? "duplicate"
+                                                      : "accepted";
+      count(source, status);
       JsonWriter answer;
-      answer.begin_object().key("status").value(outcome->all_duplicate ? "duplicate" : "accepted");
+      answer.begin_object().key("status").value(status);
       if (!outcome->lead_id.empty()) answer.key("lead_id").value(outcome->lead_id);
       answer.key("events").begin_array();
       for (int64_t id : outcome->event_ids) answer.value(static_cast<double>(id), 0);

@@ -32,7 +32,7 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
   queue::OutboxMessage message = queued;
   if (message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kTags ||
       message.kind == queue::OutboxKind::kTask) {
-    JORGE_TRY(store::OutreachFacts lead, store_.outreach_facts(message.contact_id, "ghl"));
+    JORGE_TRY(store::RecipientFacts lead, store_.recipient_facts(message.contact_id, "ghl"));
     if (message.kind == queue::OutboxKind::kSms) {
       if (lead.sms_opt_out || lead.do_not_disturb)
         return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",

@@ -15,6 +15,10 @@ using queue::JobPlan;
 struct IngestOutcome {
   EventId event_id = 0;
   bool duplicate = false;              // the same delivery was stored before: nothing changed
+  // It could never be stored as what it says (not a passing fault: the same statement would
+  // fail again), so it was kept as it came, marked with the kind of error, and nothing else
+  // changed. The source must not send it again; a person looks at it (queue status counts it).
+  bool unprocessable = false;
   std::optional<ContactId> contact_id;  // the person it concerns, when it names one
 };
 
@@ -33,7 +37,8 @@ class EventLog {
   // commits (group commit); `done` runs only after the commit. A repeated (source,
   // idempotency_key) changes nothing and reports duplicate. kUnavailable when the database
   // cannot commit, kResourceExhausted when too many writes are already waiting: both mean
-  // "nothing stored, ask the sender to retry".
+  // "nothing stored, ask the sender to retry". Any other failure of the event's transaction
+  // keeps the raw delivery alone and reports it `unprocessable`.
   virtual void ingest_async(InboundEvent event, std::string raw_body, JobPlan plan, IngestCallback done) = 0;
 
   // The same, waiting for the outcome.

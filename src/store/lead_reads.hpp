@@ -11,6 +11,19 @@
 
 namespace jorge::store {
 
+// What the sender's compliance checks need to send to a person, and nothing more (#17): the
+// narrow read the outbox sender makes for every message it claims.
+struct RecipientFacts {
+  ContactId id = 0;  // the person (after every merge)
+  std::string phone, state, postal_code;
+  bool do_not_disturb = false, sms_opt_out = false;  // opt-out: the contact's or its number's
+  // The CRM's id for the person (the oldest Jorge knows of), empty when none yet.
+  std::string crm_contact_id;
+  // When the third most recent automated text to them went out: Florida allows 3 a day.
+  std::optional<SystemTime> third_last_text_at;
+};
+
+// What scoring, the greeting and the bots read about a person.
 struct OutreachFacts {
   ContactId id = 0;
   std::string first_name, phone, state, postal_code, lead_source;
@@ -21,8 +34,6 @@ struct OutreachFacts {
   std::string crm_contact_id;
   std::string last_inbound_text;  // the person's latest message to us
   bool already_texted = false;    // an SMS to them is queued or sent, by Jorge or a person of the team
-  // When the third most recent automated text to them went out: Florida allows 3 a day.
-  std::optional<SystemTime> third_last_text_at;
   // For scoring the lead:
   SystemTime created_at{};
   int64_t interactions = 0;                 // messages either way
@@ -116,8 +127,12 @@ class LeadReads {
  public:
   virtual ~LeadReads() = default;
 
-  // What the pipeline needs to decide and send a text, in one query. kNotFound if no contact.
+  // What scoring, the greeting and the bots need of a person, in one query (a contact merged
+  // away answers for its person). kNotFound if no contact.
   virtual Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) = 0;
+  // What sending to a person needs (consent, DND, time zone, Florida's limit, the CRM id), in
+  // one narrower query, for every message the sender claims. kNotFound if no contact.
+  virtual Result<RecipientFacts> recipient_facts(ContactId contact, const std::string& crm_source) = 0;
 
   virtual Result<LeadPage> list_leads(const LeadFilter& filter) = 0;
 

@@ -67,6 +67,24 @@ TEST_P(LeadReadsConformance, OutreachFactsCarryWhatScoringNeedsInOneQuery) {
   EXPECT_DOUBLE_EQ(*facts->response_hours, 1.5);
 }
 
+// #17: the sender's narrow read, for the person a merged-away contact stands for.
+TEST_P(LeadReadsConformance, RecipientFactsAreThePersonsWhatEverContactTheMessageNames) {
+  IngestOutcome crm = ingest(ghl_event("contact_create.json"));
+  IngestOutcome other = ingest(manual(R"({"first_name":"Maria","email":"maria.d@example.org"})", "other"));
+  ASSERT_TRUE(store_->merge_contacts(*crm.contact_id, *other.contact_id, 1.0, "{}", "test", clock_.now()).ok());
+  auto facts = store_->recipient_facts(*other.contact_id, "ghl");
+  ASSERT_TRUE(facts.ok()) << facts.error().message;
+  const auto wide = store_->outreach_facts(*crm.contact_id, "ghl");
+  EXPECT_EQ(facts->id, *crm.contact_id);
+  EXPECT_EQ(facts->phone, wide->phone);
+  EXPECT_EQ(facts->state, wide->state);
+  EXPECT_EQ(facts->crm_contact_id, wide->crm_contact_id);
+  EXPECT_FALSE(facts->crm_contact_id.empty());
+  EXPECT_FALSE(facts->sms_opt_out);
+  EXPECT_FALSE(facts->third_last_text_at);
+  EXPECT_EQ(store_->recipient_facts(999, "ghl").error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(LeadReadsConformance, TheCrmLinkOfALeadIsNotCountedAsASecondSource) {
   IngestOutcome stored = ingest(manual(R"({"first_name":"Ana","phone":"+15125550188"})", "manual-1"));
   ASSERT_TRUE(stored.contact_id);

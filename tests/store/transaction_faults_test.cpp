@@ -129,6 +129,32 @@ TEST_P(TransactionFaults, AMergeFailingAtAnyStepLeavesBothContactsAsTheyWere) {
   EXPECT_GE(failures, 10) << "a merge has more steps than that";
 }
 
+// #17: a delivery whose transaction fails in a way that would come back every time (data the
+// database refuses) is kept as it came, marked unprocessable, and reported stored, so the source
+// stops retrying; nothing else is written, and a redelivery is a duplicate.
+TEST_P(TransactionFaults, ADeliveryThatCanNeverBeStoredIsKeptAsItCameAndNotRetried) {
+  if (!open_fresh()) GTEST_SKIP() << testing::kNoPostgres;
+  plan_.arm(3, ErrorCode::kInvalidArgument);
+  auto outcome = store_->ingest(ghl("contact_create.json"), R"({"as":"sent"})");
+  plan_.disarm();
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_TRUE(outcome->unprocessable);
+  EXPECT_GT(outcome->event_id, 0);
+  EXPECT_FALSE(outcome->contact_id);
+  EXPECT_EQ(snapshot(), "1/0/0/0/0");  // the raw delivery alone: no contact, record or job
+  EXPECT_TRUE(*store_->has_event("ghl", ghl("contact_create.json").idempotency_key));
+  auto again = store_->ingest(ghl("contact_create.json"), "{}");
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  // A passing fault is still "try again": nothing kept, the sender retries.
+  plan_.arm(3, ErrorCode::kUnavailable);
+  auto busy = store_->ingest(ghl("inbound_message_sms.json"), "{}");
+  plan_.disarm();
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(snapshot(), "1/0/0/0/0");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionFaults, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          [](const auto& info) { return testing::backend_name(info.param); });
 

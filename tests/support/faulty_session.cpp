@@ -50,7 +50,7 @@ class FaultySession final : public SqlSession {
     if (plan_.countdown.load() == 0) return false;
     return ++plan_.steps == plan_.countdown.load() && (plan_.countdown = 0, true);
   }
-  static Error injected() { return Error{ErrorCode::kUnavailable, "injected fault"}; }
+  Error injected() const { return Error{plan_.code.load(), "injected fault"}; }
 
   std::unique_ptr<SqlSession> real_;
   FaultPlan& plan_;

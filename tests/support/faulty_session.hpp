@@ -14,7 +14,10 @@ namespace jorge::testing {
 struct FaultPlan {
   std::atomic<int> countdown{0};  // 0: no fault armed
   std::atomic<int> steps{0};      // transactional steps seen since arming
-  void arm(int n) { steps = 0, countdown = n; }
+  // What the failing step answers: a passing fault (kUnavailable: a dropped connection, a full
+  // disk) or one that would come back every time (kInvalidArgument: data the database refuses).
+  std::atomic<ErrorCode> code{ErrorCode::kUnavailable};
+  void arm(int n, ErrorCode answer = ErrorCode::kUnavailable) { steps = 0, code = answer, countdown = n; }
   void disarm() { countdown = 0; }
 };
 

@@ -153,6 +153,11 @@ CREATE TABLE stage_changes (
 CREATE INDEX stage_changes_contact ON stage_changes (contact_id, changed_at);
 CREATE INDEX stage_changes_time ON stage_changes (changed_at);
 )sql",
+    // 12: a delivery that can never be stored as what it says (#17) is kept as it came, with
+    // the kind of error that stopped it, so the source stops retrying and nothing is lost.
+    R"sql(
+ALTER TABLE raw_events ADD COLUMN unprocessable TEXT;
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

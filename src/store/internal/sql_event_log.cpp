@@ -69,6 +69,11 @@ void SqlStore::commit_batch(SqlSession& session, std::vector<PendingWrite>& batc
     // a fresh one before telling senders to come back (if the server is really down, the
     // reconnect fails at once).
     if (status.error().code == ErrorCode::kUnavailable && attempt == 1 && session.reconnects()) continue;
+    if (batch.size() == 1 && status.error().code != ErrorCode::kUnavailable &&
+        status.error().code != ErrorCode::kAborted && status.error().code != ErrorCode::kResourceExhausted) {
+      keep_unprocessable(session, batch.front(), status.error());
+      return;
+    }
     if (batch.size() == 1 || status.error().code == ErrorCode::kUnavailable ||
         status.error().code == ErrorCode::kAborted) {
       // The database itself is failing: nobody is acknowledged, senders retry.
@@ -83,6 +88,30 @@ void SqlStore::commit_batch(SqlSession& session, std::vector<PendingWrite>& batc
     }
     return;
   }
+}
+
+void SqlStore::keep_unprocessable(SqlSession& session, PendingWrite& write, const Error& cause) {
+  auto kept = [&]() -> Result<IngestOutcome> {
+    JORGE_TRY_STATUS(session.begin());
+    auto inserted = session.exec(
+        "INSERT INTO raw_events (source, idempotency_key, event_type, recognised, received_at, body, unprocessable) "
+        "VALUES ($1, $2, $3, 0, $4, $5, $6) ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id",
+        {write.event.source, write.event.idempotency_key, write.event.event_type, to_unix_millis(clock_.now()),
+         write.raw_body, std::string(error_code_name(cause.code))});
+    if (!inserted.ok()) {
+      session.rollback();
+      return inserted.error();
+    }
+    JORGE_TRY_STATUS(session.commit());
+    IngestOutcome outcome;
+    outcome.unprocessable = true;
+    if (!inserted->rows.empty()) outcome.event_id = std::stoll(inserted->rows[0][0].value_or("0"));
+    else outcome.duplicate = true;  // kept by an earlier delivery of it
+    return outcome;
+  }();
+  // When even the raw delivery cannot be kept, the sender must try again later.
+  if (!kept.ok()) return write.done(unavailable(kept.error()));
+  write.done(std::move(kept));
 }
 
 // On success runs every callback; on failure rolls back and runs none.

@@ -175,9 +175,7 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
         "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
         texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
         "(31) || value, " + character + "(30)) "
-        "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code, "
-        "(SELECT sent_at FROM outbox WHERE contact_id = c.id AND kind = 'sms' AND state = 'sent' "
-        "ORDER BY sent_at DESC LIMIT 1 OFFSET 2) "
+        "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code "
         "FROM contacts c WHERE c.id = $1";
     JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
     // A contact merged away speaks for its person: the facts are those of where it was merged.
@@ -192,7 +190,6 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
     facts.phone = to_text(row[2]);
     facts.state = to_text(row[3]);
     facts.postal_code = to_text(row[17]);
-    if (row[18]) facts.third_last_text_at = from_unix_millis(to_int(row[18]));
     facts.lead_source = to_text(row[4]);
     facts.do_not_disturb = to_int(row[5]) != 0;
     facts.sms_opt_out = to_int(row[6]) != 0;
@@ -215,6 +212,33 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
                                        decode_field_value(item.substr(first + 1, second - first - 1), item.substr(second + 1))});
       start = end + 1;
     }
+    return facts;
+  });
+}
+
+Result<RecipientFacts> SqlStore::recipient_facts(ContactId contact, const std::string& crm_source) {
+  return readers_.with_session([&](SqlSession& session) -> Result<RecipientFacts> {
+    // As outreach_facts, through contact_id indexes only.
+    const std::string sql =
+        "SELECT c.id, c.phone, c.state, c.postal_code, c.do_not_disturb, " + std::string(kOptedOutByContactOrNumber) +
+        ", (SELECT external_id FROM leads WHERE contact_id = c.id AND source || '' = $2 ORDER BY received_at, id "
+        "LIMIT 1), (SELECT sent_at FROM outbox WHERE contact_id = c.id AND kind = 'sms' AND state = 'sent' "
+        "ORDER BY sent_at DESC LIMIT 1 OFFSET 2), c.merged_into FROM contacts c WHERE c.id = $1";
+    JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
+    for (int hop = 0; hop < 64 && !rows.rows.empty() && rows.rows[0][8]; ++hop) {
+      JORGE_TRY(rows, session.exec(sql, {to_int(rows.rows[0][8]), crm_source}));
+    }
+    if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
+    const SqlRow& row = rows.rows[0];
+    RecipientFacts facts;
+    facts.id = to_int(row[0]);
+    facts.phone = to_text(row[1]);
+    facts.state = to_text(row[2]);
+    facts.postal_code = to_text(row[3]);
+    facts.do_not_disturb = to_int(row[4]) != 0;
+    facts.sms_opt_out = to_int(row[5]) != 0;
+    facts.crm_contact_id = to_text(row[6]);
+    if (row[7]) facts.third_last_text_at = from_unix_millis(to_int(row[7]));
     return facts;
   });
 }

@@ -83,6 +83,7 @@ class SqlStore final : public Store {
   Result<StoreCounts> counts() override;
   Result<std::vector<SourceSummary>> source_summaries() override;
   Result<OutreachFacts> outreach_facts(ContactId contact, const std::string& crm_source) override;
+  Result<RecipientFacts> recipient_facts(ContactId contact, const std::string& crm_source) override;
 
   // How far each lead mailbox has been read (store/mailboxes.hpp).
   Result<std::optional<MailboxState>> mailbox_state(const std::string& mailbox) override;
@@ -151,6 +152,8 @@ class SqlStore final : public Store {
   // On success runs every callback; on failure rolls back and runs none.
   Status try_commit_batch(SqlSession& session, std::vector<PendingWrite>& batch);
   static Error unavailable(const Error& cause);
+  // The delivery alone, as it came, marked unprocessable with the kind of `cause`.
+  void keep_unprocessable(SqlSession& session, PendingWrite& write, const Error& cause);
   static LeadSummary summary_from(const SqlRow& row);
   Status attach_sources(SqlSession& session, std::vector<LeadSummary>& leads);
   // REQUIRES: inside a transaction on `session`.
