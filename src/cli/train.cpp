@@ -143,7 +143,7 @@ int score(const ScoreCommand& command) {
     auto result = model->score(matrix.row(r), [&](size_t s) { return where[s] >= 0 ? row[static_cast<size_t>(where[s])] : std::string(); });
     char numbers[160];
     std::snprintf(numbers, sizeof numbers, ",%.4f,%.4f,%.4f,%.1f,%s", result.probability, result.low, result.high,
-                  result.score, result.tier.c_str());
+                  result.score, std::string(quality_name(result.tier)).c_str());
     out << (id_column >= 0 ? csv_field(row[static_cast<size_t>(id_column)]) : std::to_string(r + 1)) << numbers;
     for (size_t i = 0; i < 3; ++i) out << ',' << (i < result.reasons.size() ? csv_field(result.reasons[i].text) : "");
     out << '\n';

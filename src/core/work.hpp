@@ -22,6 +22,16 @@ inline std::string_view tier_name(Tier tier) {  // "hot", "warm", "cold"
   return "cold";
 }
 
+// A tier as a predicted quality is shown: "HOT", "WARM", "COLD".
+inline std::string_view quality_name(Tier tier) {
+  switch (tier) {
+    case Tier::kHot: return "HOT";
+    case Tier::kWarm: return "WARM";
+    case Tier::kCold: return "COLD";
+  }
+  return "COLD";
+}
+
 // "HOT", "hot", "Warm" ...; nullopt for anything else.
 inline std::optional<Tier> parse_tier(std::string_view name) {
   for (Tier tier : {Tier::kHot, Tier::kWarm, Tier::kCold})

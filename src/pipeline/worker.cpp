@@ -49,10 +49,10 @@ Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
     const auto model = model_->current();
     const SystemTime now = clock_.now();
     scoring::LeadScore scored = model->score(lead_facts_of(lead), now);
-    effects.score = store::LeadScoreRecord{lead.id, scored.model_version, scored.quality, scored.score,
+    effects.score = store::LeadScoreRecord{lead.id, scored.model_version, std::string(quality_name(scored.quality)), scored.score,
                                            scoring::reasons_json(scored.reasons), scoring::features_json(scored.features),
                                            now};
-    tier = parse_tier(scored.quality).value_or(Tier::kCold);
+    tier = scored.quality;
   }
   // Only a contact event may bring a greeting: a message in (the bots answer it), a message
   // from someone of the team, or a deal moving is recorded and re-scored (#17).

@@ -102,13 +102,13 @@ void describe_feature(std::string& out, size_t feature, float value, const LeadF
   }
 }
 
-const std::vector<std::string>& recommendations_for(const std::string& quality) {
-  static const std::map<std::string, std::vector<std::string>> kRecommendations = {
-      {"HOT", {"Call within the hour: this one is ready to move", "Put your best agent on it",
+const std::vector<std::string>& recommendations_for(Tier quality) {
+  static const std::map<Tier, std::vector<std::string>> kRecommendations = {
+      {Tier::kHot, {"Call within the hour: this one is ready to move", "Put your best agent on it",
                "Line up showings in their budget now"}},
-      {"WARM", {"Follow up today, by text first", "Send three listings that fit the budget",
+      {Tier::kWarm, {"Follow up today, by text first", "Send three listings that fit the budget",
                 "Offer a lender introduction"}},
-      {"COLD", {"Put them on the monthly market-update drip", "Score again after their next reply"}}};
+      {Tier::kCold, {"Put them on the monthly market-update drip", "Score again after their next reply"}}};
   return kRecommendations.at(quality);
 }
 
@@ -207,7 +207,7 @@ std::string score_answer_json(const LeadScore& scored) {
   JsonWriter out(4096);  // an explained score is about 2 KB
   out.begin_object();
   out.key("lead_id").value(scored.lead_id);
-  out.key("predicted_quality").value(scored.quality);
+  out.key("predicted_quality").value(quality_name(scored.quality));
   out.key("confidence").value(scored.confidence, 2);
   out.key("score").value(scored.score, 1);
   out.key("signals").begin_object();
@@ -243,8 +243,7 @@ Tier queue_tier(const LeadModel& model, const InboundEvent& event) {
   const bool inbound = event.interaction && event.interaction->direction == Direction::kInbound;
   LeadFacts facts = lead_facts_from(event.contact->lead_source, inbound ? event.interaction->body : std::string(),
                                     event.contact->custom_fields, event.occurred_at, inbound ? 1 : 0);
-  const std::string quality = model.quality_of(model.quick_score(facts, event.occurred_at));
-  return parse_tier(quality).value_or(Tier::kCold);
+  return model.quality_of(model.quick_score(facts, event.occurred_at));
 }
 
 double LeadModel::quick_score(const LeadFacts& lead, SystemTime now) const {

@@ -24,7 +24,7 @@ namespace jorge::scoring {
 
 struct LeadScore {
   std::string lead_id;
-  std::string quality;  // HOT, WARM, COLD
+  Tier quality = Tier::kCold;  // shown as HOT, WARM, COLD (quality_name)
   double score = 0;     // 0..100
   double probability = 0, low = 0, high = 0, confidence = 0;
   double base_points = 0;  // base + Σ reasons' points = score
@@ -84,7 +84,7 @@ class LeadModel {
   // same score (#14).
   Status check_coverage(bool allow_partial) const;
   // HOT/WARM/COLD of a score under this model's thresholds.
-  std::string quality_of(double score) const { return tier_for(score, tiers_); }
+  Tier quality_of(double score) const { return tier_for(score, tiers_); }
 
  private:
   enum class Kind { kRules, kLeadTrees, kTable };

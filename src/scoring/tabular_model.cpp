@@ -36,8 +36,8 @@ std::string points_text(double points) {
   return text;
 }
 
-std::string tier_for(double score, const TierThresholds& thresholds) {
-  return score >= thresholds.hot ? "HOT" : score >= thresholds.warm ? "WARM" : "COLD";
+Tier tier_for(double score, const TierThresholds& thresholds) {
+  return score >= thresholds.hot ? Tier::kHot : score >= thresholds.warm ? Tier::kWarm : Tier::kCold;
 }
 
 Result<TabularModel> TabularModel::assemble(TableEncoder encoder, const std::string& xgboost_json,

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/work.hpp"
 #include "scoring/calibration.hpp"
 #include "scoring/forest.hpp"
 #include "scoring/table_encoder.hpp"
@@ -28,14 +29,14 @@ struct TableScore {
   double low = 0, high = 0;     // its 95 % interval
   double score = 0;             // 0..100
   double base_points = 0;       // the score of an average row; base + Σ points = score
-  std::string tier;             // HOT, WARM or COLD
+  Tier tier = Tier::kCold;
   std::vector<Reason> reasons;  // largest |points| first
 };
 
 struct TierThresholds {
   double hot = 70, warm = 40;  // score at or above
 };
-std::string tier_for(double score, const TierThresholds& thresholds);
+Tier tier_for(double score, const TierThresholds& thresholds);
 
 // Splits `score - base` over contributions in proportion: points[i] = contribution[i] ×
 // (score − base) / Σ contributions, so base + Σ points = score exactly.
