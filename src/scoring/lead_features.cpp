@@ -1,5 +1,7 @@
 #include "scoring/lead_features.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -18,7 +20,6 @@ constexpr double kDefaultTimelineDays = 180.0;
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
-char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool boundary_before(std::string_view text, size_t at) { return at == 0 || !is_word(text[at - 1]); }
 bool boundary_after(std::string_view text, size_t at) { return at >= text.size() || !is_word(text[at]); }
 
@@ -119,12 +120,6 @@ bool has_range_word(std::string_view text) {
   return false;
 }
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-
 // Reads digits[.digits] at `at`; returns the end, or `at` when there is no digit.
 size_t read_decimal(std::string_view text, size_t at) {
   size_t end = at;
@@ -187,7 +182,7 @@ const std::array<std::string_view, kLeadFeatureCount>& lead_feature_names() {
 }
 
 std::vector<double> money_in_text(std::string_view message) {
-  const std::string text = lower(message);
+  const std::string text = ascii_lower(message);
   std::vector<double> amounts;
   for (size_t i = 0; i < text.size();) {
     size_t end = i;
@@ -236,7 +231,7 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
   if (!lead.preferred_areas.empty()) {
     for (const auto& area : lead.preferred_areas) message += " " + area;
   }
-  const std::string text = lower(message);
+  const std::string text = ascii_lower(message);
   // Words of letters and apostrophes, for the count and the sentiment.
   int words = 0, positive = 0, negative = 0;
   for (size_t i = 0; i < message.size();) {
@@ -272,7 +267,7 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
       {"just browsing", 540}};
   double timeline_days = kDefaultTimelineDays;
   if (lead.timeline) {
-    std::string key = lower(*lead.timeline);
+    std::string key = ascii_lower(*lead.timeline);
     key.erase(0, key.find_first_not_of(" \t\r\n"));
     key.erase(key.find_last_not_of(" \t\r\n") + 1);
     if (auto found = kTimelineDays.find(key); found != kTimelineDays.end()) timeline_days = found->second;
@@ -280,7 +275,7 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
   static const std::map<std::string, double> kSourceQuality = {
       {"zillow", 0.85}, {"realtor_com", 0.80}, {"realtor", 0.80}, {"ghl", 0.70},
       {"email_forwarded", 0.60}, {"email", 0.60}, {"facebook", 0.50}, {"referral", 0.90}};
-  auto quality = kSourceQuality.find(lower(lead.source));
+  auto quality = kSourceQuality.find(ascii_lower(lead.source));
 
   // Local time of arrival, in the offset the time was given in.
   const SystemTime arrived = lead.created_at.value_or(now) + std::chrono::minutes(lead.utc_offset_minutes);
@@ -328,7 +323,7 @@ void extract_lead_features(const LeadFacts& lead, SystemTime now, std::span<floa
 LeadFacts lead_facts_from(const std::string& source, const std::string& message,
                           const std::vector<CustomField>& fields, SystemTime created_at, int64_t interactions) {
   LeadFacts lead;
-  lead.source = lower(source.empty() ? "ghl" : source);
+  lead.source = ascii_lower(source.empty() ? "ghl" : source);
   lead.message = message;
   lead.created_at = created_at;
   lead.interaction_count = interactions;
@@ -346,12 +341,12 @@ LeadFacts lead_facts_from(const std::string& source, const std::string& message,
     else if (const auto* value = std::get_if<std::vector<std::string>>(&field.value))
       for (const auto& item : *value) as_text += (as_text.empty() ? "" : ", ") + item;
     lead.custom_fields.emplace_back(field.key, as_text);
-    const std::string key = lower(field.key);
+    const std::string key = ascii_lower(field.key);
     std::string text;
     std::optional<double> number;
     if (const auto* value = std::get_if<double>(&field.value)) number = *value;
     if (const auto* value = std::get_if<std::string>(&field.value)) {
-      text = lower(*value);
+      text = ascii_lower(*value);
       auto amounts = money_in_text(*value);
       if (!amounts.empty()) {
         number = amounts.front() * 1000;
