@@ -83,6 +83,19 @@ TEST(Config, EveryCommandRefusesTheSameUnknownKey) {
   }
 }
 
+// #15: a clock.start that is not a time stops the server with the key named, exit 2; the real
+// clock is never silently replaced by a guess.
+TEST(Config, AClockStartThatIsNotATimeIsRefused) {
+  TempDir dir;
+  write_file(dir.file("jorge.toml"), "database = \"sqlite://" + dir.file("x.db") +
+                                         "\"\napi_token = \"test-api-token-0123456789\"\n[clock]\nstart = \"next tuesday\"\n"
+                                         "[ghl]\nverify_signatures = false\n");
+  std::string output;
+  EXPECT_EQ(run_jorge({"serve", "--config", dir.file("jorge.toml"), "--listen", "127.0.0.1:0"}, &output), 2) << output;
+  EXPECT_NE(output.find("clock.start"), std::string::npos) << output;
+  EXPECT_NE(output.find("ISO 8601"), std::string::npos) << output;
+}
+
 TEST(Config, DatabaseCommandsNeedOnlyTheDatabase) {
   // `jorge models`, `train --from-store`, `dedup --apply`, `import` open the database and nothing
   // else: no API token or webhook key is asked of them.

@@ -146,6 +146,22 @@ Result<std::vector<SourceSummary>> SqlStore::source_summaries() {
   });
 }
 
+namespace {
+
+// `sql` ($1 the contact, $2 the CRM source) for `contact`, then again for the contact it was
+// merged into while column `merged_into` says so: the row of the person. kNotFound if none.
+Result<SqlRows> person_row(SqlSession& session, const std::string& sql, ContactId contact,
+                           const std::string& crm_source, size_t merged_into) {
+  JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
+  for (int hop = 0; hop < 64 && !rows.rows.empty() && rows.rows[0][merged_into]; ++hop) {
+    JORGE_TRY(rows, session.exec(sql, {to_int(rows.rows[0][merged_into]), crm_source}));
+  }
+  if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
+  return rows;
+}
+
+}  // namespace
+
 Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::string& crm_source) {
   return readers_.with_session([&](SqlSession& session) -> Result<OutreachFacts> {
     // One round trip. Every subquery goes through a contact_id index only: a predicate on
@@ -177,12 +193,8 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
         "(31) || value, " + character + "(30)) "
         "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code "
         "FROM contacts c WHERE c.id = $1";
-    JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
     // A contact merged away speaks for its person: the facts are those of where it was merged.
-    for (int hop = 0; hop < 64 && !rows.rows.empty() && rows.rows[0][16]; ++hop) {
-      JORGE_TRY(rows, session.exec(sql, {to_int(rows.rows[0][16]), crm_source}));
-    }
-    if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
+    JORGE_TRY(SqlRows rows, person_row(session, sql, contact, crm_source, 16));
     const SqlRow& row = rows.rows[0];
     OutreachFacts facts;
     facts.id = to_int(row[0]);
@@ -224,11 +236,7 @@ Result<RecipientFacts> SqlStore::recipient_facts(ContactId contact, const std::s
         ", (SELECT external_id FROM leads WHERE contact_id = c.id AND source || '' = $2 ORDER BY received_at, id "
         "LIMIT 1), (SELECT sent_at FROM outbox WHERE contact_id = c.id AND kind = 'sms' AND state = 'sent' "
         "ORDER BY sent_at DESC LIMIT 1 OFFSET 2), c.merged_into FROM contacts c WHERE c.id = $1";
-    JORGE_TRY(SqlRows rows, session.exec(sql, {contact, crm_source}));
-    for (int hop = 0; hop < 64 && !rows.rows.empty() && rows.rows[0][8]; ++hop) {
-      JORGE_TRY(rows, session.exec(sql, {to_int(rows.rows[0][8]), crm_source}));
-    }
-    if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no lead " + std::to_string(contact)};
+    JORGE_TRY(SqlRows rows, person_row(session, sql, contact, crm_source, 8));
     const SqlRow& row = rows.rows[0];
     RecipientFacts facts;
     facts.id = to_int(row[0]);
