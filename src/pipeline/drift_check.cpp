@@ -49,6 +49,8 @@ DriftReport drift_report(const scoring::LeadModel& model, const std::vector<stor
 }
 
 Result<DriftReport> check_drift(store::ScoreStore& scores, const scoring::LeadModel& model, SystemTime now) {
+  // A model without a training distribution has nothing to compare: no need to read a week of scores.
+  if (!model.drift_reference()) return drift_report(model, {});
   JORGE_TRY(std::vector<store::LeadScoreRecord> recent,
             scores.lead_scores_since(now - std::chrono::hours(24 * kDriftWindowDays), kMaxLeads));
   return drift_report(model, recent);

@@ -18,7 +18,7 @@ inline constexpr int kDriftWindowDays = 7;
 struct FeatureDrift {
   std::string name;
   double psi = 0;
-  std::string status;  // scoring::drift_status: "stable", "moderate", "drifted"
+  std::string status;  // scoring::drift_status: "stable", "moving", "drifted"
 };
 
 struct DriftReport {
