@@ -69,8 +69,11 @@ void SqlStore::commit_batch(SqlSession& session, std::vector<PendingWrite>& batc
     // a fresh one before telling senders to come back (if the server is really down, the
     // reconnect fails at once).
     if (status.error().code == ErrorCode::kUnavailable && attempt == 1 && session.reconnects()) continue;
-    if (batch.size() == 1 && status.error().code != ErrorCode::kUnavailable &&
-        status.error().code != ErrorCode::kAborted && status.error().code != ErrorCode::kResourceExhausted) {
+    // A unique key taken (kAlreadyExists) may be a race with another writer that a retry
+    // resolves: the sender is asked again rather than the lead set aside.
+    const ErrorCode code = status.error().code;
+    if (batch.size() == 1 && code != ErrorCode::kUnavailable && code != ErrorCode::kAborted &&
+        code != ErrorCode::kResourceExhausted && code != ErrorCode::kAlreadyExists) {
       keep_unprocessable(session, batch.front(), status.error());
       return;
     }
