@@ -3,14 +3,15 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/quantities.hpp"
 #include "ingest/normalise.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (auto money = jorge::ingest::parse_money(text);
+  if (auto money = jorge::parse_money(text);
       money && ((!money->low && !money->high) || (money->low && money->high && *money->low > *money->high)))
     __builtin_trap();  // at least one bound, and in order
-  if (auto timeline = jorge::ingest::parse_timeline(text, jorge::SystemTime{});
+  if (auto timeline = jorge::parse_timeline(text, jorge::SystemTime{});
       timeline && timeline->low_months > timeline->high_months)
     __builtin_trap();
   (void)jorge::ingest::name_case(text);

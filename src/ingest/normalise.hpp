@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/clock.hpp"
+#include "core/quantities.hpp"  // parse_money, parse_timeline: the readers every source shares
 #include "core/lead.hpp"
 
 namespace jorge::ingest {
@@ -42,30 +43,6 @@ struct PersonName {
 };
 // "Maria Delgado" -> {Maria, Delgado}; "DELGADO, Maria" -> {Maria, Delgado}; one word -> first.
 PersonName split_full_name(std::string_view full_name);
-
-// An amount of dollars as people write it: "400k", "$1.2M", "550,000", "1.5 million",
-// "$400k-$500k", "between 300 and 350k", "entre 300 y 350k", "around 800k". A range gives
-// low < high; one amount gives low == high; a bound gives one side only: "under 400k", "up to",
-// "no more than", "below", "less than", "400k tops", "max", "hasta", "menos de", "máximo" a
-// maximum; "over", "at least", "more than", "400k+", "min", "más de", "al menos", "mínimo" a
-// minimum (#14: "under 400k" was read as exactly 400k). Numbers under 1,000 without a suffix
-// next to a larger one take its suffix ("300-350k" = 300,000-350,000). Nothing when there is
-// no amount.
-struct MoneyRange {
-  std::optional<double> low, high;  // at least one is set
-  double amount() const { return low ? *low : *high; }  // one figure: the minimum, else the maximum
-  bool operator==(const MoneyRange&) const = default;
-};
-std::optional<MoneyRange> parse_money(std::string_view text);
-
-// When someone means to move, in months from `now`: "asap"/"now"/"immediately" -> 0-1,
-// "3-6 months", "0-3_months", "within 30 days", "2 weeks", "next year", "by March" (the next
-// March after `now`), "6+ months", "just looking" -> nothing. Nothing when not understood.
-struct Timeline {
-  double low_months = 0, high_months = 0;
-  bool operator==(const Timeline&) const = default;
-};
-std::optional<Timeline> parse_timeline(std::string_view text, SystemTime now);
 
 // US ZIP: "78704", "78704-1234", " 78704 " -> "78704" (ZIP+4 kept as "78704-1234");
 // other text is trimmed and upper-cased (postcodes abroad).

@@ -55,14 +55,14 @@ TEST(Normalise, ReadsBoundsAsOneSideOfARange) {
 
 TEST(Normalise, ReadsTimelinesInMonthsFromNow) {
   SystemTime november = at("2026-11-25T12:00:00Z");
-  EXPECT_EQ(parse_timeline("ASAP", november), (Timeline{0, 1}));
+  EXPECT_EQ(parse_timeline("ASAP", november), (Timeline{0, 0}));
   EXPECT_EQ(parse_timeline("3-6 months", november), (Timeline{3, 6}));
   EXPECT_EQ(parse_timeline("0-3_months", november), (Timeline{0, 3}));
   EXPECT_EQ(parse_timeline("1-3 months", november), (Timeline{1, 3}));
   EXPECT_EQ(parse_timeline("within 6 months", november), (Timeline{0, 6}));
   EXPECT_EQ(parse_timeline("by March", november), (Timeline{0, 4}));
-  EXPECT_EQ(parse_timeline("in June", november), (Timeline{7, 8}));
-  EXPECT_EQ(parse_timeline("next year", november), (Timeline{2, 14}));
+  EXPECT_EQ(parse_timeline("in June", november), (Timeline{7, 7}));
+  EXPECT_EQ(parse_timeline("next year", november), (Timeline{2, 13, true}));
   EXPECT_EQ(parse_timeline("2 years", november), (Timeline{24, 24}));
   EXPECT_EQ(parse_timeline("just looking", november), std::nullopt);
   EXPECT_EQ(parse_timeline("blue", november), std::nullopt);
