@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "cli/bots_commands.hpp"
 #include "cli/commands.hpp"
 #include "cli/logging.hpp"
 
@@ -92,6 +93,23 @@ int main(int argc, char** argv) {
   train->add_flag("--quick", train_command.quick, "one boosting setting instead of searching twelve");
   train->add_option("--model", train_command.model_out, "where to write the model")->required();
   train->add_option("--report", train_command.report_out, "where to write the JSON report");
+
+  auto* extract = app.add_subcommand("extract", "run each message of a JSONL file through the bots' extraction (no database)");
+  jorge::cli::ExtractCommand extract_command;
+  extract->add_option("--data", extract_command.data, "JSON lines {id, received_at, role_hint, text[, expected]}")->required();
+  extract->add_option("--out", extract_command.out, "JSON lines {id, intent, opt_out, handoff, slots}")->required();
+  extract->add_option("--llm", extract_command.llm, "off (rules only) or on")->check(CLI::IsMember({"off", "on"}));
+  auto* replay = app.add_subcommand("replay", "replay recorded conversations through the bots (no database)");
+  jorge::cli::ReplayCommand replay_command;
+  replay->add_option("--data", replay_command.data, "JSON lines {id, bot, role_hint, turns[, expected]}")->required();
+  replay->add_option("--out", replay_command.out, "JSON lines {id, slots, temperature, handoff, final_state, opted_out, outbound}")
+      ->required();
+  auto* chat = app.add_subcommand("chat", "talk to the bot in the terminal; shows slots, temperature, state after every turn");
+  jorge::cli::ChatCommand chat_command;
+  chat->add_option("--bot", chat_command.bot, "lead, seller or unknown (the lead's role)")
+      ->check(CLI::IsMember({"lead", "seller", "unknown"}));
+  chat->add_option("--at", chat_command.at, "the conversation's start time, ISO 8601 (default now)");
+  chat->add_option("--lang", chat_command.lang, "en or es")->check(CLI::IsMember({"en", "es"}));
 
   auto* score = app.add_subcommand("score", "score every row of a CSV with a model from jorge train");
   jorge::cli::ScoreCommand score_command;
@@ -245,6 +263,9 @@ int main(int argc, char** argv) {
     return jorge::cli::models_command(models_command);
   }
   if (*score) return jorge::cli::score(score_command);
+  if (*extract) return jorge::cli::extract_messages(extract_command);
+  if (*replay) return jorge::cli::replay_conversations(replay_command);
+  if (*chat) return jorge::cli::chat(chat_command);
   if (*dedup) {
     if (dedup_command.apply || dedup_command.undo) {
       dedup_command.database = dedup_database;

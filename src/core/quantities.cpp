@@ -304,7 +304,8 @@ std::optional<Timeline> parse_timeline(std::string_view text, SystemTime now) {
     if (days > 0 && i > 0) {
       count = count_of(words[i - 1]);
       begins = i - 1;
-      if (count && i >= 2 && count_of(words[i - 2]) && words[i - 2] != "a" && words[i - 2] != "an") {
+      const bool digits = count && !words[i - 1].empty() && is_digit(words[i - 1][0]);
+      if (digits && i >= 2 && count_of(words[i - 2]) && words[i - 2] != "a" && words[i - 2] != "an") {
         first = count_of(words[i - 2]);  // "3 6 months" from "3-6 months"
         begins = i - 2;
       } else if (count && i >= 3 && (words[i - 2] == "to" || words[i - 2] == "or" || words[i - 2] == "a" ||
@@ -320,16 +321,25 @@ std::optional<Timeline> parse_timeline(std::string_view text, SystemTime now) {
     } else if (words[i] == "half" && i + 2 < words.size() && words[i + 1] == "a" && unit_days(words[i + 2]) == 365) {
       return Timeline{6, 6};  // "half a year"
     }
-    if (!count) continue;
+    // "2800 a month", "per month": a rate, not a time.
+    if (begins > 0 && (words[i - 1] == "a" || words[i - 1] == "an" || words[i - 1] == "per") &&
+        (words[i - 1] == "per" || (!words[begins - 1].empty() && is_digit(words[begins - 1][0]))))
+      continue;
+    if (i > 0 && words[i - 1] == "per") continue;
+    // A span people plan in: at most ten years, or 120 months, weeks or days of them.
+    if (!count || *count > (days == 365 ? 10 : 120) || (first && *first > (days == 365 ? 10 : 120))) continue;
     // "a year or two": the unit follows the second count.
     if (i + 3 < words.size() + 1 && i + 2 < words.size() && (words[i + 1] == "or" || words[i + 1] == "to") &&
         count_of(words[i + 2]) && (i + 3 >= words.size() || unit_days(words[i + 3]) == 0 || unit_days(words[i + 3]) == days))
       first = count, count = count_of(words[i + 2]);
     // Time already spent is no timeline: "for 10 years", "2 years ago", "owned it 5 years".
     const std::string& before = begins > 0 ? words[begins - 1] : words[begins];
-    const bool past = (begins > 0 && (before == "for" || before == "lived" || before == "owned" || before == "been" ||
-                                      before == "last" || before == "past")) ||
-                      (i + 1 < words.size() && (words[i + 1] == "ago" || words[i + 1] == "old"));
+    bool past = i + 1 < words.size() && (words[i + 1] == "ago" || words[i + 1] == "old");
+    for (size_t back = begins; back > 0 && back + 3 > begins; --back) {
+      const std::string& word = words[back - 1];
+      past = past || word == "for" || word == "lived" || word == "owned" || word == "been" || word == "had" ||
+             word == "last" || word == "past" || word == "since";
+    }
     if (past) continue;
     double high = months_of(*count, days);
     double low = first ? months_of(*first, days) : high;

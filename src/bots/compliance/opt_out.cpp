@@ -1,5 +1,7 @@
 #include "bots/compliance/opt_out.hpp"
 
+#include "bots/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string>
@@ -7,34 +9,6 @@
 
 namespace jorge::bots {
 namespace {
-
-// One UTF-8 code point from `text` at `i` (advanced past it); U+FFFD for a broken sequence.
-char32_t next_code_point(std::string_view text, size_t& i) {
-  const auto lead = static_cast<unsigned char>(text[i++]);
-  if (lead < 0x80) return lead;
-  const int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : -1;
-  if (extra < 0) return 0xFFFD;
-  char32_t code = lead & (0x3F >> extra);
-  for (int k = 0; k < extra; ++k) {
-    if (i >= text.size() || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) return 0xFFFD;
-    code = (code << 6) | (static_cast<unsigned char>(text[i++]) & 0x3F);
-  }
-  return code;
-}
-
-// Latin letters with accents as their ASCII letter (Spanish: "más", "quítenme"); 0 when the
-// code point is no letter we read.
-char ascii_letter(char32_t code) {
-  if (code < 0x80) return std::isalnum(static_cast<int>(code)) ? static_cast<char>(std::tolower(static_cast<int>(code))) : 0;
-  static constexpr std::pair<char32_t, char> kFolded[] = {
-      {U'á', 'a'}, {U'à', 'a'}, {U'ä', 'a'}, {U'â', 'a'}, {U'Á', 'a'}, {U'é', 'e'}, {U'è', 'e'}, {U'ë', 'e'},
-      {U'ê', 'e'}, {U'É', 'e'}, {U'í', 'i'}, {U'ì', 'i'}, {U'ï', 'i'}, {U'î', 'i'}, {U'Í', 'i'}, {U'ó', 'o'},
-      {U'ò', 'o'}, {U'ö', 'o'}, {U'ô', 'o'}, {U'Ó', 'o'}, {U'ú', 'u'}, {U'ù', 'u'}, {U'ü', 'u'}, {U'û', 'u'},
-      {U'Ú', 'u'}, {U'Ü', 'u'}, {U'ñ', 'n'}, {U'Ñ', 'n'}, {U'ç', 'c'}, {U'Ç', 'c'}};
-  for (const auto& [from, to] : kFolded)
-    if (from == code) return to;
-  return 0;
-}
 
 bool is_apostrophe(char32_t code) { return code == '\'' || code == U'’' || code == U'‘' || code == U'ʼ' || code == '`'; }
 bool ends_sentence(char32_t code) {

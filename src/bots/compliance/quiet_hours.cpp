@@ -75,4 +75,13 @@ std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<s
   return std::nullopt;
 }
 
+SystemTime local_wall_time(SystemTime when, const std::string& zone_name) {
+  const icu::UnicodeString id = icu::UnicodeString::fromUTF8(zone_name);
+  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
+  icu::UnicodeString resolved;
+  if (!zone || zone->getID(resolved) != id) return when;
+  const int64_t utc = to_unix_millis(when);
+  return from_unix_millis(utc + offset_ms(*zone, utc, false));
+}
+
 }  // namespace jorge::bots

@@ -25,4 +25,9 @@ enum class MessageKind {
 std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<std::string>& zones,
                                             MessageKind kind = MessageKind::kInitiated);
 
+// The wall-clock time in `zone` at `when`, expressed as if it were UTC (so calendar arithmetic
+// on it reads the local date: "by March" counts from the lead's month, not London's). `when`
+// itself for an unknown zone.
+SystemTime local_wall_time(SystemTime when, const std::string& zone);
+
 }  // namespace jorge::bots

@@ -1,0 +1,40 @@
+#include "bots/slots_json.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace jorge::bots {
+
+nlohmann::json slot_value_json(const SlotValue& value) {
+  if (const bool* flag = std::get_if<bool>(&value)) return *flag;
+  if (const double* number = std::get_if<double>(&value)) {
+    if (std::floor(*number) == *number && std::abs(*number) < 9e15) return static_cast<int64_t>(*number);
+    return *number;
+  }
+  if (const std::string* text = std::get_if<std::string>(&value)) return *text;
+  return std::get<std::vector<std::string>>(value);
+}
+
+nlohmann::json slots_json(const Slots& slots) {
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t i = 0; i < kSlotCount; ++i) {
+    const Slot slot = static_cast<Slot>(i);
+    if (const auto& entry = slots[slot]) out[std::string(slot_name(slot))] = slot_value_json(entry->value);
+  }
+  return out;
+}
+
+nlohmann::json slots_with_provenance_json(const Slots& slots) {
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t i = 0; i < kSlotCount; ++i) {
+    const Slot slot = static_cast<Slot>(i);
+    if (const auto& entry = slots[slot])
+      out[std::string(slot_name(slot))] = {{"value", slot_value_json(entry->value)},
+                                           {"message_id", entry->provenance.message_id},
+                                           {"extractor", entry->provenance.extractor},
+                                           {"at", format_iso8601(entry->provenance.at)}};
+  }
+  return out;
+}
+
+}  // namespace jorge::bots
