@@ -187,7 +187,7 @@ void Reader::read_not_money_numbers() {
     // Phone numbers: 512-555-0123, (512) 555 0123, 5125550123.
     if (w.text.size() == 10 || (w.text.size() == 11 && w.text[0] == '1')) { mark(w.start, w.end); continue; }
     if (w.text.size() == 3 && i + 2 < text_.size() && text_.word(i + 1).size() == 3 && text_.word(i + 2).size() == 4 &&
-        all_digits(text_.word(i + 1)) && all_digits(text_.word(i + 2)) && text_.words()[i + 2].start - w.end <= 4) {
+        all_digits(text_.word(i + 1)) && all_digits(text_.word(i + 2)) && text_.words()[i + 2].start - w.end <= 8) {
       mark(w.start, text_.words()[i + 2].end);
       i += 2;
       continue;
@@ -212,7 +212,8 @@ void Reader::read_not_money_numbers() {
                       next != "k";
     const bool time = (after == ':' || one_of(next, {"am", "pm", "oclock"})) ||
                       (text_.preceded_by(i, {"at"}, 1) && w.text.size() <= 2 && !dollar);
-    const bool date = after == '/' || before == '/';
+    auto digit_at = [&](size_t at) { return at < f.size() && f[at] >= '0' && f[at] <= '9'; };
+    const bool date = (after == '/' && digit_at(w.end + 1)) || (before == '/' && w.start >= 2 && digit_at(w.start - 2));
     const bool score = text_.preceded_by(i, {"score", "credit", "fico", "scores", "puntaje"}, 3);
     const bool size = one_of(next, {"sq", "sqft", "square", "ft", "feet", "acre", "acres", "yr", "yrs", "year", "years",
                                     "month", "months", "mo", "mos", "week", "weeks", "day", "days", "min", "mins",
@@ -242,7 +243,9 @@ void Reader::read_money() {
   bool saw_budget = false, saw_price = false, saw_payment = false, saw_down = false, saw_preapproval = false;
   for (size_t n = 0; n < figures.size(); ++n) {
     MoneyFigure figure = figures[n];
-    if (figure.start < not_money_.size() && not_money_[figure.start]) continue;
+    if (std::any_of(not_money_.begin() + std::min(figure.start, not_money_.size()),
+                    not_money_.begin() + std::min(figure.end, not_money_.size()), [](bool marked) { return marked; }))
+      continue;
     const size_t at = text_.word_at_byte(figure.start);
     if (figure.plural) { out_.vague = true; continue; }  // "in the 400s", "low 500s"
     if (text_.preceded_by(at, {"low", "mid", "high", "upper", "lower"}, 1) && !figure.dollar && figure.multiplier == 1)
@@ -446,6 +449,8 @@ void Reader::read_rooms() {
       }
       continue;
     }
+    // The decimals of "2.5 baths" belong to the number before them.
+    if (w.start > 1 && f[w.start - 1] == '.' && f[w.start - 2] >= '0' && f[w.start - 2] <= '9') continue;
     // "3br", "3bed", "4bd": the number glued to the word.
     std::optional<double> count;
     bool beds = false, baths = false;

@@ -130,7 +130,13 @@ size_t match_alias(const FoldedText& text, size_t at, std::string_view alias) {
     joined += text.word(i);
   }
   if (joined == alias) return parts;
-  return long_name && within_one_edit(joined, alias) ? parts : 0;  // one typo in names of six letters or more
+  // One typo in names of six letters or more whose words are real words ("n austin" is no
+  // typo of "in austin").
+  for (size_t start = 0, end; start <= alias.size(); start = end + 1) {
+    end = std::min(alias.find(' ', start), alias.size());
+    if (end - start < 3) return 0;
+  }
+  return long_name && within_one_edit(joined, alias) ? parts : 0;
 }
 
 bool area_cue(const FoldedText& text, size_t at) {

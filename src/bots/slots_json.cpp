@@ -38,3 +38,26 @@ nlohmann::json slots_with_provenance_json(const Slots& slots) {
 }
 
 }  // namespace jorge::bots
+
+namespace jorge::bots {
+
+Slots slots_from_json(const nlohmann::json& object, const Provenance& provenance) {
+  Slots slots;
+  if (!object.is_object()) return slots;
+  for (const auto& [name, value] : object.items()) {
+    const auto slot = parse_slot(name);
+    if (!slot) continue;
+    if (value.is_boolean()) slots.set(*slot, value.get<bool>(), provenance);
+    else if (value.is_number()) slots.set(*slot, value.get<double>(), provenance);
+    else if (value.is_string()) slots.set(*slot, value.get<std::string>(), provenance);
+    else if (value.is_array()) {
+      std::vector<std::string> items;
+      for (const auto& item : value)
+        if (item.is_string()) items.push_back(item.get<std::string>());
+      slots.set(*slot, items, provenance);
+    }
+  }
+  return slots;
+}
+
+}  // namespace jorge::bots

@@ -13,3 +13,8 @@ nlohmann::json slots_json(const Slots& slots);  // {"budget_max": 450000, "areas
 nlohmann::json slots_with_provenance_json(const Slots& slots);
 
 }  // namespace jorge::bots
+
+namespace jorge::bots {
+// The reverse of slots_json: unknown names and values of the wrong type are skipped.
+Slots slots_from_json(const nlohmann::json& object, const Provenance& provenance);
+}  // namespace jorge::bots

@@ -380,7 +380,9 @@ std::optional<Timeline> parse_timeline(std::string_view text, SystemTime now) {
     if (slash == std::string::npos || slash == 0) continue;
     const int month = std::atoi(words[i].substr(0, slash).c_str());
     const int day = std::atoi(words[i].substr(slash + 1).c_str());
-    const bool dated = words[i].find('/', slash + 1) != std::string::npos || (i > 0 && time_cue(words[i - 1]));
+    // "3/2" alone is beds and baths; a two-digit day, a year or a time word makes it a date.
+    const bool dated = words[i].find('/', slash + 1) != std::string::npos || (i > 0 && time_cue(words[i - 1])) ||
+                       day >= 10;
     if (dated && month >= 1 && month <= 12 && day >= 1 && day <= 31) return month_reading(month - 1);
   }
 
