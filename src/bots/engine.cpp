@@ -416,7 +416,7 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   c.off_topic_in_row = (x.intent == Intent::kUnknown && turn.changes.empty() && !x.small_talk && !x.vague)
                            ? c.off_topic_in_row + 1 : 0;
   const bool extracted = !turn.changes.empty();
-  c.turns_without_facts = extracted || x.intent == Intent::kQuestion ? 0 : c.turns_without_facts + 1;
+  c.turns_without_facts = extracted || x.vague || x.intent == Intent::kQuestion ? 0 : c.turns_without_facts + 1;
   (void)said_something;
 
   // 6. Safety: a human takes over.
@@ -450,6 +450,12 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
       return finish();
     }
   }
+  // §6 awaiting_role: two turns without a role and the lead is nurtured, not pushed further.
+  if (c.role == Role::kUnknown && ++c.turns_without_role > 2) {
+    c.state = State::kNurture;
+    c.pending.reset();
+    return finish();
+  }
   if (c.off_topic_in_row >= 2 || c.turns_without_facts >= 3) {
     hand_off("off_topic", "handoff_stuck");
     return finish();
@@ -458,8 +464,6 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   // 8. The next question, after answering the lead's own.
   const std::optional<SlotGroup> asked_before = c.pending;
   std::optional<Question> question = choose_question(c, x.vague || (!extracted && c.pending.has_value()));
-  if (c.role == Role::kUnknown) ++c.turns_without_role;
-  if (c.role == Role::kUnknown && c.turns_without_role > 2) question.reset();
   auto ask = [&](const Question& q) {
     c.pending = q.group;
     ++c.asks[static_cast<size_t>(q.group)];

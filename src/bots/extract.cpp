@@ -215,10 +215,14 @@ void Reader::read_not_money_numbers() {
     auto digit_at = [&](size_t at) { return at < f.size() && f[at] >= '0' && f[at] <= '9'; };
     const bool date = (after == '/' && digit_at(w.end + 1)) || (before == '/' && w.start >= 2 && digit_at(w.start - 2));
     const bool score = text_.preceded_by(i, {"score", "credit", "fico", "scores", "puntaje"}, 3);
-    const bool size = one_of(next, {"sq", "sqft", "square", "ft", "feet", "acre", "acres", "yr", "yrs", "year", "years",
-                                    "month", "months", "mo", "mos", "week", "weeks", "day", "days", "min", "mins",
-                                    "minutes", "hour", "hours", "car", "story", "stories", "percent", "meses", "anos",
-                                    "dias", "semanas", "th", "st", "nd", "rd"}) ||
+    // A span of time after a number ("6 months") unless the number is money ("$2,400/mo").
+    const bool span = one_of(next, {"yr", "yrs", "year", "years", "month", "months", "mo", "mos", "week", "weeks",
+                                    "day", "days", "min", "mins", "minutes", "hour", "hours", "meses", "anos", "dias",
+                                    "semanas"}) &&
+                      !dollar && before != ',' && after != '/';
+    const bool size = span ||
+                      one_of(next, {"sq", "sqft", "square", "ft", "feet", "acre", "acres", "car", "story", "stories",
+                                    "percent", "th", "st", "nd", "rd"}) ||
                       bed_word(next) || bath_word(next) || after == '%' || after == '+';
     const bool unit = text_.preceded_by(i, {"unit", "apt", "suite", "number", "ste", "lot"}, 1) || before == '#';
     if (year || time || date || score || size || unit) { mark(w.start, w.end, unit); continue; }

@@ -50,7 +50,7 @@ std::vector<std::string> persona_violations(std::string_view text, const Persona
                   "thanks for sharing", "as an ai", "i understand your concerns", "absolutely", "certainly",
                   "no worries at all", "i hope this finds you"});
   flag("insult", {"stop wasting my time", "wasting my time", "tire kicker", "cheap", "cheapskate", "idiot", "stupid",
-                  "lazy", "clueless", "damn", "hell", "shit", "fuck*", "crap", "dumb"});
+                  "lazy", "clueless", "damn", "the hell", "go to hell", "shit", "fuck*", "crap", "dumb"});
   flag("human claim", {"im a real person", "i am a real person", "im human", "i am human", "im not a bot",
                        "i am not a bot", "not a robot", "soy una persona real", "no soy un bot"});
   flag("guarantee", {"guarantee*", "guaranteed", "ill get you", "i will get you", "promise you", "garantiz*"});

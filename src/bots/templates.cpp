@@ -64,7 +64,7 @@ constexpr Template kTemplates[] = {
   {"ask_property", "es", S, "{ack} ¿Casa, condominio o townhome, y cuántas recámaras?"},
   {"ask_motivation", "en", S, "{ack} What's making you move now?"},
   {"ask_motivation", "en", P, "{ack} What's prompting the move?"},
-  {"ask_motivation", "en", X, "{ack} Why now? What's pushing the move?"},
+  {"ask_motivation", "en", X, "{ack} What's pushing the move right now?"},
   {"ask_motivation", "es", S, "{ack} ¿Qué te hace mudarte ahora?"},
   {"ask_seller_motivation", "en", S, "{ack} What's got you thinking about selling, and where would you go?"},
   {"ask_seller_motivation", "en", P, "{ack} What's behind the decision to sell, and where would you go next?"},

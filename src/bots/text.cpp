@@ -133,7 +133,18 @@ std::string language_of(const FoldedText& text) {
       "necesito", "vender", "comprar", "cuando", "mi", "mis", "nuestra", "es", "esta", "estoy", "donde", "cuanto",
       "meses", "mes", "ano", "anos", "que", "con", "mil", "pero", "si", "como", "vendo", "queremos", "los", "las",
       "el", "la", "de", "en", "y", "no", "me", "se", "recamaras", "preaprobado", "preaprobacion", "ya", "muy",
-      "bien", "pronto", "quien", "eres", "llamar", "puede", "mudarnos", "mudarme", "trabajo", "hasta", "menos"};
+      "bien", "pronto", "quien", "eres", "llamar", "puede", "mudarnos", "mudarme", "trabajo", "hasta", "menos",
+      "te", "tu", "lo", "del", "al", "hoy", "hora", "contigo", "necesita", "estas", "listo", "lista", "entendido",
+      "sigues", "quieres", "dime", "solo", "suerte", "mucha", "hacemos", "quitamos", "numero", "perdon",
+      "escribeme", "molesto", "mas", "cambia", "algo", "ahi", "zona", "mudarte", "gastar", "dinero", "banco",
+      "ahora", "vas", "rapido", "dame", "ayudame", "aqui", "equipo", "vuelta", "compras", "vendes", "responde",
+      "recibir", "llama", "dudas", "bienes", "raices", "soy", "nos", "tenemos", "vendemos", "casas", "precio",
+      "cuantas", "recamaras", "dirección", "direccion", "donde", "pero", "porque", "ya", "tambien", "usted",
+      "ustedes", "necesitamos", "queremos", "busca", "mejor", "hablemos", "listos", "entonces", "claro", "vez",
+      "gracias", "mientras", "tanto", "reviso", "confirma", "visitas", "encarga", "organizarla", "comisiones",
+      "hablan", "mensaje", "mensajes", "contacta", "directamente", "pido", "vueltas", "calificar", "sitio", "datos",
+      "necesitas", "casa", "ventas", "rentas", "busqueda", "bastante", "pendiente", "escribo", "basta", "mudarse",
+      "sigue", "cambio", "para", "plazo", "mudanza", "cuentas", "tope", "rango", "comodo", "financiar", "contado"};
   static constexpr std::string_view kEnglish[] = {
       "the", "i", "we", "my", "our", "is", "are", "to", "for", "and", "looking", "house", "home", "want", "need",
       "have", "in", "of", "it", "a", "this", "that", "what", "when", "sell", "buy", "with", "you", "on", "at",
