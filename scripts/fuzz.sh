@@ -61,4 +61,20 @@ for i, line in enumerate(open("tests/bots/data/inbound_keywords.tsv", encoding="
 PY
 run inbound_keyword_fuzz "$fuzz_dir"/seeds/keyword_*
 run csv_fuzz tests/scoring/data/csv_seeds/*.csv
+mkdir -p "$fuzz_dir/seeds/bots"
+python3 - tests/bots/data/cases "$fuzz_dir/seeds/bots" <<'PY'
+import json, os, sys
+cases, out = sys.argv[1], sys.argv[2]
+texts = []
+for name in sorted(os.listdir(cases)):
+    for line in open(os.path.join(cases, name), encoding="utf-8"):
+        if line.strip() and "text" in json.loads(line):
+            texts.append(json.loads(line)["text"])
+for i, text in enumerate(texts):
+    open(f"{out}/message_{i}", "w", encoding="utf-8").write(chr(i % 128) + text)
+for i in range(0, len(texts) - 3, 4):
+    open(f"{out}/conversation_{i}", "w", encoding="utf-8").write("\n".join(texts[i:i + 4]))
+PY
+run bots_extract_fuzz "$fuzz_dir"/seeds/bots/message_*
+run bots_turn_fuzz "$fuzz_dir"/seeds/bots/conversation_*
 run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*

@@ -73,6 +73,9 @@ FoldedText::FoldedText(std::string_view original) {
     word.text = folded_.substr(word.start, word.end - word.start);
     words_.push_back(std::move(word));
   }
+  sorted_words_.reserve(words_.size());
+  for (const Word& word : words_) sorted_words_.push_back(word.text);
+  std::sort(sorted_words_.begin(), sorted_words_.end());
 }
 
 bool FoldedText::matches(size_t at, std::string_view phrase, size_t* length) const {
@@ -96,6 +99,10 @@ bool FoldedText::matches(size_t at, std::string_view phrase, size_t* length) con
 }
 
 size_t FoldedText::find(std::string_view phrase, size_t from) const {
+  // Most phrases are absent: rule them out by their first word before scanning.
+  const std::string_view first = phrase.substr(0, phrase.find(' '));
+  if (!first.empty() && first.back() != '*' && !std::binary_search(sorted_words_.begin(), sorted_words_.end(), first))
+    return npos;
   for (size_t i = from; i < words_.size(); ++i)
     if (matches(i, phrase)) return i;
   return npos;

@@ -47,6 +47,7 @@ class FoldedText {
   bool matches(size_t at, std::string_view phrase, size_t* length = nullptr) const;
   std::string folded_;
   std::vector<Word> words_;
+  std::vector<std::string_view> sorted_words_;  // for a quick "is this word here at all"
 };
 
 // "es" when the message reads as Spanish (more Spanish marker words than English ones), else "en".
