@@ -412,12 +412,10 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
 
   // Off-topic tracking (§9.1 off_topic): a second off-topic message in a row, or three turns
   // in a row with nothing extracted.
-  const bool said_something = !turn.changes.empty() || x.intent != Intent::kUnknown;
   c.off_topic_in_row = (x.intent == Intent::kUnknown && turn.changes.empty() && !x.small_talk && !x.vague)
                            ? c.off_topic_in_row + 1 : 0;
   const bool extracted = !turn.changes.empty();
   c.turns_without_facts = extracted || x.vague || x.intent == Intent::kQuestion ? 0 : c.turns_without_facts + 1;
-  (void)said_something;
 
   // 6. Safety: a human takes over.
   if (x.fair_housing) { hand_off("fair_housing", "fair_housing_redirect"); return finish(); }
@@ -462,7 +460,6 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   }
 
   // 8. The next question, after answering the lead's own.
-  const std::optional<SlotGroup> asked_before = c.pending;
   std::optional<Question> question = choose_question(c, x.vague || (!extracted && c.pending.has_value()));
   auto ask = [&](const Question& q) {
     c.pending = q.group;
@@ -501,7 +498,6 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
     reply_with("ask_area_browsing");
     return finish();
   }
-  (void)asked_before;
   ask(*question);
   reply_with(question->key, {{"ack", acknowledgement(turn.changes, c.language)}});
   return finish();

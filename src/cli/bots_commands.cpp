@@ -37,7 +37,7 @@ bool same(const json& expected, const json& predicted) {
 
 void count(Tally& tally, const json& expected, const json* predicted) {
   ++tally.cases;
-  const bool expected_value = !expected.is_null() && !(expected.is_boolean() && !expected.get<bool>() && false);
+  const bool expected_value = !expected.is_null();
   const bool match = expected.is_null() ? predicted == nullptr : predicted && same(expected, *predicted);
   if (match) ++tally.exact;
   if (expected_value && match) ++tally.tp;
@@ -138,6 +138,12 @@ bots::Role role_of(const json& line) {
   return bots::Role::kUnknown;
 }
 
+// The line's "id" as text (numbers too), else its line number.
+std::string id_of(const json& line, int number) {
+  if (!line.contains("id")) return std::to_string(number);
+  return line["id"].is_string() ? line["id"].get<std::string>() : line["id"].dump();
+}
+
 SystemTime time_of(const json& value, SystemTime fallback) {
   SystemTime at;
   if (value.is_string() && parse_iso8601(value.get<std::string>(), at)) return at;
@@ -187,8 +193,7 @@ int extract_messages(const ExtractCommand& command) {
   int count = 0;
   const bots::EngineConfig config;
   const int status = for_each_line(command.data, [&](const json& line, int number) {
-    const std::string id = line.contains("id") ? (line["id"].is_string() ? line["id"].get<std::string>() : line["id"].dump())
-                                               : std::to_string(number);
+    const std::string id = id_of(line, number);
     const std::string text = line.contains("text") && line["text"].is_string() ? line["text"].get<std::string>() : "";
     bots::Conversation conversation = bots::start_conversation(id, role_of(line));
     conversation.variants = bots::Variants{};
@@ -219,8 +224,7 @@ int replay_conversations(const ReplayCommand& command) {
   int count = 0;
   const bots::EngineConfig config;
   const int status = for_each_line(command.data, [&](const json& line, int number) {
-    const std::string id = line.contains("id") ? (line["id"].is_string() ? line["id"].get<std::string>() : line["id"].dump())
-                                               : std::to_string(number);
+    const std::string id = id_of(line, number);
     bots::Role role = role_of(line);
     if (role == bots::Role::kUnknown && line.value("bot", "") == "seller") role = bots::Role::kSeller;
     bots::Conversation conversation = bots::start_conversation(id, role);
