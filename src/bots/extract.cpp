@@ -108,6 +108,7 @@ class Reader {
   Extraction out_;
   Role role_ = Role::kUnknown;
   bool sells_ = false, buys_ = false, rents_ = false;
+  std::vector<PlaceMention> places_;  // read once, used for areas and for "moving to <place>"
   std::vector<bool> not_money_;  // per byte of folded(): a ZIP, a phone number, a date, an address
   std::vector<bool> not_time_;   // per byte: a ZIP, a phone number, a street or unit number
 };
@@ -421,7 +422,7 @@ void Reader::read_timeline() {
 
 void Reader::read_places() {
   std::vector<std::string> areas;
-  for (const PlaceMention& place : places_in(text_)) {
+  for (const PlaceMention& place : places_) {
     if (selling_side() && (seller_only() ? !buys_ || sell_clause(place.first_word) : sell_clause(place.first_word))) {
       if (!out_.states(Slot::kPropertyArea)) put(Slot::kPropertyArea, place.canonical);
     } else {
@@ -604,7 +605,7 @@ void Reader::read_motivation() {
       // buyer moving across town: "moving to round rock".
       if (phrase == "moving to" && !seller_only()) {
         bool local = false;
-        for (const PlaceMention& place : places_in(text_))
+        for (const PlaceMention& place : places_)
           if (place.first_word == at + 2) local = true;
         if (local) continue;
       }
@@ -898,6 +899,7 @@ void Reader::read_intent() {
 
 Extraction Reader::run() {
   out_.language = language_of(text_);
+  places_ = places_in(text_);
   read_sides();
   read_not_money_numbers();
   read_money();
