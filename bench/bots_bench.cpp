@@ -49,6 +49,37 @@ void BM_TurnSpanish(benchmark::State& state) {
 }
 BENCHMARK(BM_TurnSpanish);
 
+// A buyer's whole qualification, turn by turn, as leads answer: mostly short replies. Each
+// iteration is one turn on the state the previous turns left (the conversation restarts after
+// the last); the per-turn time is the figure the target is about.
+void BM_TurnConversation(benchmark::State& state) {
+  static const char* const kReplies[] = {"hi yes still looking",
+                                         "around 400k",
+                                         "hutto or pflugerville",
+                                         "next spring probably",
+                                         "we're preapproved with our credit union",
+                                         "3 bed 2 bath, need a yard for the dog",
+                                         "can we see the one on zillow saturday?",
+                                         "thanks",
+                                         "what's the hoa on that one",
+                                         "ok sounds good"};
+  const EngineConfig config;
+  const LeadFacts facts;
+  const Conversation fresh = start_conversation("bench", Role::kBuyer);
+  Conversation conversation = fresh;
+  size_t next = 0;
+  for (auto _ : state) {
+    const Inbound inbound{"m" + std::to_string(next), kReplies[next], noon() + std::chrono::minutes(next)};
+    Turn turn = take_turn(conversation, inbound, facts, config);
+    conversation = std::move(turn.conversation);
+    if (++next == std::size(kReplies)) {
+      next = 0;
+      conversation = fresh;
+    }
+  }
+}
+BENCHMARK(BM_TurnConversation);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <unordered_map>
 
 namespace jorge::bots {
 namespace {
@@ -94,6 +95,8 @@ const std::vector<Place>& places() {
 bool within_one_edit(std::string_view a, std::string_view b) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > 1) return false;
+  // One edit in a word of three letters or more leaves its first or its last letter alone.
+  if (b.size() >= 3 && !a.empty() && a.front() != b.front() && a.back() != b.back()) return false;
   size_t i = 0;
   while (i < a.size() && a[i] == b[i]) ++i;
   if (i == a.size()) return true;
@@ -146,23 +149,56 @@ bool area_cue(const FoldedText& text, size_t at) {
          before == "and" || before == "y" || before == "o";
 }
 
+// The aliases a word can start: those whose first word it is, and the long names one typo
+// away (their first word's length within one of the word's). Built once; places_in asks it
+// for every word of every message.
+class AliasIndex {
+ public:
+  struct Alias {
+    std::string_view text, canonical, first;
+  };
+  AliasIndex() {
+    for (const Place& place : places())
+      for (std::string_view alias : place.aliases) {
+        const std::string_view first = alias.substr(0, alias.find(' '));
+        by_first_word_[first].push_back({alias, place.canonical, first});
+        const bool long_name = alias.size() - std::count(alias.begin(), alias.end(), ' ') >= 6;
+        if (long_name) typo_candidates_[std::min(first.size(), kLongest)].push_back({alias, place.canonical, first});
+      }
+  }
+  template <class F>
+  void for_candidates(std::string_view word, F&& visit) const {
+    if (const auto exact = by_first_word_.find(word); exact != by_first_word_.end())
+      for (const Alias& alias : exact->second) visit(alias);
+    for (size_t length = word.size() > 0 ? word.size() - 1 : 0; length <= std::min(word.size() + 1, kLongest); ++length)
+      for (const Alias& alias : typo_candidates_[length])
+        // One edit in the whole name is one edit in its first word, or none there (exact, above).
+        if (alias.first != word && within_one_edit(word, alias.first)) visit(alias);
+  }
+
+ private:
+  static constexpr size_t kLongest = 31;
+  std::unordered_map<std::string_view, std::vector<Alias>> by_first_word_;
+  std::vector<Alias> typo_candidates_[kLongest + 1];
+};
+
 }  // namespace
 
 std::vector<PlaceMention> places_in(const FoldedText& text) {
+  static const AliasIndex index;
   std::vector<PlaceMention> found;
   for (size_t i = 0; i < text.size();) {
     size_t best_length = 0;
     std::string_view best;
     bool best_short = false;
-    for (const Place& place : places())
-      for (std::string_view alias : place.aliases) {
-        const size_t length = match_alias(text, i, alias);
-        if (length > best_length) {
-          best_length = length;
-          best = place.canonical;
-          best_short = alias.size() <= 3 && alias != "atx";
-        }
+    index.for_candidates(text.word(i), [&](const AliasIndex::Alias& alias) {
+      const size_t length = match_alias(text, i, alias.text);
+      if (length > best_length) {
+        best_length = length;
+        best = alias.canonical;
+        best_short = alias.text.size() <= 3 && alias.text != "atx";
       }
+    });
     if (best_length == 0) { ++i; continue; }
     const size_t end = i + best_length;
     bool keep = true;

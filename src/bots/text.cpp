@@ -1,6 +1,7 @@
 #include "bots/text.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace jorge::bots {
 
@@ -39,6 +40,13 @@ namespace {
 bool is_apostrophe(char32_t code) { return code == '\'' || code == U'’' || code == U'‘' || code == U'ʼ' || code == '`'; }
 bool word_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
+// FNV-1a, folded so the low 8 bits pick one of 256 bits.
+std::uint64_t word_hash(std::string_view word) {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char c : word) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h ^ (h >> 29) ^ (h >> 47);
+}
+
 }  // namespace
 
 FoldedText::FoldedText(std::string_view original) {
@@ -73,9 +81,23 @@ FoldedText::FoldedText(std::string_view original) {
     word.text = folded_.substr(word.start, word.end - word.start);
     words_.push_back(std::move(word));
   }
-  sorted_words_.reserve(words_.size());
-  for (const Word& word : words_) sorted_words_.push_back(word.text);
-  std::sort(sorted_words_.begin(), sorted_words_.end());
+  for (Word& word : words_) {
+    const std::uint64_t h = word.hash = word_hash(word.text);
+    word_bits_[(h >> 6) & 3] |= std::uint64_t{1} << (h & 63);
+    const std::uint64_t p = word_hash(std::string_view(word.text).substr(0, 2));
+    prefix_bits_[(p >> 6) & 3] |= std::uint64_t{1} << (p & 63);
+  }
+}
+
+bool FoldedText::may_start(std::string_view prefix) const {
+  if (prefix.size() < 2) return true;
+  const std::uint64_t p = word_hash(prefix.substr(0, 2));
+  return (prefix_bits_[(p >> 6) & 3] >> (p & 63)) & 1;
+}
+
+bool FoldedText::may_contain(std::string_view word) const {
+  const std::uint64_t h = word_hash(word);
+  return (word_bits_[(h >> 6) & 3] >> (h & 63)) & 1;
 }
 
 bool FoldedText::matches(size_t at, std::string_view phrase, size_t* length) const {
@@ -101,10 +123,16 @@ bool FoldedText::matches(size_t at, std::string_view phrase, size_t* length) con
 size_t FoldedText::find(std::string_view phrase, size_t from) const {
   // Most phrases are absent: rule them out by their first word before scanning.
   const std::string_view first = phrase.substr(0, phrase.find(' '));
-  if (!first.empty() && first.back() != '*' && !std::binary_search(sorted_words_.begin(), sorted_words_.end(), first))
+  if (first.empty() || first.back() == '*') {
+    if (!first.empty() && !may_start(first.substr(0, first.size() - 1))) return npos;
+    for (size_t i = from; i < words_.size(); ++i)
+      if (matches(i, phrase)) return i;
     return npos;
+  }
+  const std::uint64_t h = word_hash(first);
+  if (!((word_bits_[(h >> 6) & 3] >> (h & 63)) & 1)) return npos;
   for (size_t i = from; i < words_.size(); ++i)
-    if (matches(i, phrase)) return i;
+    if (words_[i].hash == h && matches(i, phrase)) return i;
   return npos;
 }
 
@@ -120,11 +148,14 @@ size_t FoldedText::find_any(std::initializer_list<std::string_view> phrases, siz
 
 bool FoldedText::preceded_by(size_t at, std::initializer_list<std::string_view> phrases, size_t span) const {
   const size_t first = at > span ? at - span : 0;
-  for (std::string_view phrase : phrases)
+  for (std::string_view phrase : phrases) {
+    const std::string_view head = phrase.substr(0, phrase.find(' '));
+    if (!head.empty() && (head.back() == '*' ? !may_start(head.substr(0, head.size() - 1)) : !may_contain(head))) continue;
     for (size_t i = first; i < at; ++i) {
       size_t length = 0;
       if (matches(i, phrase, &length) && i + length <= at) return true;
     }
+  }
   return false;
 }
 
@@ -156,12 +187,14 @@ std::string language_of(const FoldedText& text) {
       "the", "i", "we", "my", "our", "is", "are", "to", "for", "and", "looking", "house", "home", "want", "need",
       "have", "in", "of", "it", "a", "this", "that", "what", "when", "sell", "buy", "with", "you", "on", "at",
       "just", "yes", "thanks", "months", "by", "be", "not", "can", "im", "its", "would", "about", "up", "get"};
+  static const std::unordered_set<std::string_view> spanish_words(std::begin(kSpanish), std::end(kSpanish));
+  static const std::unordered_set<std::string_view> english_words(std::begin(kEnglish), std::end(kEnglish));
   int spanish = 0, english = 0;
   for (const Word& word : text.words()) {
     // Words both languages write ("no", "me", "a", "mi") count for Spanish only next to
     // unambiguous ones, so "no" alone stays English.
-    if (std::find(std::begin(kSpanish), std::end(kSpanish), word.text) != std::end(kSpanish)) ++spanish;
-    if (std::find(std::begin(kEnglish), std::end(kEnglish), word.text) != std::end(kEnglish)) ++english;
+    if (spanish_words.count(word.text)) ++spanish;
+    if (english_words.count(word.text)) ++english;
   }
   for (std::string_view shared : {"no", "me", "si", "es", "y"})
     if (text.has(shared)) --spanish;

@@ -3,6 +3,7 @@
 // lower-case ASCII, Spanish accents folded ("próximo" -> "proximo", "año" -> "ano"),
 // apostrophes dropped inside words ("what's" -> "whats"), emoji and other symbols read as
 // spaces, the punctuation that carries numbers kept ("$1.2m", "3/2", "350-400k", "6+").
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@ char ascii_letter(char32_t code);
 struct Word {
   std::string text;
   size_t start = 0, end = 0;  // byte range in FoldedText::folded
+  std::uint64_t hash = 0;     // of text, to rule out most comparisons
 };
 
 class FoldedText {
@@ -47,7 +49,13 @@ class FoldedText {
   bool matches(size_t at, std::string_view phrase, size_t* length = nullptr) const;
   std::string folded_;
   std::vector<Word> words_;
-  std::vector<std::string_view> sorted_words_;  // for a quick "is this word here at all"
+  // Whether a word may be in the text: a 256-bit set of word hashes. Most phrases the rules
+  // look for are absent, and this rules them out without comparing strings.
+  bool may_contain(std::string_view word) const;
+  // The same for the first two letters of words, for phrases ending in '*' ("relocat*").
+  bool may_start(std::string_view prefix) const;
+  std::uint64_t word_bits_[4] = {0, 0, 0, 0};
+  std::uint64_t prefix_bits_[4] = {0, 0, 0, 0};
 };
 
 // "es" when the message reads as Spanish (more Spanish marker words than English ones), else "en".

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 
 namespace jorge::bots {
 namespace {
@@ -50,17 +51,28 @@ SystemTime next_in_zone(SystemTime when, const icu::TimeZone& zone, MessageKind 
   return when;  // unreachable: every day has a window
 }
 
+// The zone of an IANA name, or null when ICU lacks it (it answers "Etc/Unknown" then). Loading
+// a zone parses ICU's data: each thread keeps the few it has seen.
+const icu::TimeZone* zone_named(const std::string& name) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<icu::TimeZone>> loaded;
+  if (const auto known = loaded.find(name); known != loaded.end()) return known->second.get();
+  if (loaded.size() >= 64) loaded.clear();  // names come from lead data: keep the cache bounded
+  const icu::UnicodeString id = icu::UnicodeString::fromUTF8(name);
+  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
+  icu::UnicodeString resolved;
+  if (zone && zone->getID(resolved) != id) zone.reset();
+  return loaded.emplace(name, std::move(zone)).first->second.get();
+}
+
 }  // namespace
 
 std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<std::string>& zones, MessageKind kind) {
   if (zones.empty()) return std::nullopt;
-  std::vector<std::unique_ptr<icu::TimeZone>> loaded;
+  std::vector<const icu::TimeZone*> loaded;
   for (const std::string& name : zones) {
-    const icu::UnicodeString id = icu::UnicodeString::fromUTF8(name);
-    std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
-    icu::UnicodeString resolved;
-    if (!zone || zone->getID(resolved) != id) return std::nullopt;  // ICU answers "Etc/Unknown" for a name it lacks
-    loaded.push_back(std::move(zone));
+    const icu::TimeZone* zone = zone_named(name);
+    if (!zone) return std::nullopt;
+    loaded.push_back(zone);
   }
   // Move to each zone's next opening in turn until a minute suits them all; zones whose
   // windows never meet (half a world apart) give up after a week.
@@ -68,7 +80,7 @@ std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<s
   const SystemTime give_up = when + std::chrono::hours(24 * 7);
   while (candidate <= give_up) {
     SystemTime latest = candidate;
-    for (const auto& zone : loaded) latest = std::max(latest, next_in_zone(candidate, *zone, kind));
+    for (const icu::TimeZone* zone : loaded) latest = std::max(latest, next_in_zone(candidate, *zone, kind));
     if (latest == candidate) return candidate;
     candidate = latest;
   }
@@ -76,10 +88,8 @@ std::optional<SystemTime> next_allowed_send(SystemTime when, const std::vector<s
 }
 
 SystemTime local_wall_time(SystemTime when, const std::string& zone_name) {
-  const icu::UnicodeString id = icu::UnicodeString::fromUTF8(zone_name);
-  std::unique_ptr<icu::TimeZone> zone(icu::TimeZone::createTimeZone(id));
-  icu::UnicodeString resolved;
-  if (!zone || zone->getID(resolved) != id) return when;
+  const icu::TimeZone* zone = zone_named(zone_name);
+  if (!zone) return when;
   const int64_t utc = to_unix_millis(when);
   return from_unix_millis(utc + offset_ms(*zone, utc, false));
 }
