@@ -77,4 +77,8 @@ for i in range(0, len(texts) - 3, 4):
 PY
 run bots_extract_fuzz "$fuzz_dir"/seeds/bots/message_*
 run bots_turn_fuzz "$fuzz_dir"/seeds/bots/conversation_*
+mkdir -p "$fuzz_dir/seeds/llm"
+printf '%s' '!we could do four fifty in hutto{"slots":{"beds_min":4,"areas":["Hutto"],"budget_max":450000},"intent":"buy","opt_out":false}' > "$fuzz_dir/seeds/llm/extraction"
+printf '%s' '!no need to reach out againMakes sense. So what is the most you want to spend?' > "$fuzz_dir/seeds/llm/phrasing"
+run bots_llm_answer_fuzz "$fuzz_dir"/seeds/llm/*
 run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "bots/compliance/quiet_hours.hpp"
+#include "bots/llm.hpp"
 #include "bots/persona.hpp"
 #include "bots/text.hpp"
 
@@ -184,12 +185,16 @@ struct Renderer {
     reply.text = render(found->text, view);
     // §12: every text passes the persona checks; a template that cannot be sent as filled in
     // is not sent (a human is told instead).
+    if (!persona_violations(reply.text, persona_check(key)).empty()) return std::nullopt;
+    return reply;
+  }
+
+  PersonaCheck persona_check(const std::string& key) const {
     PersonaCheck check;
-    check.language = found->language;
+    check.language = c.language == "es" ? "es" : "en";
     check.greeting = key.rfind("greeting", 0) == 0;
     check.fair_housing_redirect = key == "fair_housing_redirect";
-    if (!persona_violations(reply.text, check).empty()) return std::nullopt;
-    return reply;
+    return check;
   }
 
   std::string question_text(const Question& question) const {
@@ -292,7 +297,7 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   context.pending = c.pending;
   context.opted_out = c.state == State::kOptedOut;
   context.local_now = local_wall_time(inbound.at, zone);
-  const Extraction x = extract(inbound.text, context);
+  Extraction x = extract(inbound.text, context);
   turn.intent = x.intent;
   turn.opt_out = x.intent == Intent::kOptOut;
   turn.language = x.language;
@@ -314,9 +319,41 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
     }
     return std::move(turn);
   };
+  // §11 cap: model calls per lead per UTC day.
+  auto may_call_llm = [&] {
+    if (!config.llm) return false;
+    const int64_t day = to_unix_millis(inbound.at) / 86'400'000;
+    if (c.llm_day != day) {
+      c.llm_day = day;
+      c.llm_calls = 0;
+    }
+    if (c.llm_calls >= config.llm_calls_per_day) return false;
+    ++c.llm_calls;
+    ++turn.llm_calls;
+    return true;
+  };
   auto reply_with = [&](const std::string& key, std::vector<std::pair<std::string, std::string>> variables = {}) {
     turn.reply = renderer.make(key, std::move(variables));
-    if (!turn.reply) turn.task = "write to the lead: the " + key + " text did not pass the persona checks";
+    if (!turn.reply) {
+      turn.task = "write to the lead: the " + key + " text did not pass the persona checks";
+      return;
+    }
+    // §11 phrasing: the model may say the template in its own words; what fails a check is
+    // dropped and the template goes out.
+    if (may_phrase(key) && may_call_llm()) {
+      const auto answer =
+          config.llm->complete(phrasing_request(key, turn.reply->text, without_contact_details(inbound.text), c.language,
+                                                facts.first_name));
+      std::string why;
+      if (answer) {
+        if (auto phrased = checked_phrasing(*answer, turn.reply->text, renderer.persona_check(key), &why)) {
+          turn.reply->text = std::move(*phrased);
+          turn.reply->writer = "llm";
+        } else {
+          turn.llm_rejected.push_back("phrasing: " + why);
+        }
+      }
+    }
   };
   auto hand_off = [&](const std::string& reason, const std::string& key,
                       std::vector<std::pair<std::string, std::string>> variables = {}) {
@@ -358,22 +395,48 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   if (c.state == State::kClosed && x.intent != Intent::kBuy && x.intent != Intent::kSell && x.intent != Intent::kBoth)
     return finish();
 
-  // 5. Merge what the message states (§3.4): newer explicit values replace older ones.
-  const Provenance provenance{inbound.id, "rules", inbound.at};
-  for (const auto& [slot, value] : x.values) {
-    const auto& existing = c.slots[slot];
-    SlotValue merged = value;
-    if ((slot == Slot::kAreas || slot == Slot::kZips) && existing) {
-      auto all = std::get<std::vector<std::string>>(existing->value);
-      for (const auto& item : std::get<std::vector<std::string>>(value)) all.push_back(item);
-      std::sort(all.begin(), all.end());
-      all.erase(std::unique(all.begin(), all.end()), all.end());
-      merged = all;
+  // 4. Extraction assist (§11), when the rules read little: validated values only, rules win,
+  // and an opt-out the model sees but the rules did not sends nothing and asks a human.
+  std::vector<std::pair<Slot, SlotValue>> assisted;
+  if ((x.values.empty() || x.intent == Intent::kUnknown) && may_call_llm()) {
+    if (const auto answer = config.llm->complete(extraction_request(without_contact_details(inbound.text), c.pending, c.slots))) {
+      LlmExtraction assist = read_extraction(*answer, inbound.text, x);
+      turn.llm_rejected = std::move(assist.rejected);
+      if (assist.possible_opt_out) {
+        hand_off("possible_opt_out", "");
+        return finish();
+      }
+      assisted = std::move(assist.values);
+      if (assist.intent) {
+        x.intent = *assist.intent;
+        turn.intent = x.intent;
+        if (x.role == Role::kUnknown && x.intent == Intent::kBuy) x.role = Role::kBuyer;
+        if (x.role == Role::kUnknown && x.intent == Intent::kSell) x.role = Role::kSeller;
+        if (x.role == Role::kUnknown && x.intent == Intent::kBoth) x.role = Role::kBoth;
+      }
     }
-    if (existing && same_value(existing->value, merged)) continue;
-    turn.changes.push_back({slot, existing ? std::optional<SlotValue>(existing->value) : std::nullopt, merged});
-    c.slots.set(slot, merged, provenance);
   }
+
+  // 5. Merge what the message states (§3.4): newer explicit values replace older ones.
+  auto merge = [&](const std::vector<std::pair<Slot, SlotValue>>& values, const Provenance& provenance) {
+    for (const auto& [slot, value] : values) {
+      const auto& existing = c.slots[slot];
+      SlotValue merged = value;
+      if ((slot == Slot::kAreas || slot == Slot::kZips) && existing) {
+        auto all = std::get<std::vector<std::string>>(existing->value);
+        for (const auto& item : std::get<std::vector<std::string>>(value)) all.push_back(item);
+        std::sort(all.begin(), all.end());
+        all.erase(std::unique(all.begin(), all.end()), all.end());
+        merged = all;
+      }
+      if (existing && same_value(existing->value, merged)) continue;
+      turn.changes.push_back({slot, existing ? std::optional<SlotValue>(existing->value) : std::nullopt, merged});
+      c.slots.set(slot, merged, provenance);
+    }
+  };
+  const Provenance provenance{inbound.id, "rules", inbound.at};
+  merge(x.values, provenance);
+  merge(assisted, Provenance{inbound.id, "llm", inbound.at});
   // A budget range stated again as one figure leaves no stale minimum above the new maximum.
   if (const auto max = c.slots.number(Slot::kBudgetMax), min = c.slots.number(Slot::kBudgetMin); max && min && *min > *max)
     c.slots.clear(Slot::kBudgetMin);

@@ -5,6 +5,7 @@
 // clock of its own, no database; the caller stores the conversation and queues the reply in
 // one transaction.
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +57,8 @@ struct Conversation {
   Temperature temperature = Temperature::kCold;
   int off_topic_in_row = 0, turns_without_facts = 0, turns_without_role = 0;
   int inbound_count = 0;
+  int llm_calls = 0;      // model calls on llm_day (§11 cap)
+  int64_t llm_day = 0;    // days since 1970-01-01 (UTC)
 };
 
 // A new conversation routed by the lead source's role (§6): buyers to the Lead Bot, sellers and
@@ -69,10 +72,16 @@ struct LeadFacts {
   std::optional<double> valuation;  // a CMA/AVM figure for a seller's home, when one is held
 };
 
+class LlmBackend;
+
 struct EngineConfig {
   std::string team = "the Rivera Team";
   std::string team_phone = "(512) 555-0100";
   double market_floor = 200000;
+  // §11: an optional model for extraction assist and phrasing; null is rules only. Calls per
+  // lead per (UTC) day are capped; past the cap the turn is rules only.
+  LlmBackend* llm = nullptr;
+  int llm_calls_per_day = 20;
 };
 
 struct Inbound {
@@ -88,6 +97,7 @@ struct Reply {
   SystemTime send_at{};
   bool immediate = false;  // STOP/START confirmations and HELP: exempt from quiet hours and delays
   bool held = false;       // quiet hours moved it; a newer inbound drops and recomputes it
+  std::string writer = "template";  // "llm" when a model's phrasing passed the checks of §11
 };
 
 struct SlotChange {
@@ -110,6 +120,8 @@ struct Turn {
   std::optional<std::string> task;     // §9.2: "answer listing question: 2207 tillery st"
   std::vector<std::string> tags;       // CRM tags: "hot-lead", "needs-human", "opted-out"
   std::optional<Reply> reply;
+  int llm_calls = 0;                      // model calls this turn made
+  std::vector<std::string> llm_rejected;  // what validation dropped from the model's answers
 };
 
 Turn take_turn(const Conversation& conversation, const Inbound& inbound, const LeadFacts& facts,

@@ -143,6 +143,9 @@ void Reader::read_sides() {
   }
   const bool both_here = (sells_ && buys_) || any({"before we can buy", "before we buy", "sell first",
                                                     "sell ours first", "sell our house first", "sell my house first",
+                                                    "sell our current house first", "sell our current home first",
+                                                    "sell my current house first", "sell my current home first",
+                                                    "sell our place first", "sell my place first", "sell ours before",
                                                     "once we sell", "after we sell", "contingent on selling"});
   if (context_.role_is_hint && sells_ != buys_ && !both_here) role_ = sells_ ? Role::kSeller : Role::kBuyer;
   else if (both_here) role_ = Role::kBoth;
@@ -274,7 +277,7 @@ void Reader::read_money() {
     const bool per_month = after_is({"a month", "per month", "mo", "month", "monthly", "a mo", "al mes", "por mes",
                                      "mensual", "mensuales", "each month", "every month"}) ||
                            text_.preceded_by(at, {"payment", "payments", "monthly", "mortgage payment", "pago", "pagos",
-                                                  "mensualidad", "note"}, 4);
+                                                  "mensualidad", "note"}, 6);
     const bool down = after_is({"down", "for a down", "as a down", "to put down", "for down", "de enganche",
                                 "for the down", "saved for a down", "de pago inicial"}) ||
                       text_.preceded_by(at, {"down payment", "put down", "enganche", "downpayment"}, 4);
@@ -352,7 +355,8 @@ void Reader::read_financing() {
   else if (any({"getting preapproved", "getting pre approved", "working on getting", "working on preapproval",
                 "working on the preapproval", "talking to a lender", "talking to lender", "talking with a lender",
                 "applied", "in process", "in progress", "waiting on approval", "waiting for approval",
-                "getting approved", "waiting on the lender", "in the process", "working with a lender",
+                "getting approved", "getting prequalified", "getting pre qualified", "waiting on the lender",
+                "in the process", "working with a lender",
                 "meeting with a lender", "en proceso"}))
     status = "in_progress";
   else if (any({"paying cash", "pay cash", "cash buyer", "all cash", "cash offer", "in cash", "with cash",
@@ -566,7 +570,8 @@ void Reader::read_motivation() {
                       "moving across"}},
       {"divorce", {"divorce", "divorcing", "divorced", "separating", "separated", "separation", "splitting up",
                    "divorcio", "nos separamos"}},
-      {"inherited", {"inherited", "inherit", "passed away", "estate sale", "late mother", "late father", "late mom",
+      {"inherited", {"inherited", "inherit", "passed away", "passed and left", "left us her house", "left us his house",
+                     "left me her house", "left me his house", "left us the house", "left me the house", "estate sale", "late mother", "late father", "late mom",
                      "late dad", "late husband", "late wife", "probate", "heredamos", "herede", "herencia"}},
       {"financial_distress", {"behind on payments", "behind on the mortgage", "behind on my mortgage",
                               "behind on our mortgage", "behind on mortgage", "foreclos*", "cant afford",

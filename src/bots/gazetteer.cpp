@@ -149,6 +149,13 @@ bool area_cue(const FoldedText& text, size_t at) {
          before == "and" || before == "y" || before == "o";
 }
 
+// Words people text that are one edit from a place's name: never read as its typo.
+bool is_common_word(std::string_view word) {
+  static constexpr std::string_view kWords[] = {"lender", "lenders", "leaner", "lander", "landers", "tailor",
+                                                "tailors", "austen", "domains", "remain", "taylors"};
+  return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+}
+
 // The aliases a word can start: those whose first word it is, and the long names one typo
 // away (their first word's length within one of the word's). Built once; places_in asks it
 // for every word of every message.
@@ -173,7 +180,11 @@ class AliasIndex {
     for (size_t length = word.size() > 0 ? word.size() - 1 : 0; length <= std::min(word.size() + 1, kLongest); ++length)
       for (const Alias& alias : typo_candidates_[length])
         // One edit in the whole name is one edit in its first word, or none there (exact, above).
-        if (alias.first != word && within_one_edit(word, alias.first)) visit(alias);
+        // A typo keeps the first letter, and a real word one edit from a place is that word
+        // ("lender" is not Leander, "Justin" not Austin).
+        if (alias.first != word && !word.empty() && word.front() == alias.first.front() && !is_common_word(word) &&
+            within_one_edit(word, alias.first))
+          visit(alias);
   }
 
  private:

@@ -5,12 +5,16 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "bots/engine.hpp"
+#include "bots/llm.hpp"
 #include "bots/slots_json.hpp"
 #include "cli/bots_commands.hpp"
+#include "core/text.hpp"
+#include "pipeline/claude_llm.hpp"
 
 namespace jorge::cli {
 namespace {
@@ -121,7 +125,9 @@ struct Evaluation {
       if (expected.contains(exact) && result.contains(exact)) {
         auto& t = signals[exact];
         ++t.cases;
-        if (expected[exact] == result[exact]) ++t.exact;
+        // "hot" and "HOT" are one temperature: evaluation files spell it either way.
+        auto lowered = [](const json& value) { return value.is_string() ? ascii_lower(value.get<std::string>()) : value.dump(); };
+        if (lowered(expected[exact]) == lowered(result[exact])) ++t.exact;
       }
   }
 
@@ -182,16 +188,43 @@ std::ofstream open_out(const std::string& path) {
   return out;
 }
 
+// The engine's configuration for a command, with the model when one is asked for (bots.md §11).
+// Held by pointer: the engine configuration points at the backend.
+struct Engine {
+  bots::EngineConfig config;
+  std::unique_ptr<pipeline::ClaudeLlm> claude;
+  std::unique_ptr<bots::CachedLlm> cached;
+};
+
+std::unique_ptr<Engine> make_engine(const Config::Bots& settings, bool with_llm) {
+  auto engine = std::make_unique<Engine>();
+  if (!with_llm) return engine;
+  if (settings.llm_api_key.empty()) {
+    std::fprintf(stderr, "jorge: the model needs a key: set ANTHROPIC_API_KEY or bots.llm_key_file\n");
+    return nullptr;
+  }
+  crm::ClaudeClientOptions options;
+  options.base_url = settings.llm_url;
+  options.api_key = settings.llm_api_key;
+  options.model = settings.llm_model;
+  options.timeout_ms = settings.llm_timeout_ms;
+  engine->claude = std::make_unique<pipeline::ClaudeLlm>(options);
+  engine->cached = std::make_unique<bots::CachedLlm>(*engine->claude);
+  engine->config.llm = engine->cached.get();
+  engine->config.llm_calls_per_day = settings.llm_calls_per_day;
+  return engine;
+}
+
 }  // namespace
 
 int extract_messages(const ExtractCommand& command) {
-  if (command.llm == "on")
-    std::fprintf(stderr, "jorge: --llm on: no Claude backend is configured in this build; rules only\n");
+  const auto engine = make_engine(command.bots, command.llm == "on");
+  if (!engine) return 2;
   std::ofstream out = open_out(command.out);
   if (!out) return 2;
   Evaluation evaluation;
   int count = 0;
-  const bots::EngineConfig config;
+  const bots::EngineConfig& config = engine->config;
   const int status = for_each_line(command.data, [&](const json& line, int number) {
     const std::string id = id_of(line, number);
     const std::string text = line.contains("text") && line["text"].is_string() ? line["text"].get<std::string>() : "";
@@ -207,6 +240,7 @@ int extract_messages(const ExtractCommand& command) {
                    {"handoff", turn.handoff.has_value()},
                    {"slots", slots}};
     if (turn.handoff) result["handoff_reason"] = *turn.handoff;
+    if (turn.llm_calls > 0) result["llm"] = {{"calls", turn.llm_calls}, {"rejected", turn.llm_rejected}};
     out << result.dump() << '\n';
     if (line.contains("expected")) evaluation.add(line["expected"], result);
     ++count;
@@ -218,11 +252,13 @@ int extract_messages(const ExtractCommand& command) {
 }
 
 int replay_conversations(const ReplayCommand& command) {
+  const auto engine = make_engine(command.bots, command.bots.llm == "claude");
+  if (!engine) return 2;
   std::ofstream out = open_out(command.out);
   if (!out) return 2;
   Evaluation evaluation;
   int count = 0;
-  const bots::EngineConfig config;
+  const bots::EngineConfig& config = engine->config;
   const int status = for_each_line(command.data, [&](const json& line, int number) {
     const std::string id = id_of(line, number);
     bots::Role role = role_of(line);
@@ -261,6 +297,7 @@ int replay_conversations(const ReplayCommand& command) {
       if (turn.reply)
         outbound.push_back({{"text", turn.reply->text},
                             {"template", turn.reply->template_key},
+                            {"writer", turn.reply->writer},
                             {"scheduled_at", format_iso8601(turn.reply->send_at)}});
       conversation = std::move(turn.conversation);
     }
@@ -291,7 +328,9 @@ int chat(const ChatCommand& command) {
     std::fprintf(stderr, "jorge chat: --at %s is not a time: use 2026-03-10T14:00:00-06:00\n", command.at.c_str());
     return 2;
   }
-  const bots::EngineConfig config;
+  const auto engine = make_engine(command.bots, command.bots.llm == "claude");
+  if (!engine) return 2;
+  const bots::EngineConfig& config = engine->config;
   bots::Conversation conversation = bots::start_conversation("chat", role);
   conversation.variants = bots::Variants{};
   conversation.language = command.lang;
@@ -307,7 +346,7 @@ int chat(const ChatCommand& command) {
     const bots::Turn turn = bots::take_turn(conversation, {"chat-" + std::to_string(++number), text, now}, facts, config);
     conversation = turn.conversation;
     if (turn.reply) {
-      std::printf("Jorge> %s\n", turn.reply->text.c_str());
+      std::printf("Jorge> %s%s\n", turn.reply->text.c_str(), turn.reply->writer == "llm" ? "  (phrased by the model)" : "");
       if (turn.reply->held) std::printf("        (held by quiet hours until %s)\n", format_iso8601(turn.reply->send_at).c_str());
     } else {
       std::printf("Jorge> (no reply)\n");
@@ -320,6 +359,7 @@ int chat(const ChatCommand& command) {
     if (conversation.pending) std::printf("  pending question: %s\n", std::string(bots::group_name(*conversation.pending)).c_str());
     if (turn.handoff) std::printf("  handoff: %s — a human takes over\n", turn.handoff->c_str());
     if (turn.task) std::printf("  task: %s\n", turn.task->c_str());
+    for (const std::string& rejected : turn.llm_rejected) std::printf("  model answer dropped: %s\n", rejected.c_str());
   }
   return 0;
 }

@@ -26,7 +26,8 @@ const std::set<std::string>& known_keys() {
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours", "clock.start",
       "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone", "team.owner_user_id",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
-      "identity.source_trust"};
+      "identity.source_trust", "bots.enabled", "bots.llm", "bots.llm_api_key", "bots.llm_key_file", "bots.llm_model",
+      "bots.llm_url", "bots.llm_timeout_ms", "bots.llm_calls_per_day"};
   return keys;
 }
 
@@ -236,6 +237,35 @@ void apply_environment(Settings& settings, char** environment) {
         settings[key] = std::string(variable.substr(name.size() + 1));
     }
   }
+  // Anthropic's own variable, as their tools read it; bots.llm_key_file takes precedence.
+  for (char** entry = environment; entry && *entry; ++entry) {
+    constexpr std::string_view kKey = "ANTHROPIC_API_KEY=";
+    if (std::string_view(*entry).substr(0, kKey.size()) == kKey && !settings.count("bots.llm_api_key"))
+      settings["bots.llm_api_key"] = std::string(std::string_view(*entry).substr(kKey.size()));
+  }
+}
+
+// [bots]: the conversation engine and its optional model (bots.md §11).
+static Status build_bots(const Settings& settings, Config::Bots& bots) {
+  JORGE_TRY(bots.enabled, boolean(settings, "bots.enabled", true));
+  bots.llm = text(settings, "bots.llm", "off");
+  if (bots.llm != "off" && bots.llm != "claude") return bad("bots.llm", "expected \"off\" (rules only) or \"claude\"");
+  if (settings.count("bots.llm_key_file")) {
+    JORGE_TRY(bots.llm_api_key, read_secret_file("bots.llm_key_file", settings.at("bots.llm_key_file")));
+  } else {
+    bots.llm_api_key = text(settings, "bots.llm_api_key", "");
+  }
+  bots.llm_model = text(settings, "bots.llm_model", bots.llm_model);
+  bots.llm_url = text(settings, "bots.llm_url", bots.llm_url);
+  if (bots.llm_url.rfind("http://", 0) != 0 && bots.llm_url.rfind("https://", 0) != 0)
+    return bad("bots.llm_url", "expected an http:// or https:// URL");
+  JORGE_TRY(int64_t timeout, integer(settings, "bots.llm_timeout_ms", bots.llm_timeout_ms, 100, 30'000));
+  bots.llm_timeout_ms = static_cast<int>(timeout);
+  JORGE_TRY(int64_t calls, integer(settings, "bots.llm_calls_per_day", bots.llm_calls_per_day, 0, 10'000));
+  bots.llm_calls_per_day = static_cast<int>(calls);
+  if (bots.llm == "claude" && bots.llm_api_key.empty())
+    return bad("bots.llm", "is \"claude\" but no key: set ANTHROPIC_API_KEY or bots.llm_key_file, or bots.llm = \"off\"");
+  return ok_status();
 }
 
 Result<Config> build_config(const Settings& settings, ConfigUse use) {
@@ -367,6 +397,7 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
   if (config.identity_review_threshold > config.identity_merge_threshold)
     return bad("identity.review_threshold", "must not be above identity.merge_threshold");
   JORGE_TRY(config.sources, build_sources(settings));
+  JORGE_TRY_STATUS(build_bots(settings, config.bots));
   return config;
 }
 

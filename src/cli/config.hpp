@@ -84,6 +84,17 @@ struct Config {
     std::map<std::string, std::string, std::less<>> field_map;  // sources.NAME.map.<question> = "<field>"
   };
   std::map<std::string, Source> sources;
+
+  // [bots]: the Lead and Seller Bots (docs/bots.md).
+  struct Bots {
+    bool enabled = true;
+    std::string llm = "off";  // "off" | "claude" (bots.md §11: phrasing and extraction assist only)
+    std::string llm_api_key;  // ANTHROPIC_API_KEY or bots.llm_key_file
+    std::string llm_model = "claude-sonnet-4-5";
+    std::string llm_url = "https://api.anthropic.com";
+    int llm_timeout_ms = 3000;
+    int llm_calls_per_day = 20;  // per lead
+  } bots;
 };
 
 // Values as text by dotted key, from the file, the environment and flags, in rising priority.

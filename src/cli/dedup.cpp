@@ -71,7 +71,8 @@ int dedup_database(const DedupCommand& command) {
                      undone.error().message.c_str());
         return 1;
       }
-      bar.update(static_cast<int>(++done), static_cast<int>(merges->size()), std::to_string(done) + " merges undone");
+      ++done;  // apart from its reads below: arguments are evaluated in no set order
+      bar.update(static_cast<int>(done), static_cast<int>(merges->size()), std::to_string(done) + " merges undone");
     }
     std::printf("undid %zu merges made by jorge dedup --apply\n", merges->size());
     return 0;

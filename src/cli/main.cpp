@@ -98,18 +98,22 @@ int main(int argc, char** argv) {
   jorge::cli::ExtractCommand extract_command;
   extract->add_option("--data", extract_command.data, "JSON lines {id, received_at, role_hint, text[, expected]}")->required();
   extract->add_option("--out", extract_command.out, "JSON lines {id, intent, opt_out, handoff, slots}")->required();
-  extract->add_option("--llm", extract_command.llm, "off (rules only) or on")->check(CLI::IsMember({"off", "on"}));
+  extract->add_option("--llm", extract_command.llm, "off (rules only) or on (bots.llm_* keys, ANTHROPIC_API_KEY)")
+      ->check(CLI::IsMember({"off", "on"}));
+  extract->add_option("--config", config_path, "TOML configuration file for the model's keys (default ./jorge.toml)");
   auto* replay = app.add_subcommand("replay", "replay recorded conversations through the bots (no database)");
   jorge::cli::ReplayCommand replay_command;
   replay->add_option("--data", replay_command.data, "JSON lines {id, bot, role_hint, turns[, expected]}")->required();
   replay->add_option("--out", replay_command.out, "JSON lines {id, slots, temperature, handoff, final_state, opted_out, outbound}")
       ->required();
+  replay->add_option("--config", config_path, "TOML configuration file: [bots] (default ./jorge.toml)");
   auto* chat = app.add_subcommand("chat", "talk to the bot in the terminal; shows slots, temperature, state after every turn");
   jorge::cli::ChatCommand chat_command;
   chat->add_option("--bot", chat_command.bot, "lead, seller or unknown (the lead's role)")
       ->check(CLI::IsMember({"lead", "seller", "unknown"}));
   chat->add_option("--at", chat_command.at, "the conversation's start time, ISO 8601 (default now)");
   chat->add_option("--lang", chat_command.lang, "en or es")->check(CLI::IsMember({"en", "es"}));
+  chat->add_option("--config", config_path, "TOML configuration file: [bots] (default ./jorge.toml)");
 
   auto* score = app.add_subcommand("score", "score every row of a CSV with a model from jorge train");
   jorge::cli::ScoreCommand score_command;
@@ -263,9 +267,26 @@ int main(int argc, char** argv) {
     return jorge::cli::models_command(models_command);
   }
   if (*score) return jorge::cli::score(score_command);
-  if (*extract) return jorge::cli::extract_messages(extract_command);
-  if (*replay) return jorge::cli::replay_conversations(replay_command);
-  if (*chat) return jorge::cli::chat(chat_command);
+  if (*extract) {
+    if (extract_command.llm == "on") {  // rules alone need no configuration
+      auto config = subcommand_config(extract);
+      if (!config) return 2;
+      extract_command.bots = config->bots;
+    }
+    return jorge::cli::extract_messages(extract_command);
+  }
+  if (*replay) {
+    auto config = subcommand_config(replay);
+    if (!config) return 2;
+    replay_command.bots = config->bots;
+    return jorge::cli::replay_conversations(replay_command);
+  }
+  if (*chat) {
+    auto config = subcommand_config(chat);
+    if (!config) return 2;
+    chat_command.bots = config->bots;
+    return jorge::cli::chat(chat_command);
+  }
   if (*dedup) {
     if (dedup_command.apply || dedup_command.undo) {
       dedup_command.database = dedup_database;

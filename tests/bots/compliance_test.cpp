@@ -7,15 +7,12 @@
 #include "bots/compliance/quiet_hours.hpp"
 #include "bots/compliance/time_zones.hpp"
 #include "support/test_env.hpp"
+#include "support/test_time.hpp"
 
 namespace jorge::bots {
 namespace {
 
-SystemTime at(const char* iso) {
-  SystemTime time;
-  EXPECT_TRUE(parse_iso8601(iso, time)) << iso;
-  return time;
-}
+using jorge::testing::at;
 
 std::string iso(SystemTime time) { return format_iso8601(time); }
 

@@ -8,15 +8,12 @@
 #include "bots/engine.hpp"
 #include "bots/persona.hpp"
 #include "bots/templates.hpp"
+#include "support/test_time.hpp"
 
 namespace jorge::bots {
 namespace {
 
-SystemTime at(const char* iso) {
-  SystemTime time;
-  EXPECT_TRUE(parse_iso8601(iso, time)) << iso;
-  return time;
-}
+using jorge::testing::at;
 
 struct Chat {
   Conversation conversation;

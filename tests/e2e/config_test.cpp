@@ -162,4 +162,11 @@ TEST(Cli, ReadOnlyCommandsNeverCreateADatabase) {
 }
 
 }  // namespace
+TEST(Config, TheBotsModelNeedsAKnownBackendAndAKey) {
+  const std::string base = "api_token = \"0123456789abcdef0123\"\n[ghl]\nverify_signatures = false\n";
+  expect_refused(base + "[bots]\nllm = \"gpt\"\n", "bots.llm");
+  expect_refused(base + "[bots]\nllm = \"claude\"\n", "ANTHROPIC_API_KEY", {{"ANTHROPIC_API_KEY", ""}});
+  expect_refused(base + "[bots]\nllm = \"claude\"\nllm_key_file = \"/nonexistent.key\"\n", "bots.llm_key_file");
+}
+
 }  // namespace jorge::testing

@@ -1,17 +1,14 @@
 #include "ingest/normalise.hpp"
 #include "ingest/ghl/ghl_adapter.hpp"
 #include "ingest/manual/manual_lead.hpp"
+#include "support/test_time.hpp"
 
 #include <gtest/gtest.h>
 
 namespace jorge::ingest {
 namespace {
 
-SystemTime at(const char* iso) {
-  SystemTime time;
-  EXPECT_TRUE(parse_iso8601(iso, time));
-  return time;
-}
+using jorge::testing::at;
 
 std::optional<MoneyRange> range(double low, double high) { return MoneyRange{low, high}; }
 std::optional<MoneyRange> at_most(double high) { return MoneyRange{std::nullopt, high}; }

@@ -17,15 +17,12 @@
 #include "pipeline/worker.hpp"
 #include "support/fake_ghl.hpp"
 #include "support/test_env.hpp"
+#include "support/test_time.hpp"
 
 namespace jorge::pipeline {
 namespace {
 
-SystemTime at(const char* iso) {
-  SystemTime time;
-  EXPECT_TRUE(parse_iso8601(iso, time));
-  return time;
-}
+using jorge::testing::at;
 
 // Every case on SQLite and on a real PostgreSQL server.
 class PipelineTest : public ::testing::TestWithParam<testing::Backend> {

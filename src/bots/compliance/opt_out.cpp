@@ -93,7 +93,13 @@ bool asks_to_stop(const std::string& text) {
       "no me manden mensajes", "no me contacten", "no me contacte", "no me envien", "quitenme de", "quiteme de",
       "no mas mensajes", "no mas textos", "dejen de escribirme", "dejen de mandarme"};
   const FoldedText words(text);  // its word index rules most phrases out without a search
-  return std::any_of(std::begin(kPhrases), std::end(kPhrases), [&](std::string_view phrase) { return words.has(phrase); });
+  // "don't stop sending me listings" asks for more (§10.1 non-opt-outs): a phrase right after
+  // a negation does not count.
+  return std::any_of(std::begin(kPhrases), std::end(kPhrases), [&](std::string_view phrase) {
+    for (size_t at = words.find(phrase); at != FoldedText::npos; at = words.find(phrase, at + 1))
+      if (!words.preceded_by(at, {"dont", "do not", "never"}, 2)) return true;
+    return false;
+  });
 }
 
 }  // namespace
