@@ -263,6 +263,13 @@ std::optional<std::pair<SlotGroup, std::string>> next_question(const Conversatio
   return std::make_pair(question->group, Renderer{c, facts, config}.question_text(*question));
 }
 
+void resume_conversation(Conversation& c) {
+  if (c.state == State::kHandedOff || c.state == State::kClosed)
+    c.state = c.role == Role::kUnknown ? State::kAwaitingRole : State::kQualifying;
+  c.pending.reset();
+  c.off_topic_in_row = c.turns_without_facts = 0;
+}
+
 Reply first_touch(Conversation& c, const LeadFacts& facts, const EngineConfig& config, SystemTime now) {
   const Renderer renderer{c, facts, config};
   const auto question = choose_question(c, false);
@@ -287,6 +294,15 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
   Turn turn;
   turn.conversation = before;
   Conversation& c = turn.conversation;
+  if (!inbound.id.empty()) {
+    if (std::find(c.seen_messages.begin(), c.seen_messages.end(), inbound.id) != c.seen_messages.end()) {
+      turn.repeated = true;
+      turn.temperature = c.temperature;
+      return turn;
+    }
+    c.seen_messages.push_back(inbound.id);
+    if (c.seen_messages.size() > 20) c.seen_messages.erase(c.seen_messages.begin());
+  }
   ++c.inbound_count;
   const Renderer renderer{c, facts, config};
   const std::string& zone = facts.zones.empty() ? kDefaultZones.front() : facts.zones.front();

@@ -59,6 +59,9 @@ struct Conversation {
   int inbound_count = 0;
   int llm_calls = 0;      // model calls on llm_day (§11 cap)
   int64_t llm_day = 0;    // days since 1970-01-01 (UTC)
+  // The ids of the last inbound messages taken: the same message again (a redelivery, a retried
+  // job) is no new turn.
+  std::vector<std::string> seen_messages;
 };
 
 // A new conversation routed by the lead source's role (§6): buyers to the Lead Bot, sellers and
@@ -120,12 +123,19 @@ struct Turn {
   std::optional<std::string> task;     // §9.2: "answer listing question: 2207 tillery st"
   std::vector<std::string> tags;       // CRM tags: "hot-lead", "needs-human", "opted-out"
   std::optional<Reply> reply;
+  bool repeated = false;                  // the message was taken before: nothing changed
   int llm_calls = 0;                      // model calls this turn made
   std::vector<std::string> llm_rejected;  // what validation dropped from the model's answers
 };
 
+// A message whose id the conversation has seen already yields a Turn with `repeated` set and
+// nothing else changed.
 Turn take_turn(const Conversation& conversation, const Inbound& inbound, const LeadFacts& facts,
                const EngineConfig& config);
+
+// A person of the team hands the conversation back (#19): a handed-off or closed conversation
+// qualifies again, from where it was, with nothing pending.
+void resume_conversation(Conversation& conversation);
 
 // The first message to a new lead (§13 greeting, §14 phrase), scheduled in the stricter
 // window for messages Jorge initiates. Sets the pending group it asks.

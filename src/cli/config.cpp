@@ -10,6 +10,7 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 namespace jorge::cli {
@@ -27,7 +28,8 @@ const std::set<std::string>& known_keys() {
       "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone", "team.owner_user_id",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
       "identity.source_trust", "bots.enabled", "bots.llm", "bots.llm_api_key", "bots.llm_key_file", "bots.llm_model",
-      "bots.llm_url", "bots.llm_timeout_ms", "bots.llm_calls_per_day"};
+      "bots.llm_url", "bots.llm_timeout_ms", "bots.llm_calls_per_day", "bots.reply_delay", "bots.handoff_task_minutes",
+      "bots.human_sleep_hours", "bots.max_messages_per_contact"};
   return keys;
 }
 
@@ -57,7 +59,7 @@ const std::set<std::string, std::less<>>& source_keys() {
   static const std::set<std::string, std::less<>> keys = {
       "kind", "secret", "secret_file", "username", "password", "password_file", "app_secret", "app_secret_file",
       "verify_token", "verify_token_file", "page_access_token", "page_access_token_file", "graph_base_url",
-      "graph_version", "imap_url", "ca_file", "poll_seconds", "cost_per_lead", "monthly_spend", "campaign"};
+      "graph_version", "imap_url", "ca_file", "poll_seconds", "cost_per_lead", "monthly_spend", "campaign", "bots"};
   return keys;
 }
 
@@ -162,6 +164,7 @@ Result<std::map<std::string, Config::Source>> build_sources(const Settings& sett
     JORGE_TRY(source.cost_per_lead_cents, dollars_to_cents(settings, at + "cost_per_lead"));
     JORGE_TRY(source.monthly_spend_cents, dollars_to_cents(settings, at + "monthly_spend"));
     source.campaign = text(settings, at + "campaign", "");
+    JORGE_TRY(source.bots, boolean(settings, at + "bots", true));
     for (const auto& [mapped, field] : settings)
       if (mapped.rfind(at + "map.", 0) == 0) source.field_map[mapped.substr(at.size() + 4)] = field;
     if (source.kind == "facebook" && source.app_secret.empty())
@@ -263,6 +266,13 @@ static Status build_bots(const Settings& settings, Config::Bots& bots) {
   bots.llm_timeout_ms = static_cast<int>(timeout);
   JORGE_TRY(int64_t calls, integer(settings, "bots.llm_calls_per_day", bots.llm_calls_per_day, 0, 10'000));
   bots.llm_calls_per_day = static_cast<int>(calls);
+  for (auto [key, field, low, high] : {std::tuple{"bots.reply_delay", &bots.reply_delay_seconds, 0, 300},
+                                       std::tuple{"bots.handoff_task_minutes", &bots.handoff_task_minutes, 1, 7 * 24 * 60},
+                                       std::tuple{"bots.human_sleep_hours", &bots.human_sleep_hours, 0, 24 * 365},
+                                       std::tuple{"bots.max_messages_per_contact", &bots.max_messages_per_contact, 1, 1000}}) {
+    JORGE_TRY(int64_t value, integer(settings, key, *field, low, high));
+    *field = static_cast<int>(value);
+  }
   if (bots.llm == "claude" && bots.llm_api_key.empty())
     return bad("bots.llm", "is \"claude\" but no key: set ANTHROPIC_API_KEY or bots.llm_key_file, or bots.llm = \"off\"");
   return ok_status();

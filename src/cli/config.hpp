@@ -82,6 +82,7 @@ struct Config {
     int64_t cost_per_lead_cents = 0, monthly_spend_cents = 0;
     std::string campaign;
     std::map<std::string, std::string, std::less<>> field_map;  // sources.NAME.map.<question> = "<field>"
+    bool bots = true;  // sources.NAME.bots = false: the bots never answer this source's leads
   };
   std::map<std::string, Source> sources;
 
@@ -94,6 +95,10 @@ struct Config {
     std::string llm_url = "https://api.anthropic.com";
     int llm_timeout_ms = 3000;
     int llm_calls_per_day = 20;  // per lead
+    int reply_delay_seconds = 8;        // bots.reply_delay: quick messages get one answer
+    int handoff_task_minutes = 15;      // bots.handoff_task_minutes
+    int human_sleep_hours = 72;         // bots.human_sleep_hours
+    int max_messages_per_contact = 25;  // bots.max_messages_per_contact
   } bots;
 };
 

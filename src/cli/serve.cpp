@@ -7,6 +7,9 @@
 
 #include "api/health.hpp"
 #include "bots/first_touch.hpp"
+#include "api/conversations_api.hpp"
+#include "bots/llm.hpp"
+#include "pipeline/claude_llm.hpp"
 #include "cli/ingest_rules.hpp"
 #include "identity/dedup_plan.hpp"
 #include "api/identity_api.hpp"
@@ -111,6 +114,23 @@ pipeline::PipelineOptions pipeline_options_of(const Config& config, const scorin
   pipeline_options.requests_per_10s = config.ghl_requests_per_10s;
   pipeline_options.first_touch.team = config.first_touch_team;
   pipeline_options.model = &lead_model;
+  if (config.bots.enabled) {
+    pipeline::BotOptions bots;
+    bots.engine.team = config.first_touch_team;
+    if (!config.team_phone.empty()) bots.engine.team_phone = config.team_phone;
+    bots.engine.llm_calls_per_day = config.bots.llm_calls_per_day;
+    bots.reply_delay = std::chrono::seconds(config.bots.reply_delay_seconds);
+    bots.handoff_task_minutes = config.bots.handoff_task_minutes;
+    bots.human_sleep_hours = config.bots.human_sleep_hours;
+    bots.max_messages_per_contact = config.bots.max_messages_per_contact;
+    bots.quiet_hours = config.quiet_hours;
+    for (const auto& [name, source] : config.sources)
+      if (!source.bots) {
+        bots.sources_off.insert(name);
+        if (!source.kind.empty()) bots.sources_off.insert(source.kind);
+      }
+    pipeline_options.bots = bots;
+  }
   auto error_lines = std::make_shared<LogThrottle>(std::chrono::seconds(60), 1);
   pipeline_options.report = [&metrics, error_lines](std::string_view where, const Error& error) {
     const std::string code(error_code_name(error.code));
@@ -155,7 +175,8 @@ struct ServedApi {
         leads(store, jobs, auth, lead_model),
         queue_api(jobs, store, store, clock, auth),
         score_api(lead_model, clock, auth),
-        models_api(store, lead_model, clock, auth, metrics) {}
+        models_api(store, lead_model, clock, auth, metrics),
+        conversations_api(store, clock, auth) {}
 
   void add_routes(http::Router& router, store::Store& store, http::Metrics& metrics, const std::string& facebook_verify_token) {
     api::add_health_routes(router, store, metrics);
@@ -167,6 +188,7 @@ struct ServedApi {
     queue_api.add_routes(router);
     score_api.add_routes(router);
     models_api.add_routes(router);
+    conversations_api.add_routes(router);
   }
 
   api::BearerAuth auth;
@@ -177,6 +199,7 @@ struct ServedApi {
   api::QueueApi queue_api;
   api::ScoreApi score_api;
   api::ModelsApi models_api;
+  api::ConversationsApi conversations_api;
 };
 
 }  // namespace
@@ -245,6 +268,17 @@ int serve(const Config& config) {
   pipeline::PipelineOptions pipeline_options = pipeline_options_of(config, lead_model, metrics);
   pipeline_options.facebook = sources.facebook;
   pipeline_options.mailboxes = sources.mailboxes;
+  // bots.llm = "claude": the model phrases replies and assists extraction (bots.md §11); it
+  // lives as long as the pipeline that asks it.
+  std::unique_ptr<pipeline::ClaudeLlm> claude;
+  std::unique_ptr<bots::CachedLlm> cached_llm;
+  if (pipeline_options.bots && config.bots.llm == "claude") {
+    claude = std::make_unique<pipeline::ClaudeLlm>(crm::ClaudeClientOptions{
+        config.bots.llm_url, config.bots.llm_api_key, config.bots.llm_model, config.bots.llm_timeout_ms});
+    cached_llm = std::make_unique<bots::CachedLlm>(*claude);
+    pipeline_options.bots->engine.llm = cached_llm.get();
+    spdlog::info("bots: replies phrased and read with {} (rules and templates when it fails)", config.bots.llm_model);
+  }
   pipeline::Pipeline pipeline(**store, jobs, clock, pipeline_options);
   pipeline.start();
 

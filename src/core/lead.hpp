@@ -64,6 +64,9 @@ struct InteractionRecord {
   std::string channel;  // "SMS", "Email", ...
   std::string body;
   SystemTime occurred_at{};
+  // Who wrote an outbound message: a GoHighLevel user's id, and how it was sent ("app",
+  // "workflow", "api"); empty when the source does not say (#19: a human takes over).
+  std::string author_user_id, author_source;
 };
 
 struct OpportunityRecord {

@@ -31,7 +31,7 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
   SystemTime now = clock_.now();
   queue::OutboxMessage message = queued;
   if (message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kTags ||
-      message.kind == queue::OutboxKind::kTask) {
+      message.kind == queue::OutboxKind::kTask || message.kind == queue::OutboxKind::kNote) {
     JORGE_TRY(store::RecipientFacts lead, store_.recipient_facts(message.contact_id, "ghl"));
     if (message.kind == queue::OutboxKind::kSms) {
       if (lead.sms_opt_out || lead.do_not_disturb)
@@ -166,8 +166,12 @@ Status OutboxSender::deliver(const queue::OutboxMessage& message, const std::str
     const nlohmann::json task = nlohmann::json::parse(message.payload, nullptr, false);
     if (!task.is_object()) return settle_failure(message, sender_id, Error{ErrorCode::kInvalidArgument, "task payload is not JSON"}, "task");
     const SystemTime due = clock_.now() + std::chrono::minutes(task.value("due_minutes", 15));
+    // The contact's own agent when the task names one, else the team's owner.
+    const std::string assignee = task.value("assigned_to", "");
     sent = ghl_.create_task(message.external_contact_id, task.value("title", ""), task.value("body", ""),
-                            format_iso8601(due), options_.owner_user_id);
+                            format_iso8601(due), assignee.empty() ? options_.owner_user_id : assignee);
+  } else if (message.kind == queue::OutboxKind::kNote) {
+    sent = ghl_.create_note(message.external_contact_id, message.payload);
   } else {
     std::vector<std::string> tags;
     for (size_t start = 0; start <= message.payload.size();) {

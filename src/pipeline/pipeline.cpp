@@ -26,7 +26,8 @@ Pipeline::~Pipeline() { stop(); }
 void Pipeline::start() {
   for (int i = 0; i < options_.workers; ++i)
     threads_.emplace_back([this, i] {
-      Worker worker(store_, jobs_, clock_, options_.first_touch, options_.model, options_.report);
+      Worker worker(store_, jobs_, clock_, options_.first_touch, options_.model, options_.report,
+                    options_.bots ? &*options_.bots : nullptr);
       std::string id = options_.instance_id + "-worker-" + std::to_string(i);
       while (!stopping_) {
         auto done = worker.run_once(id, kClaimBatch);

@@ -13,6 +13,7 @@
 #include "pipeline/email_poller.hpp"
 #include "pipeline/facebook_fetcher.hpp"
 #include "pipeline/outbox_sender.hpp"
+#include "pipeline/bot_turn.hpp"
 #include "pipeline/worker.hpp"
 #include "scoring/active_model.hpp"
 
@@ -27,6 +28,7 @@ struct PipelineOptions {
   int requests_per_10s = 100;
   bots::FirstTouchTemplates first_touch;
   const scoring::ActiveLeadModel* model = nullptr;  // scores each lead as its job runs
+  std::optional<BotOptions> bots;                   // the Lead and Seller Bots answer texts (#19)
   std::optional<FacebookFetchOptions> facebook;     // a thread fetching notified Facebook leads
   std::vector<EmailPollOptions> mailboxes;          // a thread reading each lead mailbox
   ErrorReporter report;                             // every background error (default: a log line)

@@ -10,10 +10,14 @@
 namespace jorge::pipeline {
 
 Worker::Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
-               const scoring::ActiveLeadModel* model, ErrorReporter report)
-    : store_(store), jobs_(jobs), clock_(clock), templates_(std::move(templates)), model_(model), report_(std::move(report)) {}
-
-
+               const scoring::ActiveLeadModel* model, ErrorReporter report, const BotOptions* bots)
+    : store_(store),
+      jobs_(jobs),
+      clock_(clock),
+      templates_(std::move(templates)),
+      model_(model),
+      report_(std::move(report)),
+      bots_(bots) {}
 
 namespace {
 
@@ -56,6 +60,9 @@ Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
   }
   // Only a contact event may bring a greeting: a message in (the bots answer it), a message
   // from someone of the team, or a deal moving is recorded and re-scored (#17).
+  if ((job.event == JobEvent::kInboundMessage || job.event == JobEvent::kOutboundMessage) && bots_)
+    JORGE_TRY_STATUS(add_bot_effects(store_, job, lead, sells(lead) ? bots::Role::kSeller : bots::Role::kUnknown, *bots_,
+                                     clock_.now(), effects));
   if (job.event != JobEvent::kContact) return effects;
   // First touch happens once per person, only to someone who can be texted. Consent was
   // decided when each message was stored (pipeline/consent.hpp), for the number.
@@ -122,6 +129,16 @@ Result<int> Worker::run_once(const std::string& worker_id, int max_jobs) {
   }
   if (decided.empty()) return static_cast<int>(claimed.size());
   auto completed = store_.complete_jobs_with(worker_id, clock_.now(), decided);
+  if (completed.ok()) {
+    // Not completed: the lease was lost (failing it then changes nothing), or the job's
+    // conversation moved on meanwhile (another message of the person first): run it again.
+    for (size_t i = 0; i < decided_jobs.size(); ++i)
+      if (!(*completed)[i]) {
+        Status failed = jobs_.fail(*decided_jobs[i], worker_id,
+                                   Error{ErrorCode::kAborted, "not completed: lease lost or conversation changed"});
+        if (!failed.ok() && failed.error().code != ErrorCode::kAborted && report_) report_("worker.retry", failed.error());
+      }
+  }
   if (!completed.ok()) {
     if (report_) report_("worker.complete", completed.error());
     for (const queue::Job* job : decided_jobs) {

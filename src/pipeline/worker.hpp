@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bots/first_touch.hpp"
+#include "pipeline/bot_turn.hpp"
 #include "pipeline/error_reporter.hpp"
 #include "queue/job_queue.hpp"
 #include "scoring/active_model.hpp"
@@ -17,8 +18,9 @@ class Worker {
  public:
   // With `model`, each job also scores its lead (reasons included) and stores the score in
   // the job's transaction.
+  // With `bots`, a message job also runs the conversation (pipeline/bot_turn.hpp).
   Worker(store::Store& store, queue::JobQueue& jobs, Clock& clock, bots::FirstTouchTemplates templates,
-         const scoring::ActiveLeadModel* model = nullptr, ErrorReporter report = {});
+         const scoring::ActiveLeadModel* model = nullptr, ErrorReporter report = {}, const BotOptions* bots = nullptr);
   // Claims up to `max_jobs` and processes them; returns how many were processed.
   Result<int> run_once(const std::string& worker_id, int max_jobs);
 
@@ -31,6 +33,7 @@ class Worker {
   bots::FirstTouchTemplates templates_;
   const scoring::ActiveLeadModel* model_;
   ErrorReporter report_;
+  const BotOptions* bots_;
 };
 
 }  // namespace jorge::pipeline

@@ -47,8 +47,8 @@ struct Job {
 // kComplianceSms: a text the law or the carriers require (the STOP confirmation, the HELP
 // answer): sent at once, whatever the quiet hours, to a number that just opted out too.
 // kTask: a task for a person of the team in GoHighLevel (§2.4c); payload {"title", "body",
-// "due_minutes"}.
-enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask };
+// "due_minutes", "assigned_to"}. kNote: a note on the contact (§2.4d); payload its text.
+enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask, kNote };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -76,6 +76,7 @@ inline std::string_view outbox_kind_name(OutboxKind kind) {
     case OutboxKind::kUpsertContact: return "upsert_contact";
     case OutboxKind::kComplianceSms: return "compliance_sms";
     case OutboxKind::kTask: return "task";
+    case OutboxKind::kNote: return "note";
   }
   return "sms";
 }

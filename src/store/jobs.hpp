@@ -8,6 +8,7 @@
 
 #include "core/result.hpp"
 #include "queue/types.hpp"
+#include "store/conversations.hpp"
 #include "store/scores.hpp"
 
 namespace jorge::store {
@@ -24,6 +25,10 @@ struct JobEffects {
   std::vector<OutboxMessage> messages;  // id, attempts ignored
   ContactId contact = 0;                // whose opt-out changes
   std::optional<LeadScoreRecord> score;  // the lead's score from this job
+  // The bots' conversation after this job, written before the messages (its cancellations
+  // first, so a new reply is never the one cancelled). A stale version: the job is not
+  // completed (as for a lost lease) and runs again.
+  std::optional<ConversationWrite> conversation;
 };
 
 class JobStore {

@@ -13,6 +13,7 @@
 //   lead_reads.hpp      leads as the API, the pipeline and the CLI read them
 //   identity_store.hpp  merges, unmerges, the review queue, CRM links
 //   mailboxes.hpp       how far each lead mailbox has been read
+//   conversations.hpp   the bots' state per person and the turns they took
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +24,7 @@
 #include "core/identity_types.hpp"
 #include "core/lead.hpp"
 #include "core/result.hpp"
+#include "store/conversations.hpp"
 #include "store/event_log.hpp"
 #include "store/identity_store.hpp"
 #include "store/jobs.hpp"
@@ -42,7 +44,8 @@ class Store : public EventLog,
               public ScoreStore,
               public LeadReads,
               public IdentityStore,
-              public Mailboxes {
+              public Mailboxes,
+              public ConversationStore {
  public:
   ~Store() override = default;
   // Database reachable and migrations current; kUnavailable / kFailedPrecondition otherwise.

@@ -139,7 +139,8 @@ class OneTextPerPerson : public StoreConformance {
   void greet(ContactId contact) {
     auto jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 1);
     if (jobs.ok() && jobs->empty()) {
-      ingest(manual(R"({"email":"job)" + std::to_string(++made_jobs_) + R"(@example.com"})", "job" + std::to_string(made_jobs_)));
+      const std::string n = std::to_string(++made_jobs_);  // apart: arguments are evaluated in no set order
+      ingest(manual(R"({"email":"job)" + n + R"(@example.com"})", "job" + n));
       jobs = store_->claim_jobs("worker", clock_.now(), clock_.now() + std::chrono::seconds(30), 1);
     }
     ASSERT_TRUE(jobs.ok() && jobs->size() == 1u);

@@ -8,7 +8,7 @@ namespace jorge::testing {
 
 FakeGhl::FakeGhl() {
   for (const char* method : {"GET", "POST", "PUT", "DELETE"})
-    for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}/tasks", "/contacts/{id}",
+    for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}/tasks", "/contacts/{id}/notes", "/contacts/{id}",
                                 "/conversations/{id}/messages", "/conversations/search"})
       router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
   server_ = std::make_unique<LocalServer>(router_, 2);
@@ -38,6 +38,11 @@ std::vector<std::string> FakeGhl::upserts() const {
   std::vector<std::string> bodies;
   for (const auto& body : upserts_) bodies.push_back(body.dump());
   return bodies;
+}
+
+std::vector<nlohmann::json> FakeGhl::notes() const {
+  std::lock_guard lock(mutex_);
+  return notes_;
 }
 
 std::vector<nlohmann::json> FakeGhl::tasks() const {
@@ -175,6 +180,18 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
         body["id"] = "fakeTask" + std::to_string(++next_id_);
         tasks_.push_back(body);
         response = http::json_response(201, nlohmann::json{{"task", body}}.dump());
+      }
+    } else if (request.method == "POST" && request.path.rfind("/contacts/", 0) == 0 &&
+               request.path.size() > 6 && request.path.compare(request.path.size() - 6, 6, "/notes") == 0) {
+      // §2.4d: a body is required.
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      if (!body.is_object() || !body.contains("body") || !body["body"].is_string()) {
+        response = http::json_response(422, R"({"statusCode":422,"message":["body is required"],"error":"Unprocessable Entity"})");
+      } else {
+        body["contactId"] = request.path.substr(10, request.path.size() - 16);
+        body["id"] = "fakeNote" + std::to_string(++next_id_);
+        notes_.push_back(body);
+        response = http::json_response(201, nlohmann::json{{"note", body}}.dump());
       }
     } else if (request.method == "POST" && request.path.find("/tags") != std::string::npos) {
       auto body = nlohmann::json::parse(request.body, nullptr, false);

@@ -56,6 +56,8 @@ class FakeGhl {
   std::vector<std::string> upserts() const;
   // Tasks created (POST /contacts/{id}/tasks), each with its "contactId", in order.
   std::vector<nlohmann::json> tasks() const;
+  // Notes created (POST /contacts/{id}/notes), each with its contactId.
+  std::vector<nlohmann::json> notes() const;
 
  private:
   struct Fault {
@@ -83,6 +85,7 @@ class FakeGhl {
   std::map<std::string, std::string> upserted_;  // "email:..."/"phone:..." -> contact id
   std::vector<nlohmann::json> upserts_;
   std::vector<nlohmann::json> tasks_;
+  std::vector<nlohmann::json> notes_;
   int next_id_ = 0;
   http::Router router_;
   std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use

@@ -117,6 +117,14 @@ Status GhlClient::create_task(const std::string& contact_id, const std::string& 
   return ok_status();
 }
 
+Status GhlClient::create_note(const std::string& contact_id, const std::string& body) {
+  JORGE_TRY(HttpReply reply, call("POST", "/contacts/" + contact_id + "/notes", kContactsVersion,
+                                  nlohmann::json{{"body", body}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                  HttpClient::Resend::kNever));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "create note");
+  return ok_status();
+}
+
 Status GhlClient::update_custom_fields(const std::string& contact_id,
                                        const std::vector<std::pair<std::string, std::string>>& fields) {
   nlohmann::json list = nlohmann::json::array();

@@ -49,6 +49,8 @@ class GhlClient {
   // ISO 8601 with an offset; `assigned_to` a GoHighLevel user id, or empty.
   Status create_task(const std::string& contact_id, const std::string& title, const std::string& body,
                      const std::string& due, const std::string& assigned_to);
+  // POST /contacts/{id}/notes (§2.4d): what the bot learnt, for the agent to read in GoHighLevel.
+  Status create_note(const std::string& contact_id, const std::string& body);
   Result<std::vector<ConversationMessage>> recent_messages(const std::string& conversation_id);
   // POST /contacts/upsert (§2.4b) with `contact` (firstName, phone, ... without locationId):
   // GoHighLevel's id of the person, found or created. Safe to repeat.

@@ -73,6 +73,10 @@ void read_message(const json& body, InboundEvent& event) {
   message.channel = text_field(body, "messageType");
   message.body = text_field(body, "body");
   message.occurred_at = event.occurred_at;
+  if (message.direction == Direction::kOutbound) {
+    message.author_user_id = text_field(body, "userId").substr(0, 64);
+    message.author_source = text_field(body, "source").substr(0, 32);
+  }
   ContactFacts contact;
   contact.external_id = text_field(body, "contactId");
   // The sender's number identifies the person when the contact id is new to us.

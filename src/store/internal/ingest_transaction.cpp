@@ -207,10 +207,11 @@ Result<std::optional<int64_t>> save_interaction(SqlSession& session, const Inbou
   int64_t occurred = message.occurred_at == SystemTime{} ? now : to_unix_millis(message.occurred_at);
   JORGE_TRY(SqlRows inserted,
             session.exec("INSERT INTO interactions (contact_id, source, external_id, direction, channel, body, "
-                         "occurred_at, raw_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                         "ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
+                         "occurred_at, raw_event_id, author_user_id, author_source) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                         "$8, $9, $10) ON CONFLICT (source, external_id) DO NOTHING RETURNING id",
                          {contact.id, event.source, external_id, std::string(direction_name(message.direction)),
-                          message.channel, message.body, occurred, raw_event}));
+                          message.channel, message.body, occurred, raw_event, message.author_user_id,
+                          message.author_source}));
   std::optional<int64_t> id = first_id(inserted);
   if (!id || message.direction != Direction::kInbound || contact.stage != Stage::kNew) return id;
   JORGE_TRY_STATUS(advance_stage(session, contact.id, Stage::kEngaged, "'new'", "the lead wrote", now));

@@ -158,6 +158,22 @@ CREATE INDEX stage_changes_time ON stage_changes (changed_at);
     R"sql(
 ALTER TABLE raw_events ADD COLUMN unprocessable TEXT;
 )sql",
+    // 13: the bots' conversations (#19): one row per person with the engine's state as JSON,
+    // whether a person of the team paused it or a human's message put it to sleep, and every
+    // turn the bot took (what it read, what it answered, why it handed off) for the
+    // conversation view. Who wrote an outbound message (a user, a workflow), to tell a human
+    // taking over from an automation.
+    R"sql(
+CREATE TABLE conversations (
+  contact_id BIGINT PRIMARY KEY, state TEXT NOT NULL, paused BIGINT NOT NULL DEFAULT 0, sleep_until BIGINT,
+  automated_count BIGINT NOT NULL DEFAULT 0, version BIGINT NOT NULL DEFAULT 0, updated_at BIGINT NOT NULL);
+CREATE TABLE bot_turns (
+  id {id}, contact_id BIGINT NOT NULL, message_id TEXT NOT NULL, at BIGINT NOT NULL, kind TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX bot_turns_contact ON bot_turns (contact_id, at);
+ALTER TABLE interactions ADD COLUMN author_user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE interactions ADD COLUMN author_source TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

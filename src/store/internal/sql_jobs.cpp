@@ -122,8 +122,10 @@ Result<std::vector<bool>> SqlStore::complete_jobs_with(const std::string& owner,
     JORGE_TRY_STATUS(session.begin());
     // #16: a merge of any of these people waits for this batch, or this batch for it.
     std::vector<ContactId> people;
-    for (const auto& [job_id, effects] : jobs)
+    for (const auto& [job_id, effects] : jobs) {
       for (const OutboxMessage& message : effects.messages) people.push_back(message.contact_id);
+      if (effects.conversation) people.push_back(effects.conversation->contact);
+    }
     if (Status locked = lock_people(session, people); !locked.ok()) {
       session.rollback();
       return locked.error();
@@ -146,12 +148,28 @@ Result<std::vector<bool>> SqlStore::complete_jobs_with(const std::string& owner,
 // REQUIRES: inside a transaction on `session`.
 Status SqlStore::apply_job_effects(SqlSession& session, int64_t job_id, const std::string& owner, int64_t now,
                                 const JobEffects& effects) {
+  // A stale conversation undoes this job alone (the batch's other jobs still commit).
+  if (effects.conversation) {
+    JORGE_TRY(SqlRows marker, session.exec("SAVEPOINT job_effects"));
+    (void)marker;
+  }
   JORGE_TRY(SqlRows done, session.exec("UPDATE jobs SET state = 'done', lease_owner = NULL, completed_at = $3 "
                                        "WHERE id = $1 AND state = 'running' AND lease_owner = $2",
                                        {job_id, owner, now}));
   if (done.affected == 0)
     return Error{ErrorCode::kAborted, "job lease lost: it expired and the job went to another worker"};
   if (effects.score) JORGE_TRY_STATUS(insert_lead_score(session, *effects.score));
+  // Before the messages: its cancellations must not take this job's new reply. A conversation
+  // changed meanwhile leaves the whole job undone (kAborted), as a lost lease does.
+  if (effects.conversation) {
+    if (Status written = apply_conversation_write(session, *effects.conversation, now); !written.ok()) {
+      if (written.error().code == ErrorCode::kAborted) {
+        JORGE_TRY(SqlRows undone, session.exec("ROLLBACK TO SAVEPOINT job_effects"));
+        (void)undone;
+      }
+      return written;
+    }
+  }
   if (!effects.messages.empty()) {
     // All of the job's messages in one statement: one round trip however many there are.
     // Each goes to its person: a contact merged since the job read it stands for the one it

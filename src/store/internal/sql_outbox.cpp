@@ -112,6 +112,7 @@ std::vector<OutboxMessage> SqlStore::outbox_from(const SqlRows& rows) {
                    : kind == "upsert_contact" ? OutboxKind::kUpsertContact
                    : kind == "compliance_sms" ? OutboxKind::kComplianceSms
                    : kind == "task"           ? OutboxKind::kTask
+                   : kind == "note"           ? OutboxKind::kNote
                                               : OutboxKind::kSms;
     message.contact_id = to_int(row[2]);
     message.external_contact_id = to_text(row[3]);

@@ -143,7 +143,15 @@ class SqlStore final : public Store {
   Result<std::optional<LeadScoreRecord>> latest_lead_score(ContactId contact) override;
   Result<std::vector<LeadScoreRecord>> lead_scores_since(SystemTime since, int limit) override;
 
+  // The bots' conversations (store/conversations.hpp).
+  Result<std::optional<StoredConversation>> conversation(ContactId contact) override;
+  Result<StoredMessage> message(int64_t interaction_id) override;
+  Result<std::vector<BotTurnRecord>> bot_turns(ContactId contact, int limit) override;
+  Status write_conversation(const ConversationWrite& write, SystemTime now) override;
+
  private:
+  // REQUIRES: inside a transaction on `session`. kAborted when the version moved on.
+  static Status apply_conversation_write(SqlSession& session, const ConversationWrite& write, int64_t now);
   static IdentityReview review_from(const SqlRow& r);
   void write_loop(std::unique_ptr<SqlSession> session);
   // One transaction for the whole batch (one fsync). If one event fails, the batch is rolled

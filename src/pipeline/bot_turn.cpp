@@ -1,0 +1,200 @@
+#include "pipeline/bot_turn.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "bots/compliance/time_zones.hpp"
+#include "bots/conversation_json.hpp"
+#include "bots/slots_json.hpp"
+
+namespace jorge::pipeline {
+namespace {
+
+// The texts the store's consent path sends itself, in the transaction that stores the STOP,
+// START or HELP (#15): the engine's own would be a second one.
+bool sent_by_consent_path(const std::string& template_key) {
+  return template_key == "stop_confirm" || template_key == "start_confirm" || template_key == "help";
+}
+
+int priority_of(bots::Temperature temperature) {
+  return temperature == bots::Temperature::kHot ? 0 : temperature == bots::Temperature::kWarm ? 1 : 2;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// What the agent reads in GoHighLevel when the bot hands over: why, how warm, what it learnt,
+// what the lead last wrote.
+std::string handoff_summary(const bots::Turn& turn, const store::OutreachFacts& lead) {
+  std::string text = "Jorge's bot handed this lead over: " + *turn.handoff + ".\nTemperature: " +
+                     std::string(bots::temperature_name(turn.temperature)) + " (score " + std::to_string(turn.score) + ").\n";
+  const nlohmann::json slots = bots::slots_json(turn.conversation.slots);
+  if (!slots.empty()) {
+    text += "What the lead said:";
+    for (const auto& [name, value] : slots.items()) text += "\n- " + name + ": " + (value.is_string() ? value.get<std::string>() : value.dump());
+    text += "\n";
+  }
+  if (turn.task) text += "To do: " + *turn.task + "\n";
+  if (!lead.inbound_texts.empty()) {
+    const std::string& all = lead.inbound_texts;
+    text += "Last messages: " + (all.size() > 400 ? "…" + all.substr(all.size() - 400) : all) + "\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, const store::OutreachFacts& lead,
+                       bots::Role role_hint, const BotOptions& options, SystemTime now, store::JobEffects& effects) {
+  if (!options.enabled || !job.interaction_id) return ok_status();
+  JORGE_TRY(store::StoredMessage message, store.message(*job.interaction_id));
+  if (!message.record.channel.empty() && message.record.channel != "SMS") return ok_status();
+  JORGE_TRY(std::optional<store::StoredConversation> stored, store.conversation(lead.id));
+  bots::Conversation conversation;
+  if (stored) {
+    conversation = bots::conversation_from_json(nlohmann::json::parse(stored->state, nullptr, false));
+  } else {
+    conversation = bots::start_conversation(std::to_string(lead.id), role_hint);
+    conversation.variants = bots::assign_variants(conversation.contact_id);
+  }
+  store::ConversationWrite write;
+  write.contact = lead.id;
+  if (stored) {
+    write.expected_version = stored->version;
+    write.paused = stored->paused;
+    write.sleep_until = stored->sleep_until;
+    write.automated_count = stored->automated_count;
+  }
+  const std::string message_id =
+      message.record.external_id.empty() ? "i" + std::to_string(message.id) : message.record.external_id;
+
+  if (message.record.direction == Direction::kOutbound) {
+    // §2.4g: a person of the team wrote (a user's message that Jorge did not send; Jorge's own
+    // echoes make no job). A workflow's message is an automation: the bot goes on.
+    if (message.record.author_user_id.empty() || message.record.author_source == "workflow") return ok_status();
+    write.sleep_until = now + std::chrono::hours(options.human_sleep_hours);
+    write.cancel_pending = {"reply:", "follow-up:"};
+    write.state = bots::conversation_json(conversation).dump();
+    write.turns.push_back({message_id, now, "sleep",
+                           nlohmann::json{{"reason", "a person of the team wrote"},
+                                          {"until", format_iso8601(*write.sleep_until)}}
+                               .dump()});
+    effects.conversation = std::move(write);
+    return ok_status();
+  }
+
+  bots::LeadFacts facts;
+  facts.first_name = lead.first_name;
+  bots::Recipient recipient{lead.state, lead.postal_code, std::nullopt};
+  if (auto phone = Phone::parse(lead.phone); phone.ok()) recipient.phone = *phone;
+  facts.zones = bots::zones_for(recipient).zones;
+  const bots::Turn turn =
+      bots::take_turn(conversation, {message_id, message.record.body, message.record.occurred_at}, facts, options.engine);
+  if (turn.repeated) return ok_status();  // taken before: a redelivery or a retried job
+  write.state = bots::conversation_json(turn.conversation).dump();
+  // The newest message is the one answered: a reply still waiting for an older one goes, and so
+  // does any follow-up (the lead is talking).
+  write.cancel_pending = {"reply:", "follow-up:"};
+
+  std::string silent;  // why the bot queues nothing, if it does not
+  if (options.sources_off.count(lead.lead_source)) silent = "the lead's source is kept away from the bot";
+  else if (write.paused) silent = "paused by the team";
+  else if (write.sleep_until && *write.sleep_until > now) silent = "asleep: a person of the team wrote";
+
+  nlohmann::json detail = {{"intent", std::string(bots::intent_name(turn.intent))},
+                           {"temperature", std::string(bots::temperature_name(turn.temperature))},
+                           {"score", turn.score},
+                           {"state", std::string(bots::state_name(turn.conversation.state))}};
+  nlohmann::json changed = nlohmann::json::array();
+  for (const auto& change : turn.changes) changed.push_back(std::string(bots::slot_name(change.slot)));
+  detail["slots_changed"] = changed;
+  if (turn.handoff) detail["handoff"] = *turn.handoff;
+  if (turn.task) detail["task"] = *turn.task;
+
+  if (turn.reply && !sent_by_consent_path(turn.reply->template_key)) {
+    detail["template"] = turn.reply->template_key;
+    detail["writer"] = turn.reply->writer;
+    detail["experiment_variants"] = {{"greeting", turn.conversation.variants.greeting},
+                                     {"question_order", turn.conversation.variants.question_order},
+                                     {"response_speed", turn.conversation.variants.response_speed},
+                                     {"level", std::string(bots::level_name(turn.conversation.variants.level))}};
+    std::string why_not = silent;
+    if (why_not.empty() && lead.sms_opt_out) why_not = "opted out";
+    if (why_not.empty() && lead.do_not_disturb) why_not = "do not disturb";
+    if (why_not.empty() && write.automated_count >= options.max_messages_per_contact) why_not = "message cap";
+    if (why_not.empty()) {
+      queue::OutboxMessage reply;
+      reply.kind = queue::OutboxKind::kSms;
+      reply.contact_id = lead.id;
+      reply.external_contact_id = lead.crm_contact_id;
+      reply.priority = priority_of(turn.temperature);
+      reply.payload = turn.reply->text;
+      // bots.reply_delay after the message, or later when quiet hours or the experiment's
+      // response speed say so.
+      // From when the message reached Jorge (its job's creation), or from when GoHighLevel says it
+      // was written if that is later.
+      reply.due_at = std::max(message.record.occurred_at, job.created_at) + options.reply_delay;
+      if (options.quiet_hours) reply.due_at = std::max(reply.due_at, turn.reply->send_at);
+      reply.purpose = "reply:" + message_id;
+      effects.messages.push_back(reply);
+      ++write.automated_count;
+      detail["reply_due_at"] = format_iso8601(reply.due_at);
+      if (write.automated_count == options.max_messages_per_contact) {
+        // §2.4g: the bot stops at the cap; a person takes the conversation from here.
+        queue::OutboxMessage task;
+        task.kind = queue::OutboxKind::kTask;
+        task.contact_id = lead.id;
+        task.external_contact_id = lead.crm_contact_id;
+        task.priority = queue::kBookkeepingPriority;
+        task.purpose = "bot-cap-task";
+        task.payload = nlohmann::json{{"title", "Jorge's bot reached its message limit: take over the conversation"},
+                                      {"body", "The bot sent " + std::to_string(write.automated_count) +
+                                                   " automated texts and is now silent for this contact."},
+                                      {"due_minutes", options.handoff_task_minutes}}
+                           .dump();
+        effects.messages.push_back(task);
+        write.turns.push_back({message_id, now, "cap", nlohmann::json{{"messages", write.automated_count}}.dump()});
+      }
+    } else {
+      detail["silent"] = why_not;
+    }
+  } else if (!silent.empty()) {
+    detail["silent"] = silent;
+  }
+
+  if (turn.handoff && silent.empty()) {
+    // §9.2: the agent gets the tags, a task due soon and a note with what the bot learnt. They
+    // never text the lead, so they go to an opted-out lead too.
+    queue::OutboxMessage tags;
+    tags.kind = queue::OutboxKind::kTags;
+    tags.contact_id = lead.id;
+    tags.external_contact_id = lead.crm_contact_id;
+    tags.priority = queue::kBookkeepingPriority;
+    tags.purpose = "handoff-tags:" + message_id;
+    tags.payload = "jorge-handoff\njorge-" + lower(bots::temperature_name(turn.temperature));
+    effects.messages.push_back(tags);
+    const std::string summary = handoff_summary(turn, lead);
+    queue::OutboxMessage task = tags;
+    task.kind = queue::OutboxKind::kTask;
+    task.priority = priority_of(turn.temperature);
+    task.purpose = "handoff-task:" + message_id;
+    const std::string who = lead.first_name.empty() ? "the lead" : lead.first_name;
+    task.payload = nlohmann::json{{"title", "Call " + who + " back: " + *turn.handoff},
+                                  {"body", summary},
+                                  {"due_minutes", options.handoff_task_minutes}}
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    effects.messages.push_back(task);
+    queue::OutboxMessage note = tags;
+    note.kind = queue::OutboxKind::kNote;
+    note.purpose = "handoff-note:" + message_id;
+    note.payload = summary;
+    effects.messages.push_back(note);
+  }
+  write.turns.push_back({message_id, now, "turn", detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  effects.conversation = std::move(write);
+  return ok_status();
+}
+
+}  // namespace jorge::pipeline

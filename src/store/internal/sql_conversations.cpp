@@ -1,0 +1,111 @@
+// The bots' conversations (store/conversations.hpp).
+#include "store/internal/merge_transaction.hpp"
+#include "store/internal/sql_store_impl.hpp"
+
+namespace jorge::store::internal {
+
+Result<std::optional<StoredConversation>> SqlStore::conversation(ContactId contact) {
+  return readers_.with_session([&](SqlSession& session) -> Result<std::optional<StoredConversation>> {
+    JORGE_TRY(ContactId person, person_of(session, contact));
+    JORGE_TRY(SqlRows rows, session.exec("SELECT state, paused, sleep_until, automated_count, version, updated_at "
+                                         "FROM conversations WHERE contact_id = $1",
+                                         {person}));
+    if (rows.rows.empty()) return std::optional<StoredConversation>();
+    const SqlRow& row = rows.rows.front();
+    StoredConversation stored;
+    stored.contact = person;
+    stored.state = to_text(row[0]);
+    stored.paused = to_int(row[1]) != 0;
+    if (row[2]) stored.sleep_until = from_unix_millis(to_int(row[2]));
+    stored.automated_count = to_int(row[3]);
+    stored.version = to_int(row[4]);
+    stored.updated_at = from_unix_millis(to_int(row[5]));
+    return std::optional<StoredConversation>(std::move(stored));
+  });
+}
+
+Result<StoredMessage> SqlStore::message(int64_t interaction_id) {
+  return readers_.with_session([&](SqlSession& session) -> Result<StoredMessage> {
+    JORGE_TRY(SqlRows rows, session.exec("SELECT contact_id, source, external_id, direction, channel, body, occurred_at, "
+                                         "author_user_id, author_source FROM interactions WHERE id = $1",
+                                         {interaction_id}));
+    if (rows.rows.empty()) return Error{ErrorCode::kNotFound, "no message " + std::to_string(interaction_id)};
+    const SqlRow& row = rows.rows.front();
+    StoredMessage message;
+    message.id = interaction_id;
+    message.contact = to_int(row[0]);
+    message.source = to_text(row[1]);
+    message.record.external_id = to_text(row[2]);
+    message.record.direction = to_text(row[3]) == "outbound" ? Direction::kOutbound : Direction::kInbound;
+    message.record.channel = to_text(row[4]);
+    message.record.body = to_text(row[5]);
+    message.record.occurred_at = from_unix_millis(to_int(row[6]));
+    message.record.author_user_id = to_text(row[7]);
+    message.record.author_source = to_text(row[8]);
+    return message;
+  });
+}
+
+Result<std::vector<BotTurnRecord>> SqlStore::bot_turns(ContactId contact, int limit) {
+  return readers_.with_session([&](SqlSession& session) -> Result<std::vector<BotTurnRecord>> {
+    JORGE_TRY(ContactId person, person_of(session, contact));
+    JORGE_TRY(SqlRows rows, session.exec("SELECT message_id, at, kind, detail FROM bot_turns WHERE contact_id = $1 "
+                                         "ORDER BY at DESC, id DESC LIMIT $2",
+                                         {person, int64_t{limit}}));
+    std::vector<BotTurnRecord> turns;
+    for (const SqlRow& row : rows.rows)
+      turns.push_back({to_text(row[0]), from_unix_millis(to_int(row[1])), to_text(row[2]), to_text(row[3])});
+    return turns;
+  });
+}
+
+Status SqlStore::write_conversation(const ConversationWrite& write, SystemTime now) {
+  return readers_.with_session([&](SqlSession& session) -> Status {
+    JORGE_TRY_STATUS(session.begin());
+    Status locked = lock_people(session, {write.contact});
+    Status done = locked.ok() ? apply_conversation_write(session, write, to_unix_millis(now)) : locked;
+    if (!done.ok()) {
+      session.rollback();
+      return done;
+    }
+    return session.commit();
+  });
+}
+
+// REQUIRES: inside a transaction on `session`, the person locked.
+Status SqlStore::apply_conversation_write(SqlSession& session, const ConversationWrite& write, int64_t now) {
+  JORGE_TRY(ContactId person, person_of(session, write.contact));
+  // The row moves only from the version the writer read: two turns of one person never
+  // overwrite each other (the later one runs again on the newer state).
+  JORGE_TRY(SqlRows current, session.exec("SELECT version FROM conversations WHERE contact_id = $1", {person}));
+  const int64_t version = current.rows.empty() ? 0 : to_int(current.rows.front()[0]);
+  if (version != write.expected_version)
+    return Error{ErrorCode::kAborted, "the conversation changed meanwhile: run the turn again on the newer state"};
+  const SqlValue sleep = write.sleep_until ? SqlValue{to_unix_millis(*write.sleep_until)} : SqlValue{};
+  JORGE_TRY(SqlRows upserted,
+            session.exec("INSERT INTO conversations (contact_id, state, paused, sleep_until, automated_count, version, "
+                         "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contact_id) DO UPDATE SET "
+                         "state = excluded.state, paused = excluded.paused, sleep_until = excluded.sleep_until, "
+                         "automated_count = excluded.automated_count, version = excluded.version, "
+                         "updated_at = excluded.updated_at",
+                         {person, write.state, int64_t{write.paused ? 1 : 0}, sleep, write.automated_count, version + 1,
+                          now}));
+  (void)upserted;
+  for (const std::string& purpose : write.cancel_pending) {
+    // The outbox keys rows "<purpose>:<person>"; a prefix ("reply:") cancels every such message.
+    JORGE_TRY(SqlRows cancelled,
+              session.exec("UPDATE outbox SET state = 'cancelled', last_error = $3 WHERE contact_id = $1 AND "
+                           "state = 'pending' AND dedup_key LIKE $2",
+                           {person, purpose + "%", std::string("superseded: ") + purpose.substr(0, purpose.find(':'))}));
+    (void)cancelled;
+  }
+  for (const BotTurnRecord& turn : write.turns) {
+    JORGE_TRY(SqlRows inserted, session.exec("INSERT INTO bot_turns (contact_id, message_id, at, kind, detail) VALUES "
+                                             "($1, $2, $3, $4, $5)",
+                                             {person, turn.message_id, to_unix_millis(turn.at), turn.kind, turn.detail}));
+    (void)inserted;
+  }
+  return ok_status();
+}
+
+}  // namespace jorge::store::internal

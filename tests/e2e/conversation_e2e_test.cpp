@@ -1,0 +1,231 @@
+// #19: conversations live over GoHighLevel, through the real binary and the local GoHighLevel
+// server, on both backends: an inbound text gets one reply, quick messages one answer, STOP one
+// confirmation and nothing after, a person of the team puts the bot to sleep, a redelivery
+// changes nothing, a handoff leaves tags, a task and a note, and pause/resume work.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <thread>
+
+#include "support/fake_ghl.hpp"
+#include "support/server_process.hpp"
+#include "support/test_env.hpp"
+
+namespace jorge::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kMaria = "Hq7RtY2uIo9PaS4dF6gJ";  // contact_create.json, inbound_message_sms.json
+
+class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    config_.directory = dir_.path();
+    config_.database = fresh_database(GetParam(), dir_);
+    if (config_.database.empty()) GTEST_SKIP() << kNoPostgres;
+    config_path_ = write_server_config(config_);
+  }
+
+  void start(int reply_delay_seconds = 0) {
+    server_ = std::make_unique<ServerProcess>(
+        config_path_, std::map<std::string, std::string>{{"JORGE_GHL_API_TOKEN", "test-location-token"},
+                                                         {"JORGE_GHL_API_BASE_URL", ghl_.url()},
+                                                         {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
+                                                         {"JORGE_QUEUE_WARM_DELAY", "0"},
+                                                         {"JORGE_QUEUE_COLD_DELAY", "0"},
+                                                         {"JORGE_QUEUE_RETRY_BASE_MS", "100"},
+                                                         {"JORGE_COMPLIANCE_QUIET_HOURS", "off"},
+                                                         {"JORGE_BOTS_REPLY_DELAY", std::to_string(reply_delay_seconds)},
+                                                         {"JORGE_TEAM_OWNER_USER_ID", "uOwner0000000000001"}});
+    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+  }
+
+  crm::HttpReply call(const std::string& method, const std::string& path) {
+    auto reply = client_.request(method, server_->url() + path,
+                                 {{"Authorization", "Bearer " + config_.api_token}, {"Content-Type", "application/json"}});
+    EXPECT_TRUE(reply.ok());
+    return reply.ok() ? *reply : crm::HttpReply{};
+  }
+
+  void webhook(const std::string& body) {
+    auto reply = post_signed(client_, server_->url(), body);
+    ASSERT_TRUE(reply.ok());
+    ASSERT_EQ(reply->status, 200) << reply->body;
+  }
+
+  // Maria texts `text` as message `id` (a new webhook delivery each time unless `webhook_id`).
+  void inbound(const std::string& id, const std::string& text, const std::string& webhook_id = "") {
+    json body = json::parse(fixture("ghl/inbound_message_sms.json"));
+    body["messageId"] = id;
+    body["webhookId"] = webhook_id.empty() ? "wh-" + id : webhook_id;
+    body["body"] = text;
+    webhook(body.dump());
+  }
+
+  // Until every job ran and no message waits in the outbox (sent, blocked or cancelled).
+  void drain() {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+      json status = json::parse(call("GET", "/api/v1/queue/status").body, nullptr, false);
+      if (status["depth"] == 0 && status["outbox"]["pending"] == 0) return;
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << status.dump();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  // Maria exists (her ContactCreate) and got her greeting; the texts after it are the bot's.
+  int64_t maria() {
+    json body = json::parse(fixture("ghl/contact_create.json"));
+    webhook(body.dump());
+    drain();
+    json leads = json::parse(call("GET", "/api/v1/leads").body);
+    return leads["leads"][0]["id"].get<int64_t>();
+  }
+
+  std::vector<std::string> texts() const { return ghl_.sent_sms_messages(); }
+  std::string all_texts() const {
+    std::string out;
+    for (const auto& text : texts()) out += text + "\n";
+    return out;
+  }
+  json conversation(int64_t contact) {
+    return json::parse(call("GET", "/api/v1/conversations/" + std::to_string(contact)).body, nullptr, false);
+  }
+
+  TempDir dir_;
+  ServerConfig config_;
+  std::string config_path_;
+  FakeGhl ghl_;
+  std::unique_ptr<ServerProcess> server_;
+  crm::HttpClient client_;
+};
+
+TEST_P(ConversationEndToEnd, AnInboundTextGetsOneReplyAndTheConversationShowsWhatTheBotLearnt) {
+  start();
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  ASSERT_EQ(greeted, 1u) << all_texts();
+  inbound("msgA1", "we're looking in hutto, around 400k");
+  drain();
+  ASSERT_EQ(texts().size(), greeted + 1) << all_texts();
+  const json view = conversation(id);
+  EXPECT_EQ(view["slots"]["budget_max"]["value"], 400000) << view.dump();
+  EXPECT_EQ(view["slots"]["areas"]["value"], json::array({"Hutto"})) << view.dump();
+  EXPECT_EQ(view["slots"]["budget_max"]["extractor"], "rules");
+  EXPECT_EQ(view["state"], "qualifying");
+  EXPECT_FALSE(view["pending_question"].is_null());
+  ASSERT_FALSE(view["turns"].empty());
+  EXPECT_EQ(view["turns"][0]["kind"], "turn");
+  EXPECT_TRUE(view["turns"][0]["detail"].contains("template"));
+  EXPECT_TRUE(view["turns"][0]["detail"].contains("experiment_variants"));
+}
+
+TEST_P(ConversationEndToEnd, TwoQuickMessagesGetOneReplyToTheNewest) {
+  start(/*reply_delay_seconds=*/3);
+  maria();
+  const size_t greeted = texts().size();
+  inbound("msgB1", "hi yes");
+  inbound("msgB2", "we want to move by june");
+  drain();
+  ASSERT_EQ(texts().size(), greeted + 1) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, StopGetsOneConfirmationAndThenNothing) {
+  start();
+  maria();
+  const size_t greeted = texts().size();
+  inbound("msgC1", "STOP");
+  drain();
+  inbound("msgC2", "actually what about the house on avenue c");
+  inbound("msgC3", "hello?");
+  drain();
+  ASSERT_EQ(texts().size(), greeted + 1) << all_texts();
+  EXPECT_NE(texts().back().find("START"), std::string::npos) << all_texts();  // the confirmation says how to opt back in
+}
+
+TEST_P(ConversationEndToEnd, AMessageFromAPersonOfTheTeamPutsTheBotToSleep) {
+  start();
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  json human = json::parse(fixture("ghl/outbound_message_sms.json"));  // userId, source "app"-like, not Jorge's id
+  human["source"] = "app";
+  webhook(human.dump());
+  drain();
+  inbound("msgD1", "ok sounds good, budget is 450k");
+  drain();
+  EXPECT_EQ(texts().size(), greeted) << all_texts();
+  const json view = conversation(id);
+  EXPECT_FALSE(view["sleep_until"].is_null()) << view.dump();
+  // A workflow's message is an automation: it does not.
+  call("POST", "/api/v1/conversations/" + std::to_string(id) + "/resume");
+  json workflow = json::parse(fixture("ghl/outbound_message_sms.json"));
+  workflow["messageId"] = "MwWorkflow000000001";
+  workflow["webhookId"] = "wh-workflow-1";
+  workflow["source"] = "workflow";
+  webhook(workflow.dump());
+  drain();
+  inbound("msgD2", "we're pre-approved too");
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 1) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, ARedeliveredInboundGetsOneReply) {
+  start();
+  maria();
+  const size_t greeted = texts().size();
+  inbound("msgE1", "looking in kyle", "wh-first");
+  inbound("msgE1", "looking in kyle", "wh-first");   // the same delivery again
+  inbound("msgE1", "looking in kyle", "wh-second");  // a redelivery with a new webhook id
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 1) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, AHandoffSendsItsTextThenTagsATaskAndANoteAndTheBotIsSilent) {
+  start();
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  inbound("msgF1", "can we go see the one on avenue c saturday?");
+  drain();
+  ASSERT_EQ(texts().size(), greeted + 1) << all_texts();
+  ASSERT_EQ(ghl_.tasks().size(), 1u);
+  EXPECT_EQ(ghl_.tasks()[0]["contactId"], kMaria);
+  EXPECT_EQ(ghl_.tasks()[0]["assignedTo"], "uOwner0000000000001");
+  ASSERT_EQ(ghl_.notes().size(), 1u);
+  EXPECT_NE(ghl_.notes()[0]["body"].get<std::string>().find("showing_request"), std::string::npos);
+  bool tagged = false;
+  for (const auto& request : ghl_.requests())
+    if (request.path == std::string("/contacts/") + kMaria + "/tags" && request.body.find("jorge-handoff") != std::string::npos)
+      tagged = true;
+  EXPECT_TRUE(tagged);
+  EXPECT_EQ(conversation(id)["state"], "handed_off");
+  inbound("msgF2", "hello? also our budget is 500k");
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 1) << all_texts();
+  // Handed back, the bot answers again.
+  const json resumed = json::parse(call("POST", "/api/v1/conversations/" + std::to_string(id) + "/resume").body);
+  EXPECT_EQ(resumed["state"], "qualifying") << resumed.dump();
+  inbound("msgF3", "we need to move by june");
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 2) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, APausedConversationIsSilentUntilResumed) {
+  start();
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  const json paused = json::parse(call("POST", "/api/v1/conversations/" + std::to_string(id) + "/pause").body);
+  EXPECT_EQ(paused["paused"], true) << paused.dump();
+  inbound("msgG1", "looking in buda");
+  drain();
+  EXPECT_EQ(texts().size(), greeted);
+  EXPECT_EQ(call("GET", "/api/v1/conversations/abc").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/conversations/999999").status, 404);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ConversationEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return backend_name(info.param); });
+
+}  // namespace
+}  // namespace jorge::testing
