@@ -58,7 +58,8 @@ void QueueApi::add_routes(http::Router& router) {
                            {"dead", status->dead},
                            {"outbox", {{"pending", status->outbox_pending},
                                        {"held_quiet_hours", status->outbox_held_quiet_hours},
-                                       {"blocked", status->outbox_blocked}}}};
+                                       {"blocked", status->outbox_blocked},
+                                       {"follow_ups_scheduled", status->outbox_follow_ups}}}};
     respond(http::json_response(200, body.dump()));
   }));
   router.add("GET", "/api/v1/queue/dead", guarded([this](http::Request&, http::Respond respond) {

@@ -263,6 +263,27 @@ std::optional<std::pair<SlotGroup, std::string>> next_question(const Conversatio
   return std::make_pair(question->group, Renderer{c, facts, config}.question_text(*question));
 }
 
+std::optional<Reply> follow_up(const Conversation& c, const LeadFacts& facts, const EngineConfig& config, int n) {
+  if (c.state == State::kHandedOff || c.state == State::kClosed || c.state == State::kOptedOut) return std::nullopt;
+  const Renderer renderer{c, facts, config};
+  const bool asking = c.state == State::kNew || c.state == State::kAwaitingRole || c.state == State::kQualifying;
+  if (asking && n % 2 == 0)
+    if (const auto question = choose_question(c, false)) return renderer.make(question->key, {});
+  const auto months = c.slots.number(Slot::kTimelineMonths);
+  const auto& timeline = c.slots[Slot::kTimelineMonths];
+  if (c.role == Role::kUnknown || !months || !timeline) return renderer.make("nurture_checkin_open", {});
+  // The month they named, as a word: "June", "junio".
+  static constexpr std::array<std::string_view, 12> kEn = {"January", "February", "March",     "April",   "May",      "June",
+                                                           "July",    "August",   "September", "October", "November", "December"};
+  static constexpr std::array<std::string_view, 12> kEs = {"enero", "febrero", "marzo",      "abril",   "mayo",      "junio",
+                                                           "julio", "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+  const int64_t day = to_unix_millis(timeline->provenance.at) / 86'400'000 + static_cast<int64_t>(*months * 30.4);
+  const std::string date = format_iso8601(from_unix_millis(day * 86'400'000));
+  const int month = std::stoi(date.substr(5, 2)) - 1;
+  return renderer.make("nurture_checkin", {{"buy_or_sell", buying_or_selling(c.role, c.language, true)},
+                                           {"timeline_text", std::string(c.language == "es" ? kEs[month] : kEn[month])}});
+}
+
 void resume_conversation(Conversation& c) {
   if (c.state == State::kHandedOff || c.state == State::kClosed)
     c.state = c.role == Role::kUnknown ? State::kAwaitingRole : State::kQualifying;

@@ -133,6 +133,13 @@ struct Turn {
 Turn take_turn(const Conversation& conversation, const Inbound& inbound, const LeadFacts& facts,
                const EngineConfig& config);
 
+// The text of the follow-up number `n` (0 = the first) of a quiet conversation (§6): in
+// qualifying (or awaiting the role) the current next question, every other time a short
+// check-in; in nurture the check-in ("still planning to buy by June?"). Nothing for a
+// conversation that gets no follow-ups (handed off, closed, opted out). `send_at` is unset:
+// the caller schedules it.
+std::optional<Reply> follow_up(const Conversation& conversation, const LeadFacts& facts, const EngineConfig& config, int n);
+
 // A person of the team hands the conversation back (#19): a handed-off or closed conversation
 // qualifies again, from where it was, with nothing pending.
 void resume_conversation(Conversation& conversation);

@@ -46,6 +46,30 @@ std::string handoff_summary(const bots::Turn& turn, const store::OutreachFacts& 
 
 }  // namespace
 
+void add_follow_ups(const bots::Conversation& conversation, const bots::LeadFacts& facts, const BotOptions& options,
+                    const store::OutreachFacts& lead, const std::string& anchor, SystemTime anchor_at, bool answered,
+                    store::JobEffects& effects) {
+  if (lead.sms_opt_out || lead.do_not_disturb) return;
+  std::vector<int> days = options.followup_days;
+  if (answered && options.followup_every_days > 0 && !days.empty())
+    for (int day = days.back() + options.followup_every_days; day <= options.followup_horizon_days;
+         day += options.followup_every_days)
+      days.push_back(day);
+  for (size_t n = 0; n < days.size(); ++n) {
+    const auto text = bots::follow_up(conversation, facts, options.engine, static_cast<int>(n));
+    if (!text) return;
+    queue::OutboxMessage message;
+    message.kind = queue::OutboxKind::kSms;
+    message.contact_id = lead.id;
+    message.external_contact_id = lead.crm_contact_id;
+    message.priority = 2;
+    message.payload = text->text;
+    message.due_at = anchor_at + std::chrono::hours(24 * days[n]);
+    message.purpose = "follow-up:" + anchor + ":" + std::to_string(days[n]);
+    effects.messages.push_back(std::move(message));
+  }
+}
+
 Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, const store::OutreachFacts& lead,
                        bots::Role role_hint, const BotOptions& options, SystemTime now, store::JobEffects& effects) {
   if (!options.enabled || !job.interaction_id) return ok_status();
@@ -191,6 +215,15 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
     note.purpose = "handoff-note:" + message_id;
     note.payload = summary;
     effects.messages.push_back(note);
+  }
+  // The lead went quiet from here: the follow-ups of §6, until they write again.
+  if (silent.empty()) {
+    const size_t before = effects.messages.size();
+    add_follow_ups(turn.conversation, facts, options, lead, message_id, std::max(message.record.occurred_at, job.created_at),
+                   /*answered=*/true, effects);
+    if (effects.messages.size() > before)
+      detail["follow_ups"] = {{"first_due_at", format_iso8601(effects.messages[before].due_at)},
+                              {"count", effects.messages.size() - before}};
   }
   write.turns.push_back({message_id, now, "turn", detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   effects.conversation = std::move(write);

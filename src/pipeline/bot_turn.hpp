@@ -7,6 +7,7 @@
 // person of the team puts the bot to sleep. Nothing is sent here.
 #include <chrono>
 #include <set>
+#include <vector>
 #include <string>
 
 #include "bots/engine.hpp"
@@ -27,7 +28,21 @@ struct BotOptions {
   int max_messages_per_contact = 25;         // bots.max_messages_per_contact
   std::set<std::string> sources_off;         // [sources.NAME] bots = false: those leads are the team's
   bool quiet_hours = true;                   // compliance.quiet_hours: off only to try or test
+  // §6 follow-ups, in days after the last inbound (bots.followup_days); a lead that answered
+  // then hears from the bot every `followup_every_days` up to `followup_horizon_days`.
+  std::vector<int> followup_days = {2, 5, 8, 11, 14, 17, 20, 23, 26, 29};
+  int followup_every_days = 14;
+  int followup_horizon_days = 180;
 };
+
+// The follow-ups of a quiet conversation (bots.md §6), queued as outbox texts due on their day,
+// keyed "follow-up:<anchor>:<day>" per person: durable, sent once across instances, and all
+// cancelled by the next inbound, a pause or a person of the team (their prefix). `answered`:
+// the lead wrote at least once (else the cadence stops after its last day). Nothing for a
+// conversation that gets none (handed off, closed, opted out).
+void add_follow_ups(const bots::Conversation& conversation, const bots::LeadFacts& facts, const BotOptions& options,
+                    const store::OutreachFacts& lead, const std::string& anchor, SystemTime anchor_at, bool answered,
+                    store::JobEffects& effects);
 
 // Adds to `effects` what the message job `job` (an inbound or outbound message) means for the
 // bot: the conversation write and the messages to queue. `role_hint` is what the lead's source

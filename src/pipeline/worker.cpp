@@ -101,6 +101,15 @@ Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
   // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
   sms.purpose = "first-touch";
   effects.messages.push_back(sms);
+  if (bots_) {
+    // §6: a lead that never answers hears from the bot on the cadence's days, then no more.
+    bots::Conversation conversation =
+        bots::start_conversation(std::to_string(lead.id), sells(lead) ? bots::Role::kSeller : bots::Role::kUnknown);
+    conversation.variants = bots::assign_variants(conversation.contact_id);
+    bots::LeadFacts facts;
+    facts.first_name = lead.first_name;
+    add_follow_ups(conversation, facts, *bots_, lead, "greeting", clock_.now(), /*answered=*/false, effects);
+  }
   queue::OutboxMessage tags = sms;
   tags.purpose = "first-touch-tags";
   tags.kind = queue::OutboxKind::kTags;

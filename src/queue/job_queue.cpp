@@ -74,6 +74,7 @@ Result<QueueStatus> JobQueue::status() {
                           options_.max_workers);
   status.dead = counts.dead;
   status.outbox_pending = counts.outbox_pending;
+  status.outbox_follow_ups = counts.outbox_follow_ups;
   status.outbox_held_quiet_hours = counts.outbox_held_quiet_hours;
   status.outbox_blocked = counts.outbox_blocked;
   return status;

@@ -36,6 +36,7 @@ struct QueueStatus {
   int recommended_workers = 1;
   int64_t dead = 0;
   int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;  // queue::QueueCounts
+  int64_t outbox_follow_ups = 0;  // the bots' follow-ups scheduled for a later day (#19)
 };
 
 // The one retry policy of jobs and outbox messages (#17): these errors say trying again cannot

@@ -94,6 +94,7 @@ struct QueueCounts {
   // Outbox messages waiting, and why (#15): due now or later or being sent, held for quiet
   // hours, blocked for good (opted out, DND).
   int64_t outbox_pending = 0, outbox_held_quiet_hours = 0, outbox_blocked = 0;
+  int64_t outbox_follow_ups = 0;  // the bots' follow-ups scheduled for a later day (#19)
   // Messages held or stopped, by the rule that did it (#15, #16): "opted_out", "dnd",
   // "quiet_hours", "florida_limit", "time_zone_unknown", "no_common_window", "merged_duplicate".
   std::map<std::string, int64_t> outbox_held_by_rule;

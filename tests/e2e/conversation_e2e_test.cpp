@@ -28,9 +28,9 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
     config_path_ = write_server_config(config_);
   }
 
-  void start(int reply_delay_seconds = 0) {
-    server_ = std::make_unique<ServerProcess>(
-        config_path_, std::map<std::string, std::string>{{"JORGE_GHL_API_TOKEN", "test-location-token"},
+  // `clock_start`: the server's clock starts there (a later start is days passing).
+  void start(int reply_delay_seconds = 0, const std::string& clock_start = "") {
+    std::map<std::string, std::string> env{{"JORGE_GHL_API_TOKEN", "test-location-token"},
                                                          {"JORGE_GHL_API_BASE_URL", ghl_.url()},
                                                          {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
                                                          {"JORGE_QUEUE_WARM_DELAY", "0"},
@@ -38,7 +38,10 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
                                                          {"JORGE_QUEUE_RETRY_BASE_MS", "100"},
                                                          {"JORGE_COMPLIANCE_QUIET_HOURS", "off"},
                                                          {"JORGE_BOTS_REPLY_DELAY", std::to_string(reply_delay_seconds)},
-                                                         {"JORGE_TEAM_OWNER_USER_ID", "uOwner0000000000001"}});
+                                                         {"JORGE_TEAM_OWNER_USER_ID", "uOwner0000000000001"}};
+    if (!clock_start.empty()) env["JORGE_CLOCK_START"] = clock_start;
+    server_.reset();
+    server_ = std::make_unique<ServerProcess>(config_path_, env);
     ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
   }
 
@@ -222,6 +225,34 @@ TEST_P(ConversationEndToEnd, APausedConversationIsSilentUntilResumed) {
   EXPECT_EQ(texts().size(), greeted);
   EXPECT_EQ(call("GET", "/api/v1/conversations/abc").status, 400);
   EXPECT_EQ(call("GET", "/api/v1/conversations/999999").status, 404);
+}
+
+TEST_P(ConversationEndToEnd, AQuietLeadGetsEachFollowUpOnItsDayOnceAcrossRestarts) {
+  start(0, "2026-11-20T15:10:00Z");
+  const int64_t id = maria();
+  inbound("msgH1", "we want to buy in pflugerville");  // the fixture's time: 2026-11-20 15:09 UTC
+  drain();
+  const size_t answered = texts().size();
+  json status = json::parse(call("GET", "/api/v1/queue/status").body);
+  EXPECT_GT(status["outbox"]["follow_ups_scheduled"].get<int>(), 10) << status.dump();  // the cadence and the 14-day tail
+  EXPECT_TRUE(conversation(id)["turns"][0]["detail"].contains("follow_ups"));
+  // Two days and an hour later (a restart: the timers are rows in the store).
+  start(0, "2026-11-22T16:10:00Z");
+  drain();
+  ASSERT_EQ(texts().size(), answered + 1) << all_texts();
+  start(0, "2026-11-22T18:00:00Z");  // the same day again: nothing more
+  drain();
+  EXPECT_EQ(texts().size(), answered + 1) << all_texts();
+  start(0, "2026-11-25T16:10:00Z");  // day 5
+  drain();
+  EXPECT_EQ(texts().size(), answered + 2) << all_texts();
+  // The lead writes: the rest of the cadence starts again from this message.
+  inbound("msgH2", "still looking, budget 380k");
+  drain();
+  EXPECT_EQ(texts().size(), answered + 3) << all_texts();
+  start(0, "2026-11-27T15:00:00Z");  // day 7 of the first cadence, and the new one not at its day 2 yet
+  drain();
+  EXPECT_EQ(texts().size(), answered + 3) << all_texts();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConversationEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

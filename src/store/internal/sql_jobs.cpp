@@ -92,7 +92,9 @@ Result<QueueCounts> SqlStore::queue_counts(SystemTime window_start) {
     // ingest_transaction.cpp, merge_transaction.cpp); a dead letter's reason is free text,
     // so only those that compliance made are counted.
     JORGE_TRY(SqlRows outbox, session.exec(
-                                  "SELECT state, CASE WHEN last_error = 'quiet hours' THEN 'quiet_hours' "
+                                  "SELECT state, CASE WHEN state = 'pending' AND dedup_key LIKE 'follow-up:%' AND "
+                                  "due_at > $1 THEN 'follow_up' "
+                                  "WHEN last_error = 'quiet hours' THEN 'quiet_hours' "
                                   "WHEN last_error = 'opted out' THEN 'opted_out' "
                                   "WHEN last_error = 'do not disturb' THEN 'dnd' "
                                   "WHEN last_error LIKE 'Florida%' THEN 'florida_limit' "
@@ -101,10 +103,15 @@ Result<QueueCounts> SqlStore::queue_counts(SystemTime window_start) {
                                   "WHEN last_error LIKE 'merged into%' OR last_error LIKE 'already sent to contact%' "
                                   "THEN 'merged_duplicate' ELSE '' END AS rule, COUNT(*) FROM outbox "
                                   "WHERE state IN ('pending', 'sending', 'blocked', 'cancelled', 'dead') "
-                                  "GROUP BY state, rule"));
+                                  "GROUP BY state, rule",
+                                  {to_unix_millis(clock_.now())}));
     for (const SqlRow& row : outbox.rows) {
       const std::string state = to_text(row[0]), rule = to_text(row[1]);
       const int64_t count = to_int(row[2]);
+      if (rule == "follow_up") {  // a bot's follow-up waiting for its day: scheduled, not held
+        counts.outbox_follow_ups += count;
+        continue;
+      }
       if (!rule.empty()) counts.outbox_held_by_rule[rule] += count;
       if (state == "blocked") counts.outbox_blocked += count;
       else if (state == "pending" || state == "sending") {
