@@ -1,5 +1,9 @@
 #include "api/health.hpp"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace jorge::api {
 
 void add_health_routes(http::Router& router, store::Store& store, http::Metrics& metrics) {
@@ -22,6 +26,29 @@ void add_health_routes(http::Router& router, store::Store& store, http::Metrics&
         metrics.set_gauge("jorge_outbox_held_messages", "Automated texts held or stopped, by the rule that did it.",
                           {{"rule", rule}}, found == counts->outbox_held_by_rule.end() ? 0.0 : double(found->second));
       }
+    // The bots (#19): turns by kind, handoffs, replies and follow-ups, opt-outs, reply latency.
+    if (auto bots = store.bot_activity(); bots.ok()) {
+      for (const char* kind : {"turn", "sleep", "pause", "resume", "cap"}) {
+        auto found = bots->turns.find(kind);
+        metrics.set_gauge("jorge_bot_turns", "What the bots did, by kind: turns taken, sleeps after a person wrote, "
+                          "pauses, resumes, message caps reached.",
+                          {{"kind", kind}}, found == bots->turns.end() ? 0.0 : double(found->second));
+      }
+      metrics.set_gauge("jorge_bot_handoffs", "Turns that handed the lead to a person.", {}, double(bots->handoffs));
+      for (auto [state, count] : {std::pair{"sent", bots->replies_sent}, std::pair{"waiting", bots->replies_waiting},
+                                  std::pair{"superseded", bots->replies_superseded}})
+        metrics.set_gauge("jorge_bot_replies", "The bots' replies, by state (superseded: a newer message came first).",
+                          {{"state", state}}, double(count));
+      metrics.set_gauge("jorge_bot_follow_ups_sent", "Follow-ups sent on the cadence.", {}, double(bots->follow_ups_sent));
+      metrics.set_gauge("jorge_opted_out_numbers", "Phone numbers that opted out of texts.", {}, double(bots->opted_out_numbers));
+      std::vector<double> latency = bots->reply_latency_seconds;
+      std::sort(latency.begin(), latency.end());
+      for (auto [label, q] : {std::pair{"0.5", 0.5}, std::pair{"0.9", 0.9}, std::pair{"0.99", 0.99}})
+        metrics.set_gauge("jorge_bot_reply_latency_seconds",
+                          "Webhook stored to reply accepted by GoHighLevel, over the last 1,000 replies (reply delay included).",
+                          {{"quantile", label}},
+                          latency.empty() ? 0.0 : latency[std::min(latency.size() - 1, size_t(q * double(latency.size())))]);
+    }
     respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}});
   });
 }

@@ -41,7 +41,7 @@ nlohmann::json lead_detail_json(const store::LeadDetail& lead) {
   nlohmann::json waiting = nlohmann::json::array();
   for (const auto& message : lead.waiting_messages) {
     nlohmann::json item = {{"id", message.id}, {"kind", message.kind}, {"state", message.state},
-                           {"reason", message.reason}};
+                           {"reason", message.reason}, {"purpose", message.purpose}};
     if (message.state != "blocked" && message.state != "cancelled") item["due_at"] = format_iso8601(message.due_at);
     if (message.state == "cancelled") item["reason"] = "cancelled: " + message.reason;  // "cancelled: merged into N" (#16)
     if (message.state == "pending" && message.reason == "quiet hours")

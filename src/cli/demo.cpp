@@ -109,8 +109,32 @@ int load_demo(const DemoOptions& options) {
             {"monetaryValue", budget_k * 1000 * 3 / 100}, {"dateAdded", format_iso8601(changed)}});
     }
   }
+  // A few whole conversations: the bots answer each message (GET /api/v1/conversations/{id}
+  // shows what they learnt; a buyer ends handed to a person, a seller too).
+  struct Reply {
+    int lead;
+    const char* text;
+  };
+  static constexpr Reply kConversation[] = {
+      {0, "we're pre-approved for 450k with our credit union"}, {0, "we need to move by june"},
+      {2, "thinking of selling, we're relocating for work"},      {2, "it needs new carpet and paint"},
+      {2, "hoping for 520k, want it listed within 60 days"},      {4, "just browsing for now, maybe hutto"},
+  };
+  int turn = 0;
+  for (const Reply& reply : kConversation) {
+    if (unreachable || reply.lead >= options.lead_count) continue;
+    const auto sent = now - std::chrono::minutes(30) + std::chrono::minutes(3 * ++turn);
+    char phone[16];
+    std::snprintf(phone, sizeof phone, "+1737555%04d", 101 + reply.lead % 99);
+    post({{"type", "InboundMessage"}, {"timestamp", format_iso8601(sent)}, {"webhookId", demo_id("demoWt", turn)},
+          {"locationId", "demoLocation00000001"}, {"contactId", demo_id("demoCt", reply.lead)},
+          {"messageId", demo_id("demoMt", turn)}, {"conversationId", demo_id("demoCv", reply.lead)}, {"body", reply.text},
+          {"messageType", "SMS"}, {"direction", "inbound"}, {"from", phone}, {"to", "+17375550100"},
+          {"dateAdded", format_iso8601(sent)}});
+  }
   if (unreachable) return 1;
   std::printf("demo: %d deliveries accepted, %d failed\n", accepted, failed);
+  std::printf("demo: the bots answer the leads' texts; see GET /api/v1/conversations/{lead id}\n");
   return failed == 0 ? 0 : 1;
 }
 

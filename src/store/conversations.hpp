@@ -3,6 +3,7 @@
 // and the messages a turn reads. The engine's state is kept as the JSON bots/conversation_json
 // writes; the store does not read it.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,18 @@ struct ConversationWrite {
   std::vector<BotTurnRecord> turns;
 };
 
+// What the bots did, read from the store at each /metrics scrape: every instance reports the
+// same truth.
+struct BotActivity {
+  std::map<std::string, int64_t> turns;  // by kind: turn, sleep, pause, resume, cap
+  int64_t handoffs = 0;                  // turns that handed the lead to a person
+  int64_t replies_sent = 0, replies_waiting = 0, replies_superseded = 0;
+  int64_t follow_ups_sent = 0;
+  int64_t opted_out_numbers = 0;
+  // Webhook stored → GoHighLevel accepted, in seconds, of the last 1,000 replies sent.
+  std::vector<double> reply_latency_seconds;
+};
+
 class ConversationStore {
  public:
   virtual ~ConversationStore() = default;
@@ -70,6 +83,7 @@ class ConversationStore {
   virtual Result<std::vector<BotTurnRecord>> bot_turns(ContactId contact, int limit) = 0;
   // A write on its own (pause, resume), in one transaction with its cancellations.
   virtual Status write_conversation(const ConversationWrite& write, SystemTime now) = 0;
+  virtual Result<BotActivity> bot_activity() = 0;
 };
 
 }  // namespace jorge::store

@@ -106,6 +106,7 @@ struct LeadDetail {
     int64_t id = 0;
     std::string kind, state, reason;
     SystemTime due_at{};
+    std::string purpose;  // "first-touch", "reply:<message>", "follow-up:<message>:<day>"; empty: none
   };
   std::vector<WaitingMessage> waiting_messages;
   // Every change of the contact's stage and of its opportunities, oldest first (#17).

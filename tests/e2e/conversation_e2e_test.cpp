@@ -30,6 +30,12 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
 
   // `clock_start`: the server's clock starts there (a later start is days passing).
   void start(int reply_delay_seconds = 0, const std::string& clock_start = "") {
+    server_.reset();
+    server_ = std::make_unique<ServerProcess>(config_path_, env_of(reply_delay_seconds, clock_start));
+    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+  }
+
+  std::map<std::string, std::string> env_of(int reply_delay_seconds, const std::string& clock_start = "") {
     std::map<std::string, std::string> env{{"JORGE_GHL_API_TOKEN", "test-location-token"},
                                                          {"JORGE_GHL_API_BASE_URL", ghl_.url()},
                                                          {"JORGE_GHL_LOCATION_ID", "kX3pLm9QaR2sT5vW8yZ1"},
@@ -40,9 +46,7 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
                                                          {"JORGE_BOTS_REPLY_DELAY", std::to_string(reply_delay_seconds)},
                                                          {"JORGE_TEAM_OWNER_USER_ID", "uOwner0000000000001"}};
     if (!clock_start.empty()) env["JORGE_CLOCK_START"] = clock_start;
-    server_.reset();
-    server_ = std::make_unique<ServerProcess>(config_path_, env);
-    ASSERT_TRUE(server_->started()) << read_file(server_->log_path());
+    return env;
   }
 
   crm::HttpReply call(const std::string& method, const std::string& path) {
@@ -52,19 +56,20 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
     return reply.ok() ? *reply : crm::HttpReply{};
   }
 
-  void webhook(const std::string& body) {
-    auto reply = post_signed(client_, server_->url(), body);
+  void webhook(const std::string& body, const ServerProcess* server = nullptr) {
+    auto reply = post_signed(client_, (server ? server : server_.get())->url(), body);
     ASSERT_TRUE(reply.ok());
     ASSERT_EQ(reply->status, 200) << reply->body;
   }
 
   // Maria texts `text` as message `id` (a new webhook delivery each time unless `webhook_id`).
-  void inbound(const std::string& id, const std::string& text, const std::string& webhook_id = "") {
+  void inbound(const std::string& id, const std::string& text, const std::string& webhook_id = "",
+               const ServerProcess* server = nullptr) {
     json body = json::parse(fixture("ghl/inbound_message_sms.json"));
     body["messageId"] = id;
     body["webhookId"] = webhook_id.empty() ? "wh-" + id : webhook_id;
     body["body"] = text;
-    webhook(body.dump());
+    webhook(body.dump(), server);
   }
 
   // Until every job ran and no message waits in the outbox (sent, blocked or cancelled).
@@ -123,6 +128,10 @@ TEST_P(ConversationEndToEnd, AnInboundTextGetsOneReplyAndTheConversationShowsWha
   EXPECT_EQ(view["turns"][0]["kind"], "turn");
   EXPECT_TRUE(view["turns"][0]["detail"].contains("template"));
   EXPECT_TRUE(view["turns"][0]["detail"].contains("experiment_variants"));
+  const std::string metrics = client_.request("GET", server_->url() + "/metrics", {})->body;
+  EXPECT_NE(metrics.find("jorge_bot_replies{state=\"sent\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_bot_turns{kind=\"turn\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_bot_reply_latency_seconds{quantile=\"0.99\"}"), std::string::npos) << metrics;
 }
 
 TEST_P(ConversationEndToEnd, TwoQuickMessagesGetOneReplyToTheNewest) {
@@ -253,6 +262,45 @@ TEST_P(ConversationEndToEnd, AQuietLeadGetsEachFollowUpOnItsDayOnceAcrossRestart
   start(0, "2026-11-27T15:00:00Z");  // day 7 of the first cadence, and the new one not at its day 2 yet
   drain();
   EXPECT_EQ(texts().size(), answered + 3) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, AKillBetweenTheTurnAndTheSendStillSendsOneReply) {
+  start(/*reply_delay_seconds=*/3);
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  inbound("msgK1", "looking in leander under 350k");
+  // The turn is committed with its reply waiting for the delay: the process dies right there.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (conversation(id)["scheduled"].empty() || conversation(id)["turns"].empty()) {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  server_->kill_hard();
+  EXPECT_EQ(texts().size(), greeted);
+  start();
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 1) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, TwoInstancesOnOneDatabaseShareTheConversations) {
+  if (GetParam() != Backend::kPostgres) GTEST_SKIP() << "several instances share PostgreSQL; SQLite is one process's";
+  start();
+  ServerProcess second(config_path_, env_of(0));
+  ASSERT_TRUE(second.started()) << read_file(second.log_path());
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  inbound("msgT1", "we want to buy in round rock", "", server_.get());
+  drain();
+  inbound("msgT2", "budget is 425k", "", &second);
+  inbound("msgT2", "budget is 425k", "wh-msgT2-again", server_.get());  // the same message at the other instance
+  drain();
+  inbound("msgT3", "we need to move by july", "", &second);
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 3) << all_texts();
+  const json view = conversation(id);
+  EXPECT_EQ(view["slots"]["areas"]["value"], json::array({"Round Rock"})) << view.dump();
+  EXPECT_EQ(view["slots"]["budget_max"]["value"], 425000) << view.dump();
+  EXPECT_TRUE(view["slots"].contains("timeline_months")) << view.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ConversationEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),

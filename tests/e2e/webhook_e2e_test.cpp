@@ -337,7 +337,7 @@ TEST_P(WebhookEndToEnd, WaitingAndBlockedTextsAreVisibleWithTheirReason) {
       maria = "/api/v1/leads/" + std::to_string(leads[0]["id"].get<int64_t>());
       const nlohmann::json detail = api(maria);  // kept: a loop over a temporary's member dangles
       for (const auto& message : detail["outbox"])
-        if (message["kind"] == "sms") waiting.push_back(message);
+        if (message["kind"] == "sms" && message["purpose"] == "first-touch") waiting.push_back(message);
     }
     if (waiting.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -348,11 +348,16 @@ TEST_P(WebhookEndToEnd, WaitingAndBlockedTextsAreVisibleWithTheirReason) {
   ASSERT_EQ(post_signed(client_, quiet.url(), fixture("ghl/inbound_message_stop.json"))->status, 200);
   nlohmann::json blocked;
   const nlohmann::json after = api(maria);
-  for (const auto& message : after["outbox"])
-    if (message["kind"] == "sms") blocked = message;
+  int blocked_texts = 0;
+  for (const auto& message : after["outbox"]) {
+    if (message["kind"] != "sms") continue;
+    EXPECT_EQ(message["state"], "blocked") << message;  // the greeting and the follow-ups after it
+    ++blocked_texts;
+    if (message["purpose"] == "first-touch") blocked = message;
+  }
   EXPECT_EQ(blocked["state"], "blocked") << blocked;
   EXPECT_EQ(blocked["reason"], "opted out");
-  EXPECT_EQ(api("/api/v1/queue/status")["outbox"]["blocked"], 1);
+  EXPECT_EQ(api("/api/v1/queue/status")["outbox"]["blocked"], blocked_texts);
   EXPECT_EQ(quiet.terminate_and_wait(), 0);
 }
 

@@ -59,6 +59,40 @@ Result<std::vector<BotTurnRecord>> SqlStore::bot_turns(ContactId contact, int li
   });
 }
 
+Result<BotActivity> SqlStore::bot_activity() {
+  return readers_.with_session([&](SqlSession& session) -> Result<BotActivity> {
+    BotActivity activity;
+    JORGE_TRY(SqlRows kinds, session.exec("SELECT kind, COUNT(*) FROM bot_turns GROUP BY kind"));
+    for (const SqlRow& row : kinds.rows) activity.turns[to_text(row[0])] = to_int(row[1]);
+    JORGE_TRY(SqlRows handoffs, session.exec("SELECT COUNT(*) FROM bot_turns WHERE kind = 'turn' AND detail LIKE "
+                                             "'%\"handoff\":%'"));
+    activity.handoffs = to_int(handoffs.rows.at(0)[0]);
+    JORGE_TRY(SqlRows replies, session.exec("SELECT CASE WHEN dedup_key LIKE 'reply:%' THEN 'reply' ELSE 'follow_up' END, "
+                                            "state, COUNT(*) FROM outbox WHERE dedup_key LIKE 'reply:%' OR "
+                                            "dedup_key LIKE 'follow-up:%' GROUP BY 1, 2"));
+    for (const SqlRow& row : replies.rows) {
+      const std::string kind = to_text(row[0]), state = to_text(row[1]);
+      const int64_t count = to_int(row[2]);
+      if (kind == "follow_up") {
+        if (state == "sent") activity.follow_ups_sent += count;
+      } else if (state == "sent") {
+        activity.replies_sent += count;
+      } else if (state == "pending" || state == "sending") {
+        activity.replies_waiting += count;
+      } else if (state == "cancelled") {
+        activity.replies_superseded += count;
+      }
+    }
+    JORGE_TRY(SqlRows consent, session.exec("SELECT COUNT(*) FROM phone_consent WHERE opted_out <> 0"));
+    activity.opted_out_numbers = to_int(consent.rows.at(0)[0]);
+    JORGE_TRY(SqlRows latency, session.exec("SELECT o.sent_at - j.created_at FROM outbox o JOIN jobs j ON j.id = o.job_id "
+                                            "WHERE o.dedup_key LIKE 'reply:%' AND o.state = 'sent' AND o.sent_at IS NOT NULL "
+                                            "ORDER BY o.sent_at DESC LIMIT 1000"));
+    for (const SqlRow& row : latency.rows) activity.reply_latency_seconds.push_back(static_cast<double>(to_int(row[0])) / 1000.0);
+    return activity;
+  });
+}
+
 Status SqlStore::write_conversation(const ConversationWrite& write, SystemTime now) {
   return readers_.with_session([&](SqlSession& session) -> Status {
     JORGE_TRY_STATUS(session.begin());

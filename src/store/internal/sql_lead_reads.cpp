@@ -100,13 +100,19 @@ Result<LeadDetail> SqlStore::get_lead(ContactId id) {
                                parse_outcome(to_text(r[5])).value_or(Outcome::kOpen), Money{to_int(r[6])}};
       detail.opportunities.push_back({to_text(r[0]), std::move(record), from_unix_millis(to_int(r[7]))});
     }
-    JORGE_TRY(SqlRows waiting, session.exec("SELECT id, kind, state, last_error, due_at FROM outbox WHERE "
+    // The bots' superseded replies and follow-ups are not listed: a newer message replaced them.
+    JORGE_TRY(SqlRows waiting, session.exec("SELECT id, kind, state, last_error, due_at, dedup_key FROM outbox WHERE "
                                             "contact_id = $1 AND state IN ('pending', 'sending', 'blocked', 'cancelled') "
-                                            "ORDER BY id DESC LIMIT 50",
+                                            "AND NOT (state = 'cancelled' AND (dedup_key LIKE 'follow-up:%' OR "
+                                            "dedup_key LIKE 'reply:%')) ORDER BY id DESC LIMIT 50",
                                             {id}));
-    for (const SqlRow& r : waiting.rows)
+    for (const SqlRow& r : waiting.rows) {
+      // The key is "<purpose>:<person>": the purpose is what a person reads ("first-touch", "follow-up:<message>:2").
+      std::string purpose = to_text(r[5]);
+      purpose = purpose.substr(0, purpose.rfind(':') == std::string::npos ? 0 : purpose.rfind(':'));
       detail.waiting_messages.push_back(
-          {to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), from_unix_millis(to_int(r[4]))});
+          {to_int(r[0]), to_text(r[1]), to_text(r[2]), to_text(r[3]), from_unix_millis(to_int(r[4])), purpose});
+    }
     JORGE_TRY(SqlRows history, session.exec("SELECT kind, subject, from_value, to_value, reason, changed_at FROM "
                                             "stage_changes WHERE contact_id = $1 ORDER BY changed_at, id LIMIT 200",
                                             {id}));

@@ -148,6 +148,7 @@ class SqlStore final : public Store {
   Result<StoredMessage> message(int64_t interaction_id) override;
   Result<std::vector<BotTurnRecord>> bot_turns(ContactId contact, int limit) override;
   Status write_conversation(const ConversationWrite& write, SystemTime now) override;
+  Result<BotActivity> bot_activity() override;
 
  private:
   // REQUIRES: inside a transaction on `session`. kAborted when the version moved on.
