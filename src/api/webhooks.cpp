@@ -145,6 +145,7 @@ void Webhooks::receive(http::Request& request, http::Respond respond) {
         spdlog::warn("webhook source={} request_id={} kept as sent but not processable; see raw_events.unprocessable",
                      source, request_id);
       }
+      if (!outcome->all_duplicate) jobs_.notify_jobs();  // a worker takes the new job now, not at its next poll
       const char* status = outcome->any_unprocessable ? "unprocessable"
                            : outcome->all_duplicate   ? "duplicate"
                                                       : "accepted";

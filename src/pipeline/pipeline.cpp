@@ -32,7 +32,8 @@ void Pipeline::start() {
       while (!stopping_) {
         auto done = worker.run_once(id, kClaimBatch);
         if (!done.ok()) options_.report("worker.claim", done.error());
-        if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
+        if (done.ok() && *done > 0) jobs_.notify_outbox();  // what the jobs queued may be due now
+        if (!done.ok() || *done == 0) jobs_.wait_for_jobs(kIdlePoll);
       }
     });
   if (options_.facebook)
@@ -72,7 +73,7 @@ void Pipeline::start() {
     while (!stopping_) {
       auto done = sender.run_once(id, kClaimBatch);
       if (!done.ok()) options_.report("sender.claim", done.error());
-      if (!done.ok() || *done == 0) std::this_thread::sleep_for(kIdlePoll);
+      if (!done.ok() || *done == 0) jobs_.wait_for_outbox(kIdlePoll);
     }
   });
 }

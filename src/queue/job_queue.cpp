@@ -80,4 +80,32 @@ Result<QueueStatus> JobQueue::status() {
   return status;
 }
 
+void JobQueue::notify_jobs() const {
+  {
+    std::lock_guard lock(wake_mutex_);
+    ++jobs_notified_;
+  }
+  jobs_ready_.notify_all();
+}
+
+void JobQueue::notify_outbox() const {
+  {
+    std::lock_guard lock(wake_mutex_);
+    ++outbox_notified_;
+  }
+  outbox_ready_.notify_all();
+}
+
+void JobQueue::wait_for_jobs(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(wake_mutex_);
+  const uint64_t seen = jobs_notified_;
+  jobs_ready_.wait_for(lock, timeout, [&] { return jobs_notified_ != seen; });
+}
+
+void JobQueue::wait_for_outbox(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(wake_mutex_);
+  const uint64_t seen = outbox_notified_;
+  outbox_ready_.wait_for(lock, timeout, [&] { return outbox_notified_ != seen; });
+}
+
 }  // namespace jorge::queue

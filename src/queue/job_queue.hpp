@@ -3,6 +3,9 @@
 // cold), leases, retries with exponential backoff and jitter, dead letters after
 // max_attempts, and the status that tells how many workers are needed.
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 #include <functional>
 #include <string>
 #include <vector>
@@ -64,11 +67,23 @@ class JobQueue {
   std::chrono::milliseconds backoff(int attempts) const;
   Result<QueueStatus> status();
 
+  // In-process wake-ups: a webhook that stored a job, or a worker that queued a text, wakes the
+  // thread that takes it rather than letting it sleep out its poll (#19: a reply within tens
+  // of milliseconds). Other instances still find the work at their next poll.
+  void notify_jobs() const;
+  void notify_outbox() const;
+  // Returns when notified or after `timeout`, whichever comes first.
+  void wait_for_jobs(std::chrono::milliseconds timeout) const;
+  void wait_for_outbox(std::chrono::milliseconds timeout) const;
+
  private:
   store::JobStore& store_;
   Clock& clock_;
   QueueOptions options_;
   std::function<double()> random01_;
+  mutable std::mutex wake_mutex_;
+  mutable std::condition_variable jobs_ready_, outbox_ready_;
+  mutable uint64_t jobs_notified_ = 0, outbox_notified_ = 0;
 };
 
 }  // namespace jorge::queue
