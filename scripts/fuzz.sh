@@ -81,4 +81,7 @@ mkdir -p "$fuzz_dir/seeds/llm"
 printf '%s' '!we could do four fifty in hutto{"slots":{"beds_min":4,"areas":["Hutto"],"budget_max":450000},"intent":"buy","opt_out":false}' > "$fuzz_dir/seeds/llm/extraction"
 printf '%s' '!no need to reach out againMakes sense. So what is the most you want to spend?' > "$fuzz_dir/seeds/llm/phrasing"
 run bots_llm_answer_fuzz "$fuzz_dir"/seeds/llm/*
+mkdir -p "$fuzz_dir/seeds/conversation"
+printf '%s' '{"contact_id":"1","bot":"seller","state":"qualifying","role":"both","pending":"price","slots":{"areas":{"value":["Kyle"],"message_id":"m1","extractor":"rules","at":"2026-03-10T16:00:00.000Z"},"budget_max":{"value":400000}},"asks":{"budget":1},"variants":{"level":"extra_direct"},"recent_intents":[0.8],"seen_messages":["m1"]}' > "$fuzz_dir/seeds/conversation/state"
+run bots_conversation_json_fuzz "$fuzz_dir"/seeds/conversation/*
 run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*

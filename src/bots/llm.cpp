@@ -42,22 +42,6 @@ const std::vector<std::string_view>* allowed_values(Slot slot) {
   }
 }
 
-enum class Kind { kFlag, kNumber, kText, kSet };
-Kind kind_of(Slot slot) {
-  switch (slot) {
-    case Slot::kBudgetMin: case Slot::kBudgetMax: case Slot::kMonthlyPaymentMax: case Slot::kDownPayment:
-    case Slot::kPreapprovalAmount: case Slot::kTimelineMonths: case Slot::kBedsMin: case Slot::kBedsMax:
-    case Slot::kBathsMin: case Slot::kPropertyBeds: case Slot::kPropertyBaths: case Slot::kPriceExpectation:
-      return Kind::kNumber;
-    case Slot::kAreas: case Slot::kZips: return Kind::kSet;
-    case Slot::kFinancingStatus: case Slot::kLoanType: case Slot::kPropertyType: case Slot::kMotivation:
-    case Slot::kPropertyAddress: case Slot::kPropertyZip: case Slot::kPropertyArea: case Slot::kPropertyTypeSold:
-    case Slot::kPropertyCondition: case Slot::kOccupancy: case Slot::kAreasOther:
-      return Kind::kText;
-    default: return Kind::kFlag;
-  }
-}
-
 // Every number the message writes, in digits ("400k", "3", "2.5") or in words ("three",
 // "tres"), as values the model's numbers are checked against.
 std::vector<double> numbers_in(std::string_view message) {
@@ -198,12 +182,12 @@ LlmExtraction read_extraction(std::string_view answer, std::string_view message,
       continue;
     }
     if (rules.states(*slot)) continue;  // rules win on conflict, and agree otherwise
-    switch (kind_of(*slot)) {
-      case Kind::kFlag:
+    switch (slot_kind(*slot)) {
+      case SlotKind::kFlag:
         if (!value.is_boolean()) { out.rejected.push_back(name + ": not true/false"); break; }
         out.values.emplace_back(*slot, value.get<bool>());
         break;
-      case Kind::kNumber: {
+      case SlotKind::kNumber: {
         if (!value.is_number()) { out.rejected.push_back(name + ": not a number"); break; }
         const double number = value.get<double>();
         if (!std::isfinite(number) || number < 0 || !written_in(number, numbers)) {
@@ -213,7 +197,7 @@ LlmExtraction read_extraction(std::string_view answer, std::string_view message,
         out.values.emplace_back(*slot, number);
         break;
       }
-      case Kind::kText: {
+      case SlotKind::kText: {
         if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 120) {
           out.rejected.push_back(name + ": not a short text");
           break;
@@ -233,7 +217,7 @@ LlmExtraction read_extraction(std::string_view answer, std::string_view message,
         out.values.emplace_back(*slot, text);
         break;
       }
-      case Kind::kSet: {
+      case SlotKind::kSet: {
         if (!value.is_array()) { out.rejected.push_back(name + ": not a list"); break; }
         std::vector<std::string> items;
         for (const auto& item : value) {

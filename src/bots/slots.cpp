@@ -74,4 +74,19 @@ void Slots::set(Slot slot, SlotValue value, Provenance provenance) {
   entries_[static_cast<size_t>(slot)] = SlotEntry{std::move(value), std::move(provenance)};
 }
 
+SlotKind slot_kind(Slot slot) {
+  switch (slot) {
+    case Slot::kBudgetMin: case Slot::kBudgetMax: case Slot::kMonthlyPaymentMax: case Slot::kDownPayment:
+    case Slot::kPreapprovalAmount: case Slot::kTimelineMonths: case Slot::kBedsMin: case Slot::kBedsMax:
+    case Slot::kBathsMin: case Slot::kPropertyBeds: case Slot::kPropertyBaths: case Slot::kPriceExpectation:
+      return SlotKind::kNumber;
+    case Slot::kAreas: case Slot::kZips: return SlotKind::kSet;
+    case Slot::kFinancingStatus: case Slot::kLoanType: case Slot::kPropertyType: case Slot::kMotivation:
+    case Slot::kPropertyAddress: case Slot::kPropertyZip: case Slot::kPropertyArea: case Slot::kPropertyTypeSold:
+    case Slot::kPropertyCondition: case Slot::kOccupancy: case Slot::kAreasOther:
+      return SlotKind::kText;
+    default: return SlotKind::kFlag;
+  }
+}
+
 }  // namespace jorge::bots

@@ -30,6 +30,8 @@ std::optional<Slot> parse_slot(std::string_view name);
 // Money and counts are numbers (whole dollars, months), enums and addresses strings, areas and
 // ZIPs sets (sorted, unique), the rest flags.
 using SlotValue = std::variant<bool, double, std::string, std::vector<std::string>>;
+enum class SlotKind { kFlag, kNumber, kText, kSet };  // the alternative of SlotValue a slot holds
+SlotKind slot_kind(Slot slot);
 
 struct Provenance {
   std::string message_id;

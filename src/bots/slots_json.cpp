@@ -47,10 +47,12 @@ Slots slots_from_json(const nlohmann::json& object, const Provenance& provenance
   for (const auto& [name, value] : object.items()) {
     const auto slot = parse_slot(name);
     if (!slot) continue;
-    if (value.is_boolean()) slots.set(*slot, value.get<bool>(), provenance);
-    else if (value.is_number()) slots.set(*slot, value.get<double>(), provenance);
-    else if (value.is_string()) slots.set(*slot, value.get<std::string>(), provenance);
-    else if (value.is_array()) {
+    // Each slot holds its own kind of value; a stored or sent value of another kind is skipped.
+    const SlotKind kind = slot_kind(*slot);
+    if (kind == SlotKind::kFlag && value.is_boolean()) slots.set(*slot, value.get<bool>(), provenance);
+    else if (kind == SlotKind::kNumber && value.is_number()) slots.set(*slot, value.get<double>(), provenance);
+    else if (kind == SlotKind::kText && value.is_string()) slots.set(*slot, value.get<std::string>(), provenance);
+    else if (kind == SlotKind::kSet && value.is_array()) {
       std::vector<std::string> items;
       for (const auto& item : value)
         if (item.is_string()) items.push_back(item.get<std::string>());
