@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "bots/compliance/time_zones.hpp"
 #include "bots/conversation_json.hpp"
 #include "bots/slots_json.hpp"
@@ -68,6 +70,34 @@ void add_follow_ups(const bots::Conversation& conversation, const bots::LeadFact
     message.purpose = "follow-up:" + anchor + ":" + std::to_string(days[n]);
     effects.messages.push_back(std::move(message));
   }
+}
+
+Status add_handoff_release(store::Store& store, const store::OutreachFacts& lead, const BotOptions& options,
+                           SystemTime now, store::JobEffects& effects) {
+  if (!options.enabled) return ok_status();
+  JORGE_TRY(std::optional<store::StoredConversation> stored, store.conversation(lead.id));
+  if (!stored) return ok_status();
+  bots::Conversation conversation = bots::conversation_from_json(nlohmann::json::parse(stored->state, nullptr, false));
+  if (conversation.state != bots::State::kHandedOff) return ok_status();
+  JORGE_TRY(store::LeadDetail detail, store.get_lead(lead.id));
+  if (std::find(detail.tags.begin(), detail.tags.end(), "jorge-handoff") != detail.tags.end()) return ok_status();
+  JORGE_TRY(std::vector<queue::OutboxMessage> queued, store.outbox_for_contact(lead.id));
+  const bool tagged = std::any_of(queued.begin(), queued.end(), [](const queue::OutboxMessage& message) {
+    return message.kind == queue::OutboxKind::kTags && message.state == OutboxState::kSent &&
+           message.payload.find("jorge-handoff") != std::string::npos;
+  });
+  if (!tagged) return ok_status();
+  bots::resume_conversation(conversation);
+  store::ConversationWrite write;
+  write.contact = lead.id;
+  write.expected_version = stored->version;
+  write.paused = stored->paused;
+  write.sleep_until = stored->sleep_until;
+  write.automated_count = stored->automated_count;
+  write.state = bots::conversation_json(conversation).dump();
+  write.turns.push_back({"", now, "resume", nlohmann::json{{"by", "the tag jorge-handoff was removed in GoHighLevel"}}.dump()});
+  effects.conversation = std::move(write);
+  return ok_status();
 }
 
 Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, const store::OutreachFacts& lead,

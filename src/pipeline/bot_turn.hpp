@@ -16,6 +16,7 @@
 #include "store/conversations.hpp"
 #include "store/jobs.hpp"
 #include "store/lead_reads.hpp"
+#include "store/store.hpp"
 
 namespace jorge::pipeline {
 
@@ -34,6 +35,12 @@ struct BotOptions {
   int followup_every_days = 14;
   int followup_horizon_days = 180;
 };
+
+// §9 / #19: a person removed the tag `jorge-handoff` in GoHighLevel — the conversation is handed
+// back and the bot answers again. Only for a handed-off conversation whose handoff tags Jorge
+// did send (a contact update older than them says nothing). For a contact event's job.
+Status add_handoff_release(store::Store& store, const store::OutreachFacts& lead, const BotOptions& options,
+                           SystemTime now, store::JobEffects& effects);
 
 // The follow-ups of a quiet conversation (bots.md §6), queued as outbox texts due on their day,
 // keyed "follow-up:<anchor>:<day>" per person: durable, sent once across instances, and all

@@ -223,6 +223,32 @@ TEST_P(ConversationEndToEnd, AHandoffSendsItsTextThenTagsATaskAndANoteAndTheBotI
   EXPECT_EQ(texts().size(), greeted + 2) << all_texts();
 }
 
+TEST_P(ConversationEndToEnd, RemovingTheHandoffTagInGoHighLevelHandsTheConversationBack) {
+  start();
+  const int64_t id = maria();
+  const size_t greeted = texts().size();
+  inbound("msgR1", "can we go see the one on avenue c saturday?");
+  drain();
+  ASSERT_EQ(conversation(id)["state"], "handed_off");
+  // GoHighLevel's echo of Jorge's tags (no job), then a person removes `jorge-handoff`.
+  json tagged = json::parse(fixture("ghl/contact_tag_update.json"));
+  tagged["id"] = kMaria;
+  tagged["webhookId"] = "wh-tags-echo";
+  tagged["tags"] = {"buyer", "jorge-handoff", "jorge-warm"};
+  webhook(tagged.dump());
+  drain();
+  EXPECT_EQ(conversation(id)["state"], "handed_off");
+  json removed = tagged;
+  removed["webhookId"] = "wh-tags-removed";
+  removed["tags"] = {"buyer", "jorge-warm"};
+  webhook(removed.dump());
+  drain();
+  EXPECT_EQ(conversation(id)["state"], "qualifying") << conversation(id).dump();
+  inbound("msgR2", "we need to move by june");
+  drain();
+  EXPECT_EQ(texts().size(), greeted + 2) << all_texts();
+}
+
 TEST_P(ConversationEndToEnd, APausedConversationIsSilentUntilResumed) {
   start();
   const int64_t id = maria();

@@ -235,7 +235,12 @@ Result<bool> is_echo_of_jorge(SqlSession& session, const InboundEvent& event, co
       if (std::find(to.begin(), to.end(), tag) == to.end() && !is_jorge_tag(tag)) return false;
     return true;
   };
-  return changed_only_jorges(after, tags_before) && changed_only_jorges(tags_before, after);
+  // Jorge only ever adds tags: one taken away (a person removing `jorge-handoff` to hand the
+  // conversation back, #19) is never an echo.
+  const bool removed_any = std::any_of(tags_before.begin(), tags_before.end(), [&](const std::string& tag) {
+    return std::find(after.begin(), after.end(), tag) == after.end();
+  });
+  return !removed_any && changed_only_jorges(after, tags_before);
 }
 
 // #15: consent is decided as the message is stored, per phone number, each message on its own
