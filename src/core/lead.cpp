@@ -14,14 +14,14 @@ Money Money::from_dollars(double dollars) {
 }
 
 namespace {
-constexpr std::string_view kStageNames[] = {"new", "engaged", "opportunity", "won", "lost", "abandoned"};
+constexpr std::string_view kStageNames[] = {"new", "engaged", "opportunity", "won", "lost", "abandoned", "appointment_set"};
 constexpr std::string_view kOutcomeNames[] = {"open", "won", "lost", "abandoned"};
 }  // namespace
 
 std::string_view stage_name(Stage stage) { return kStageNames[static_cast<int>(stage)]; }
 
 std::optional<Stage> parse_stage(std::string_view name) {
-  for (int i = 0; i < 6; ++i)
+  for (size_t i = 0; i < std::size(kStageNames); ++i)
     if (kStageNames[i] == name) return static_cast<Stage>(i);
   return std::nullopt;
 }

@@ -24,7 +24,8 @@ struct Money {
 };
 
 // Where a contact is in the funnel; moves forward as events arrive.
-enum class Stage { kNew, kEngaged, kOpportunity, kWon, kLost, kAbandoned };
+// kAppointmentSet: a call or showing is on a calendar (GoHighLevel's Appointment webhooks, #19).
+enum class Stage { kNew, kEngaged, kOpportunity, kWon, kLost, kAbandoned, kAppointmentSet };
 enum class Outcome { kOpen, kWon, kLost, kAbandoned };
 enum class Direction { kInbound, kOutbound };
 
@@ -69,6 +70,13 @@ struct InteractionRecord {
   std::string author_user_id, author_source;
 };
 
+// A booking on a GoHighLevel calendar (AppointmentCreate / Update / Delete, integrations.md §2.4f).
+struct AppointmentRecord {
+  std::string external_id, calendar_id, start_time, status;  // status: new, confirmed, cancelled, showed, noshow, invalid
+  bool deleted = false;
+  bool active() const { return !deleted && status != "cancelled" && status != "invalid" && status != "noshow"; }
+};
+
 struct OpportunityRecord {
   std::string external_id;
   std::string name, pipeline_id, pipeline_stage_id;
@@ -97,6 +105,7 @@ struct InboundEvent {
   std::optional<ContactFacts> contact;  // for messages/opportunities: at least external_id
   std::optional<InteractionRecord> interaction;
   std::optional<OpportunityRecord> opportunity;
+  std::optional<AppointmentRecord> appointment;
   LeadOrigin origin;
   // The job the stored event makes: process the event (score it, maybe text) for a person;
   // fetch the lead first for a Facebook notification.

@@ -61,6 +61,7 @@ enum class JobEvent {
   kInboundMessage,   // the person wrote: record and re-score (the bots answer it)
   kOutboundMessage,  // someone of the team wrote (not Jorge: its echoes make no job): no greeting after
   kOpportunity,      // a deal moved: re-score
+  kAppointment,      // a booking was made, changed or cancelled in GoHighLevel: the bot stops following up
 };
 inline std::string_view job_event_name(JobEvent event) {
   switch (event) {
@@ -68,11 +69,12 @@ inline std::string_view job_event_name(JobEvent event) {
     case JobEvent::kInboundMessage: return "inbound_message";
     case JobEvent::kOutboundMessage: return "outbound_message";
     case JobEvent::kOpportunity: return "opportunity";
+    case JobEvent::kAppointment: return "appointment";
   }
   return "contact";
 }
 inline JobEvent parse_job_event(std::string_view name) {  // unknown names read as kContact
-  for (JobEvent event : {JobEvent::kInboundMessage, JobEvent::kOutboundMessage, JobEvent::kOpportunity})
+  for (JobEvent event : {JobEvent::kInboundMessage, JobEvent::kOutboundMessage, JobEvent::kOpportunity, JobEvent::kAppointment})
     if (job_event_name(event) == name) return event;
   return JobEvent::kContact;
 }

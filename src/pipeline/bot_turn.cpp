@@ -72,6 +72,30 @@ void add_follow_ups(const bots::Conversation& conversation, const bots::LeadFact
   }
 }
 
+Status add_appointment_effects(store::ConversationStore& store, const store::OutreachFacts& lead, const BotOptions& options,
+                               SystemTime now, store::JobEffects& effects) {
+  if (!options.enabled) return ok_status();
+  JORGE_TRY(std::optional<store::StoredConversation> stored, store.conversation(lead.id));
+  store::ConversationWrite write;
+  write.contact = lead.id;
+  bots::Conversation conversation;
+  if (stored) {
+    conversation = bots::conversation_from_json(nlohmann::json::parse(stored->state, nullptr, false));
+    write.expected_version = stored->version;
+    write.paused = stored->paused;
+    write.sleep_until = stored->sleep_until;
+    write.automated_count = stored->automated_count;
+  } else {
+    conversation = bots::start_conversation(std::to_string(lead.id), bots::Role::kUnknown);
+    conversation.variants = bots::assign_variants(conversation.contact_id);
+  }
+  write.state = bots::conversation_json(conversation).dump();
+  write.cancel_pending = {"follow-up:"};
+  write.turns.push_back({"", now, "appointment", nlohmann::json{{"follow_ups", "stopped"}}.dump()});
+  effects.conversation = std::move(write);
+  return ok_status();
+}
+
 Status add_handoff_release(store::Store& store, const store::OutreachFacts& lead, const BotOptions& options,
                            SystemTime now, store::JobEffects& effects) {
   if (!options.enabled) return ok_status();

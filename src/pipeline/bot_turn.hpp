@@ -42,6 +42,11 @@ struct BotOptions {
 Status add_handoff_release(store::Store& store, const store::OutreachFacts& lead, const BotOptions& options,
                            SystemTime now, store::JobEffects& effects);
 
+// #19: a booking made, moved or cancelled in GoHighLevel (Appointment webhooks): the bot's
+// follow-ups stop (a person and the lead have a date), and the turn is recorded.
+Status add_appointment_effects(store::ConversationStore& store, const store::OutreachFacts& lead, const BotOptions& options,
+                               SystemTime now, store::JobEffects& effects);
+
 // The follow-ups of a quiet conversation (bots.md §6), queued as outbox texts due on their day,
 // keyed "follow-up:<anchor>:<day>" per person: durable, sent once across instances, and all
 // cancelled by the next inbound, a pause or a person of the team (their prefix). `answered`:

@@ -63,6 +63,8 @@ Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
   if ((job.event == JobEvent::kInboundMessage || job.event == JobEvent::kOutboundMessage) && bots_)
     JORGE_TRY_STATUS(add_bot_effects(store_, job, lead, sells(lead) ? bots::Role::kSeller : bots::Role::kUnknown, *bots_,
                                      clock_.now(), effects));
+  if (job.event == JobEvent::kAppointment && bots_)
+    JORGE_TRY_STATUS(add_appointment_effects(store_, lead, *bots_, clock_.now(), effects));
   if (job.event != JobEvent::kContact) return effects;
   if (bots_) JORGE_TRY_STATUS(add_handoff_release(store_, lead, *bots_, clock_.now(), effects));
   // First touch happens once per person, only to someone who can be texted. Consent was

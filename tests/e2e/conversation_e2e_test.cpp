@@ -249,6 +249,29 @@ TEST_P(ConversationEndToEnd, RemovingTheHandoffTagInGoHighLevelHandsTheConversat
   EXPECT_EQ(texts().size(), greeted + 2) << all_texts();
 }
 
+TEST_P(ConversationEndToEnd, ABookingInGoHighLevelSetsTheStageAndStopsTheFollowUps) {
+  start();
+  const int64_t id = maria();
+  inbound("msgP1", "we want to buy in kyle");
+  drain();
+  json status = json::parse(call("GET", "/api/v1/queue/status").body);
+  ASSERT_GT(status["outbox"]["follow_ups_scheduled"].get<int>(), 0) << status.dump();
+  const json booked = {{"type", "AppointmentCreate"},
+                       {"locationId", "kX3pLm9QaR2sT5vW8yZ1"},
+                       {"webhookId", "wh-appointment-1"},
+                       {"appointment",
+                        {{"id", "apptTest0000000000001"}, {"calendarId", "calTest000000000001"}, {"contactId", kMaria},
+                         {"startTime", "2026-12-05T15:00:00-06:00"}, {"endTime", "2026-12-05T15:30:00-06:00"},
+                         {"appointmentStatus", "confirmed"}, {"assignedUserId", "uOwner0000000000001"}}}};
+  webhook(booked.dump());
+  drain();
+  status = json::parse(call("GET", "/api/v1/queue/status").body);
+  EXPECT_EQ(status["outbox"]["follow_ups_scheduled"], 0) << status.dump();
+  const json lead = json::parse(call("GET", "/api/v1/leads/" + std::to_string(id)).body);
+  EXPECT_EQ(lead["stage"], "appointment_set") << lead.dump();
+  EXPECT_EQ(conversation(id)["turns"][0]["kind"], "appointment");
+}
+
 TEST_P(ConversationEndToEnd, APausedConversationIsSilentUntilResumed) {
   start();
   const int64_t id = maria();

@@ -11,7 +11,7 @@ namespace {
 using nlohmann::json;
 using internal::text_field;
 
-enum class GhlKind { kContact, kMessage, kOpportunity, kUnhandled };
+enum class GhlKind { kContact, kMessage, kOpportunity, kAppointment, kUnhandled };
 
 GhlKind kind_of(std::string_view type) {
   if (type == "ContactCreate" || type == "ContactUpdate" || type == "ContactTagUpdate" || type == "ContactDndUpdate")
@@ -19,6 +19,7 @@ GhlKind kind_of(std::string_view type) {
   if (type == "InboundMessage" || type == "OutboundMessage") return GhlKind::kMessage;
   if (type == "OpportunityCreate" || type == "OpportunityStatusUpdate" || type == "OpportunityStageUpdate")
     return GhlKind::kOpportunity;
+  if (type == "AppointmentCreate" || type == "AppointmentUpdate" || type == "AppointmentDelete") return GhlKind::kAppointment;
   return GhlKind::kUnhandled;
 }
 
@@ -101,6 +102,23 @@ void read_opportunity(const json& body, InboundEvent& event) {
   event.opportunity = std::move(opportunity);
 }
 
+// §2.4f: {"type", "locationId", "appointment": {"id", "calendarId", "contactId", "startTime",
+// "appointmentStatus", ...}}.
+void read_appointment(const json& body, InboundEvent& event) {
+  const auto found = body.find("appointment");
+  const json& appointment = found != body.end() && found->is_object() ? *found : body;
+  AppointmentRecord record;
+  record.external_id = text_field(appointment, "id").substr(0, 100);
+  record.calendar_id = text_field(appointment, "calendarId").substr(0, 100);
+  record.start_time = text_field(appointment, "startTime").substr(0, 40);
+  record.status = text_field(appointment, "appointmentStatus").substr(0, 20);
+  record.deleted = text_field(body, "type") == "AppointmentDelete";
+  ContactFacts contact;
+  contact.external_id = text_field(appointment, "contactId");
+  event.contact = std::move(contact);
+  event.appointment = std::move(record);
+}
+
 class GhlAdapter final : public SourceAdapter {
  public:
   explicit GhlAdapter(GhlWebhookKeys keys) : keys_(std::move(keys)) {}
@@ -147,6 +165,10 @@ class GhlAdapter final : public SourceAdapter {
       case GhlKind::kOpportunity:
         read_opportunity(parsed, event);
         event.job_event = JobEvent::kOpportunity;
+        break;
+      case GhlKind::kAppointment:
+        read_appointment(parsed, event);
+        event.job_event = JobEvent::kAppointment;
         break;
       case GhlKind::kUnhandled: event.recognised = false; break;
     }

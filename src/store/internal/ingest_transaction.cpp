@@ -139,7 +139,7 @@ Status save_source_record(SqlSession& session, const InboundEvent& event, const 
   // The record points at the delivery that describes the person: the newest contact event
   // replaces it; a message or opportunity about a known person leaves it alone. The body itself
   // is kept once, in raw_events.
-  bool describes_person = !event.interaction && !event.opportunity;
+  bool describes_person = !event.interaction && !event.opportunity && !event.appointment;
   if (contact.has_source_record && !describes_person && event.contact->custom_fields.empty()) return ok_status();
   const char* sql = describes_person
                         ? "INSERT INTO leads (contact_id, source, external_id, received_at, raw_event_id, campaign_id, "
@@ -330,8 +330,9 @@ Status save_opportunity(SqlSession& session, const InboundEvent& event, ContactI
   // closed one sets the outcome whatever came before (a lost deal can be revived and won).
   Stage next = stage_for_outcome(opportunity.outcome);
   return opportunity.outcome == Outcome::kOpen
-             ? advance_stage(session, contact, next, "'new', 'engaged'", "an opportunity opened", now)
-             : advance_stage(session, contact, next, "'new', 'engaged', 'opportunity', 'won', 'lost', 'abandoned'",
+             ? advance_stage(session, contact, next, "'new', 'engaged', 'appointment_set'", "an opportunity opened", now)
+             : advance_stage(session, contact, next,
+                             "'new', 'engaged', 'appointment_set', 'opportunity', 'won', 'lost', 'abandoned'",
                              "the opportunity was " + outcome, now);
 }
 
@@ -523,6 +524,10 @@ Result<IngestOutcome> apply_event(SqlSession& session, const InboundEvent& event
     JORGE_TRY_STATUS(record_consent(session, event, contact.id, identity, now));
   }
   if (event.opportunity) JORGE_TRY_STATUS(save_opportunity(session, event, contact.id, now));
+  // A booking moves a lead that is not yet further along to "appointment set" (#19).
+  if (event.appointment && event.appointment->active())
+    JORGE_TRY_STATUS(advance_stage(session, contact.id, Stage::kAppointmentSet, "'new', 'engaged'",
+                                   "an appointment was booked", now));
   JORGE_TRY(SqlRows linked, session.exec("UPDATE raw_events SET contact_id = $2 WHERE id = $1", {outcome.event_id, contact.id}));
   (void)linked;
   JORGE_TRY(bool echo, is_echo_of_jorge(session, event, tags_before));
