@@ -104,7 +104,7 @@ Result<store::JobEffects> Worker::effects_of(const queue::Job& job) {
   // batch, by two instances, or of two contacts merged meanwhile) write one (#16).
   sms.purpose = "first-touch";
   effects.messages.push_back(sms);
-  if (bots_) {
+  if (bots_ && bots_->enabled && !bots_->sources_off.count(lead.lead_source)) {
     // §6: a lead that never answers hears from the bot on the cadence's days, then no more.
     bots::Conversation conversation =
         bots::start_conversation(std::to_string(lead.id), sells(lead) ? bots::Role::kSeller : bots::Role::kUnknown);

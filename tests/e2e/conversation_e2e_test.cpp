@@ -272,6 +272,20 @@ TEST_P(ConversationEndToEnd, ABookingInGoHighLevelSetsTheStageAndStopsTheFollowU
   EXPECT_EQ(conversation(id)["turns"][0]["kind"], "appointment");
 }
 
+TEST_P(ConversationEndToEnd, ASourceKeptAwayFromTheBotGetsItsGreetingButNoBot) {
+  // Maria came from Zillow (her contact's source): the team works Zillow leads itself.
+  config_.extra_toml = {"[sources.zillow]", "secret = \"zillow-shared-secret-for-tests\"", "bots = false"};
+  config_path_ = write_server_config(config_);
+  start();
+  maria();
+  ASSERT_EQ(texts().size(), 1u) << all_texts();  // the first text still goes
+  inbound("msgS1", "we want to buy in kyle around 300k");
+  drain();
+  EXPECT_EQ(texts().size(), 1u) << all_texts();
+  const json status = json::parse(call("GET", "/api/v1/queue/status").body);
+  EXPECT_EQ(status["outbox"]["follow_ups_scheduled"], 0) << status.dump();
+}
+
 TEST_P(ConversationEndToEnd, APausedConversationIsSilentUntilResumed) {
   start();
   const int64_t id = maria();
