@@ -69,7 +69,10 @@ void ConversationsApi::get(http::Request& request, http::Respond respond) {
                         {"text", message.record.body},
                         {"at", format_iso8601(message.record.occurred_at)},
                         {"message_id", message.record.external_id},
-                        {"source", message.source}});
+                        {"source", message.source},
+                        {"author", message.record.author_user_id.empty() ? json() : json(message.record.author_source.empty()
+                                                                                            ? "user"
+                                                                                            : message.record.author_source)}});
   out["messages"] = messages;
   auto outbox = store_.outbox_for_contact(*contact);
   if (!outbox.ok()) return respond(http::error_response(outbox.error()));

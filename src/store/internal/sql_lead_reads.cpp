@@ -83,12 +83,13 @@ Result<LeadDetail> SqlStore::get_lead(ContactId id) {
                                            {id}));
     for (const SqlRow& r : fields.rows)
       detail.custom_fields.push_back({to_text(r[0]), decode_field_value(to_text(r[1]), to_text(r[2]))});
-    JORGE_TRY(SqlRows messages, session.exec("SELECT source, external_id, direction, channel, body, occurred_at "
-                                             "FROM interactions WHERE contact_id = $1 ORDER BY occurred_at, id",
+    JORGE_TRY(SqlRows messages, session.exec("SELECT source, external_id, direction, channel, body, occurred_at, "
+                                             "author_user_id, author_source FROM interactions WHERE contact_id = $1 "
+                                             "ORDER BY occurred_at, id",
                                              {id}));
     for (const SqlRow& r : messages.rows) {
       InteractionRecord record{to_text(r[1]), to_text(r[2]) == "outbound" ? Direction::kOutbound : Direction::kInbound,
-                               to_text(r[3]), to_text(r[4]), from_unix_millis(to_int(r[5]))};
+                               to_text(r[3]), to_text(r[4]), from_unix_millis(to_int(r[5])), to_text(r[6]), to_text(r[7])};
       detail.interactions.push_back({to_text(r[0]), std::move(record)});
     }
     JORGE_TRY(SqlRows opportunities,
