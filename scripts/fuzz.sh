@@ -84,4 +84,8 @@ run bots_llm_answer_fuzz "$fuzz_dir"/seeds/llm/*
 mkdir -p "$fuzz_dir/seeds/conversation"
 printf '%s' '{"contact_id":"1","bot":"seller","state":"qualifying","role":"both","pending":"price","slots":{"areas":{"value":["Kyle"],"message_id":"m1","extractor":"rules","at":"2026-03-10T16:00:00.000Z"},"budget_max":{"value":400000}},"asks":{"budget":1},"variants":{"level":"extra_direct"},"recent_intents":[0.8],"seen_messages":["m1"]}' > "$fuzz_dir/seeds/conversation/state"
 run bots_conversation_json_fuzz "$fuzz_dir"/seeds/conversation/*
+mkdir -p "$fuzz_dir/seeds/meeting"
+printf '%s' '0000tomorrow at 3:30 pm' > "$fuzz_dir/seeds/meeting/tomorrow"
+printf '%s' '0000el jueves en la tarde, 12/5 a las 5' > "$fuzz_dir/seeds/meeting/spanish"
+run bots_meeting_time_fuzz "$fuzz_dir"/seeds/meeting/*
 run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*

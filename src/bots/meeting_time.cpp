@@ -1,5 +1,6 @@
 #include "bots/meeting_time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <string>
@@ -128,11 +129,13 @@ std::optional<MeetingRequest> parse_meeting_time(std::string_view original, Syst
       hour += 12;  // business hours: "at 3" is the afternoon
     }
     const int at = hour * 60 + minute;
+    // Windows stay inside the day and are never empty (found by bots_meeting_time_fuzz: "before 0").
     if (text.preceded_by(i, {"after"}, 1)) {
-      window = {{at, std::max(at + 60, 20 * 60)}};
+      window = {{at, std::min(24 * 60, std::max(at + 60, 20 * 60))}};
       exact = false;
     } else if (text.preceded_by(i, {"before"}, 1)) {
-      window = {{9 * 60, at}};
+      if (at <= 60) continue;
+      window = {{std::min(9 * 60, at - 60), at}};
       exact = false;
     } else {
       window = {{at, at + 1}};

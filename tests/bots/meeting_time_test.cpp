@@ -36,6 +36,8 @@ TEST(MeetingTime, ReadsDaysTimesAndPartsOfTheDay) {
       {"noon is good", "2026-03-10T00:00:00Z", 12 * 60, 12 * 60 + 1, true},
       {"friday 2 pm", "2026-03-13T00:00:00Z", 14 * 60, 14 * 60 + 1, true},
       {"el jueves en la tarde", "2026-03-12T00:00:00Z", 12 * 60, 17 * 60, false},
+      {"tomorrow before 11", "2026-03-11T00:00:00Z", 9 * 60, 11 * 60, false},
+      {"tomorrow after 11pm", "2026-03-11T00:00:00Z", 23 * 60, 24 * 60, false},
   };
   for (const Case& c : cases) {
     const auto read = parse_meeting_time(c.text, tuesday_ten());
