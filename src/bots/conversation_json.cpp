@@ -36,7 +36,8 @@ nlohmann::json conversation_json(const Conversation& c) {
       {"inbound_count", c.inbound_count},
       {"llm_calls", c.llm_calls},
       {"llm_day", c.llm_day},
-      {"seen_messages", c.seen_messages}};
+      {"seen_messages", c.seen_messages},
+      {"asked_call_time", c.asked_call_time}};
   return out;
 }
 
@@ -97,6 +98,7 @@ Conversation conversation_from_json(const nlohmann::json& object) {
   if (const auto seen = object.find("seen_messages"); seen != object.end() && seen->is_array())
     for (const auto& id : *seen)
       if (id.is_string()) c.seen_messages.push_back(id.get<std::string>());
+  c.asked_call_time = field(object, "asked_call_time", false);
   return c;
 }
 

@@ -289,6 +289,7 @@ void resume_conversation(Conversation& c) {
     c.state = c.role == Role::kUnknown ? State::kAwaitingRole : State::kQualifying;
   c.pending.reset();
   c.off_topic_in_row = c.turns_without_facts = 0;
+  c.asked_call_time = false;
 }
 
 Reply first_touch(Conversation& c, const LeadFacts& facts, const EngineConfig& config, SystemTime now) {
@@ -398,6 +399,7 @@ Turn take_turn(const Conversation& before, const Inbound& inbound, const LeadFac
     c.state = State::kHandedOff;
     c.pending.reset();
     turn.tags.push_back(reason == "hot" ? "hot-lead" : "needs-human");
+    c.asked_call_time = key == "handoff_hot" || key == "handoff_human";
     if (!key.empty()) reply_with(key, std::move(variables));
   };
 

@@ -62,6 +62,9 @@ struct Conversation {
   // The ids of the last inbound messages taken: the same message again (a redelivery, a retried
   // job) is no new turn.
   std::vector<std::string> seen_messages;
+  // The handoff asked "what time works" (handoff_hot, handoff_human): the lead's answer may book
+  // the call on the team's calendar (#19). Cleared when the conversation is handed back.
+  bool asked_call_time = false;
 };
 
 // A new conversation routed by the lead source's role (§6): buyers to the Lead Bot, sellers and

@@ -121,6 +121,17 @@ constexpr Template kTemplates[] = {
   {"fair_housing_redirect", "en", S, "I don't rate areas on safety, schools or who lives there. APD crime maps and the school district's site have the facts. What do you need in the house?"},
   {"fair_housing_redirect", "es", S, "No califico zonas por seguridad, escuelas o quién vive ahí. Los mapas de APD y el sitio del distrito escolar tienen los datos. ¿Qué necesitas en la casa?"},
 
+  // Booking the call after a handoff asked "what time works" (#19): a slot on the team's calendar,
+  // named in the lead's zone, or two free ones near the time asked.
+  {"booking_confirmed", "en", S, "Booked: {slot}, your time. Jorge will call you then."},
+  {"booking_confirmed", "es", S, "Listo: {slot}, tu hora. Jorge te llama entonces."},
+  {"booking_offer", "en", S, "That time's taken. Jorge can do {slot} or {other_slot}. Which one works?"},
+  {"booking_offer", "es", S, "Esa hora está ocupada. Jorge puede {slot} o {other_slot}. ¿Cuál te sirve?"},
+  {"booking_offer_one", "en", S, "That time's taken. Jorge can do {slot}. Does that work?"},
+  {"booking_offer_one", "es", S, "Esa hora está ocupada. Jorge puede {slot}. ¿Te sirve?"},
+  {"booking_full", "en", S, "Jorge's calendar is full that week. He'll call you to set a time."},
+  {"booking_full", "es", S, "La agenda de Jorge está llena esa semana. Él te llama para fijar una hora."},
+
   // A task for a human while the bot keeps qualifying (§9.2).
   {"listing_task", "en", S, "Checking on that one, Jorge will confirm. Meanwhile: {next_question}"},
   {"listing_task", "es", S, "Lo reviso, Jorge te confirma. Mientras tanto: {next_question}"},

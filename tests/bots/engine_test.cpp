@@ -48,6 +48,8 @@ TEST(Templates, EveryTemplatePassesThePersonaChecks) {
                                                  {"source_topic", es ? "casas en Kyle" : "homes in Kyle"},
                                                  {"buying_or_selling", es ? "comprar" : "buying"},
                                                  {"buy_or_sell", es ? "comprar" : "buy"}, {"timeline_text", es ? "junio" : "June"},
+                                                 {"slot", es ? "el jue 4/12 a las 15:00" : "Thu Dec 4 at 3pm"},
+                                                 {"other_slot", es ? "el vie 5/12 a las 10:30" : "Fri Dec 5 at 10:30am"},
                                                  {"next_question", es ? "¿Para cuándo necesitas mudarte?"
                                                                       : "When do you need to be in the new place?"}});
     PersonaCheck check;
