@@ -94,6 +94,39 @@ TEST(GhlClient, AddsTagsUpdatesFieldsAndListsMessages) {
   EXPECT_NE(requests[1].body.find("\"field_value\":87"), std::string::npos) << requests[1].body;
 }
 
+TEST(GhlClient, ReadsFreeSlotsBooksOneAndListsTheContactsAppointments) {
+  testing::FakeGhl fake;
+  fake.set_free_slots({"2026-12-05T10:00:00-06:00", "2026-12-04T15:00:00-06:00", "2026-12-04T15:30:00-06:00"},
+                      {"2026-12-04T15:30:00-06:00"});
+  GhlClient client(options_for(fake));
+  SystemTime from, to;
+  ASSERT_TRUE(parse_iso8601("2026-12-04T00:00:00-06:00", from));
+  ASSERT_TRUE(parse_iso8601("2026-12-11T00:00:00-06:00", to));
+  auto slots = client.free_slots("cal1", from, to, "America/Chicago");
+  ASSERT_TRUE(slots.ok()) << slots.error().message;
+  EXPECT_EQ(*slots, (std::vector<std::string>{"2026-12-04T15:00:00-06:00", "2026-12-04T15:30:00-06:00",
+                                               "2026-12-05T10:00:00-06:00"}));  // in time order, across days
+  EXPECT_EQ(fake.requests().back().path, "/calendars/cal1/free-slots");
+  EXPECT_EQ(fake.requests().back().query, "startDate=" + std::to_string(to_unix_millis(from)) +
+                                              "&endDate=" + std::to_string(to_unix_millis(to)) + "&timezone=America%2FChicago");
+
+  auto booked = client.book_appointment("cal1", "c1", "2026-12-04T15:00:00-06:00", "Call with Maria");
+  ASSERT_TRUE(booked.ok()) << booked.error().message;
+  EXPECT_FALSE(booked->id.empty());
+  EXPECT_EQ(booked->start_time, "2026-12-04T15:00:00-06:00");
+  // Taken by someone else between the listing and the booking: a refusal, not a retry.
+  auto gone = client.book_appointment("cal1", "c1", "2026-12-04T15:30:00-06:00", "Call with Maria");
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().code, ErrorCode::kInvalidArgument);
+
+  auto listed = client.contact_appointments("c1");
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().id, booked->id);
+  EXPECT_EQ(listed->front().calendar_id, "cal1");
+  EXPECT_TRUE(client.contact_appointments("c2")->empty());
+}
+
 TEST(RateLimiter, NeverLetsMoreThanTheLimitIntoAnyWindow) {
   ManualClock clock(from_unix_millis(0));
   RateLimiter limiter(clock, 100, std::chrono::seconds(10), 10);

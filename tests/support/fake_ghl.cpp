@@ -4,12 +4,15 @@
 
 #include <algorithm>
 
+#include "core/clock.hpp"
+
 namespace jorge::testing {
 
 FakeGhl::FakeGhl() {
   for (const char* method : {"GET", "POST", "PUT", "DELETE"})
     for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}/tasks", "/contacts/{id}/notes", "/contacts/{id}",
-                                "/conversations/{id}/messages", "/conversations/search"})
+                                "/conversations/{id}/messages", "/conversations/search", "/calendars/events/appointments",
+                                "/calendars/{id}/free-slots", "/contacts/{id}/appointments"})
       router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
   server_ = std::make_unique<LocalServer>(router_, 2);
 }
@@ -43,6 +46,17 @@ std::vector<std::string> FakeGhl::upserts() const {
 std::vector<nlohmann::json> FakeGhl::notes() const {
   std::lock_guard lock(mutex_);
   return notes_;
+}
+
+void FakeGhl::set_free_slots(std::vector<std::string> slots, std::vector<std::string> vanishing) {
+  std::lock_guard lock(mutex_);
+  free_slots_ = std::move(slots);
+  vanishing_ = std::move(vanishing);
+}
+
+std::vector<nlohmann::json> FakeGhl::appointments() const {
+  std::lock_guard lock(mutex_);
+  return appointments_;
 }
 
 std::vector<nlohmann::json> FakeGhl::tasks() const {
@@ -103,7 +117,7 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
   {
     std::lock_guard lock(mutex_);
     requests_.push_back({request.method, request.path, request.body, std::string(request.header("authorization")),
-                         std::string(request.header("version"))});
+                         std::string(request.header("version")), request.query});
     if (!faults_.empty()) {
       fault = faults_.front();
       faults_.erase(faults_.begin());
@@ -193,6 +207,50 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
         notes_.push_back(body);
         response = http::json_response(201, nlohmann::json{{"note", body}}.dump());
       }
+    } else if (request.method == "GET" && request.path.rfind("/calendars/", 0) == 0 &&
+               request.path.ends_with("/free-slots")) {
+      // §2.4f: the slots between startDate and endDate (epoch ms), grouped by their local date.
+      int64_t from = 0, to = 0;
+      try {
+        from = std::stoll(request.query_param("startDate"));
+        to = std::stoll(request.query_param("endDate"));
+      } catch (const std::exception&) {
+        from = to = -1;
+      }
+      if (from < 0 || to <= from || to - from > 31LL * 86'400'000 || request.query_param("timezone").empty()) {
+        response = http::json_response(422, R"({"statusCode":422,"message":["startDate, endDate (at most 31 days apart) and timezone are required"],"error":"Unprocessable Entity"})");
+      } else {
+        nlohmann::json days = nlohmann::json::object();
+        for (const std::string& slot : free_slots_) {
+          SystemTime at;
+          if (!parse_iso8601(slot, at) || to_unix_millis(at) < from || to_unix_millis(at) >= to) continue;
+          days[slot.substr(0, 10)]["slots"].push_back(slot);
+        }
+        days["traceId"] = "fakeTrace" + std::to_string(++next_id_);
+        response = http::json_response(200, days.dump());
+      }
+    } else if (request.method == "POST" && request.path == "/calendars/events/appointments") {
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      const std::string start = body.is_object() ? body.value("startTime", "") : "";
+      if (!body.is_object() || body.value("calendarId", "").empty() || body.value("locationId", "").empty() ||
+          body.value("contactId", "").empty() || start.empty()) {
+        response = http::json_response(422, R"({"statusCode":422,"message":["calendarId, locationId, contactId and startTime are required"],"error":"Unprocessable Entity"})");
+      } else if (std::erase(vanishing_, start) > 0 || std::find(free_slots_.begin(), free_slots_.end(), start) == free_slots_.end()) {
+        std::erase(free_slots_, start);  // someone else booked it
+        response = http::json_response(400, R"({"statusCode":400,"message":"The slot you have selected is no longer available"})");
+      } else {
+        std::erase(free_slots_, start);
+        body["id"] = "fakeAppt" + std::to_string(++next_id_);
+        body["endTime"] = body.value("endTime", start);
+        appointments_.push_back(body);
+        response = http::json_response(201, body.dump());
+      }
+    } else if (request.method == "GET" && request.path.rfind("/contacts/", 0) == 0 && request.path.ends_with("/appointments")) {
+      const std::string contact = request.path.substr(10, request.path.size() - 10 - 13);
+      nlohmann::json events = nlohmann::json::array();
+      for (const auto& appointment : appointments_)
+        if (appointment.value("contactId", "") == contact) events.push_back(appointment);
+      response = http::json_response(200, nlohmann::json{{"events", events}}.dump());
     } else if (request.method == "POST" && request.path.find("/tags") != std::string::npos) {
       auto body = nlohmann::json::parse(request.body, nullptr, false);
       response = http::json_response(201, nlohmann::json{{"tags", body.is_object() ? body.value("tags", nlohmann::json::array()) : nlohmann::json::array()}}.dump());

@@ -21,6 +21,7 @@ namespace jorge::testing {
 
 struct RecordedRequest {
   std::string method, path, body, authorization, version;
+  std::string query;  // after '?', as sent
 };
 
 class FakeGhl {
@@ -58,6 +59,13 @@ class FakeGhl {
   std::vector<nlohmann::json> tasks() const;
   // Notes created (POST /contacts/{id}/notes), each with its contactId.
   std::vector<nlohmann::json> notes() const;
+  // The calendar (§2.4f): the free slots it lists (ISO 8601 with offset, e.g.
+  // "2026-12-04T15:00:00-06:00"), answered by GET /calendars/{id}/free-slots grouped by local
+  // date; a booking takes its slot. `vanishing`: listed, but someone else takes it before the
+  // booking lands (POST answers 400 "slot no longer available", and it is no longer listed).
+  void set_free_slots(std::vector<std::string> slots, std::vector<std::string> vanishing = {});
+  // Appointments booked (POST /calendars/events/appointments accepted), in order.
+  std::vector<nlohmann::json> appointments() const;
 
  private:
   struct Fault {
@@ -86,6 +94,8 @@ class FakeGhl {
   std::vector<nlohmann::json> upserts_;
   std::vector<nlohmann::json> tasks_;
   std::vector<nlohmann::json> notes_;
+  std::vector<std::string> free_slots_, vanishing_;
+  std::vector<nlohmann::json> appointments_;
   int next_id_ = 0;
   http::Router router_;
   std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use

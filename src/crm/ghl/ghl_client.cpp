@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace jorge::crm {
@@ -12,6 +14,7 @@ namespace {
 // Version header per API family (specs §2.1).
 constexpr const char* kContactsVersion = "2021-07-28";
 constexpr const char* kConversationsVersion = "2021-04-15";
+constexpr const char* kCalendarsVersion = "2021-04-15";
 
 std::optional<int64_t> header_number(const HttpReply& reply, const char* name) {
   std::string text = reply.header(name);
@@ -43,6 +46,31 @@ Error status_error(const HttpReply& reply, const std::string& what) {
   if (reply.status == 401 || reply.status == 403) return Error{ErrorCode::kUnauthenticated, message};
   if (reply.status >= 500) return Error{ErrorCode::kUnavailable, message};
   return Error{ErrorCode::kInvalidArgument, message};
+}
+
+std::string text_of(const nlohmann::json& object, const char* key) {
+  const auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
+Appointment appointment_of(const nlohmann::json& object) {
+  return {text_of(object, "id"), text_of(object, "calendarId"), text_of(object, "contactId"), text_of(object, "startTime"),
+          text_of(object, "appointmentStatus")};
+}
+
+std::string query_escape(const std::string& text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -173,6 +201,59 @@ Result<std::vector<ConversationMessage>> GhlClient::recent_messages(const std::s
     messages.push_back(std::move(message));
   }
   return messages;
+}
+
+Result<std::vector<std::string>> GhlClient::free_slots(const std::string& calendar_id, SystemTime from, SystemTime to,
+                                                      const std::string& zone) {
+  const std::string query = "/calendars/" + calendar_id + "/free-slots?startDate=" + std::to_string(to_unix_millis(from)) +
+                            "&endDate=" + std::to_string(to_unix_millis(to)) + "&timezone=" + query_escape(zone);
+  JORGE_TRY(HttpReply reply, call("GET", query, kCalendarsVersion, ""));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "free slots");
+  const auto parsed = parse_json(reply.body);
+  if (!parsed.is_object()) return Error{ErrorCode::kUnavailable, "ghl free slots: 2xx without a JSON object"};
+  // {"2026-12-04": {"slots": [...]}, ..., "traceId": "..."}: every key but traceId is a date.
+  std::vector<std::pair<SystemTime, std::string>> found;
+  for (const auto& [day, value] : parsed.items()) {
+    if (day == "traceId" || !value.is_object()) continue;
+    const auto slots = value.find("slots");
+    if (slots == value.end() || !slots->is_array()) continue;
+    for (const auto& slot : *slots) {
+      SystemTime at;
+      if (slot.is_string() && parse_iso8601(slot.get<std::string>(), at)) found.emplace_back(at, slot.get<std::string>());
+    }
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& [at, text] : found) out.push_back(std::move(text));
+  return out;
+}
+
+Result<Appointment> GhlClient::book_appointment(const std::string& calendar_id, const std::string& contact_id,
+                                                const std::string& start_time, const std::string& title) {
+  const nlohmann::json body = {{"calendarId", calendar_id}, {"locationId", options_.location_id}, {"contactId", contact_id},
+                               {"startTime", start_time},   {"title", title},                    {"appointmentStatus", "confirmed"},
+                               {"toNotify", true}};
+  // Not idempotent: never resent behind our back (the caller looks before booking again).
+  JORGE_TRY(HttpReply reply, call("POST", "/calendars/events/appointments", kCalendarsVersion,
+                                  body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                  HttpClient::Resend::kNever));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "book appointment");
+  const auto parsed = parse_json(reply.body);
+  if (!parsed.is_object() || text_of(parsed, "id").empty())
+    return Error{ErrorCode::kUnavailable, "ghl book appointment: 2xx without an appointment id; outcome unknown"};
+  return appointment_of(parsed);
+}
+
+Result<std::vector<Appointment>> GhlClient::contact_appointments(const std::string& contact_id) {
+  JORGE_TRY(HttpReply reply, call("GET", "/contacts/" + contact_id + "/appointments", kContactsVersion, ""));
+  if (reply.status < 200 || reply.status >= 300) return status_error(reply, "contact appointments");
+  const auto parsed = parse_json(reply.body);
+  if (!parsed.is_object() || !parsed.contains("events") || !parsed["events"].is_array())
+    return Error{ErrorCode::kUnavailable, "ghl contact appointments: 2xx without an events list"};
+  std::vector<Appointment> out;
+  for (const auto& event : parsed["events"])
+    if (event.is_object()) out.push_back(appointment_of(event));
+  return out;
 }
 
 }  // namespace jorge::crm

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "crm/http_client.hpp"
 
@@ -37,6 +38,11 @@ struct ConversationMessage {
   std::string id, body, direction;
 };
 
+// A booking on a GoHighLevel calendar (§2.4f).
+struct Appointment {
+  std::string id, calendar_id, contact_id, start_time, status;  // start_time as GoHighLevel writes it
+};
+
 class GhlClient {
  public:
   explicit GhlClient(GhlClientOptions options);
@@ -58,6 +64,17 @@ class GhlClient {
   // The contact's conversation id, or empty when there is none yet
   // (GET /conversations/search?contactId=...).
   Result<std::string> find_conversation(const std::string& contact_id);
+  // GET /calendars/{id}/free-slots (§2.4f) between `from` and `to` (at most 31 days), read in
+  // `zone`: the free slots' starts, as GoHighLevel writes them (ISO 8601 with an offset), in order.
+  Result<std::vector<std::string>> free_slots(const std::string& calendar_id, SystemTime from, SystemTime to,
+                                              const std::string& zone);
+  // POST /calendars/events/appointments at `start_time`, one of the free slots as listed. Not
+  // idempotent: after an unknown outcome, look at contact_appointments before booking again. A
+  // slot taken meanwhile is a 4xx (kInvalidArgument).
+  Result<Appointment> book_appointment(const std::string& calendar_id, const std::string& contact_id,
+                                       const std::string& start_time, const std::string& title);
+  // GET /contacts/{id}/appointments: the contact's bookings, on every calendar.
+  Result<std::vector<Appointment>> contact_appointments(const std::string& contact_id);
   const RateLimitInfo& last_rate_limit() const { return rate_limit_; }
 
  private:
