@@ -28,13 +28,14 @@ void add_health_routes(http::Router& router, store::Store& store, http::Metrics&
       }
     // The bots (#19): turns by kind, handoffs, replies and follow-ups, opt-outs, reply latency.
     if (auto bots = store.bot_activity(); bots.ok()) {
-      for (const char* kind : {"turn", "sleep", "pause", "resume", "cap"}) {
+      for (const char* kind : {"turn", "sleep", "pause", "resume", "cap", "booking", "appointment"}) {
         auto found = bots->turns.find(kind);
         metrics.set_gauge("jorge_bot_turns", "What the bots did, by kind: turns taken, sleeps after a person wrote, "
-                          "pauses, resumes, message caps reached.",
+                          "pauses, resumes, message caps reached, booking outcomes, appointments from GoHighLevel.",
                           {{"kind", kind}}, found == bots->turns.end() ? 0.0 : double(found->second));
       }
       metrics.set_gauge("jorge_bot_handoffs", "Turns that handed the lead to a person.", {}, double(bots->handoffs));
+      metrics.set_gauge("jorge_bot_bookings", "Calls the bot booked on the team's calendar.", {}, double(bots->bookings));
       for (auto [state, count] : {std::pair{"sent", bots->replies_sent}, std::pair{"waiting", bots->replies_waiting},
                                   std::pair{"superseded", bots->replies_superseded}})
         metrics.set_gauge("jorge_bot_replies", "The bots' replies, by state (superseded: a newer message came first).",

@@ -71,8 +71,14 @@ SlotChoice choose_slot(const MeetingRequest& request, const std::vector<SystemTi
     const bool inside = request.exact ? slots[i] == window.from : slots[i] >= window.from && slots[i] < window.to;
     if (inside && (!choice.book || slots[i] < slots[*choice.book])) choice.book = i;
   }
-  if (choice.book) return choice;
-  // The nearest to the window (zero inside it; an exact time is a window of one minute).
+  if (!choice.book) choice.offer = nearest_slots(request, slots, zone);
+  return choice;
+}
+
+std::vector<size_t> nearest_slots(const MeetingRequest& request, const std::vector<SystemTime>& slots,
+                                  const std::string& zone) {
+  const Window window = window_of(request, zone);
+  // The distance to the window: zero inside it (an exact time is a window of one minute).
   const auto distance = [&](SystemTime at) {
     if (at < window.from) return window.from - at;
     if (at >= window.to) return at - window.to;
@@ -83,11 +89,13 @@ SlotChoice choose_slot(const MeetingRequest& request, const std::vector<SystemTi
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
     return distance(slots[x]) != distance(slots[y]) ? distance(slots[x]) < distance(slots[y]) : slots[x] < slots[y];
   });
-  order.erase(std::unique(order.begin(), order.end(), [&](size_t x, size_t y) { return slots[x] == slots[y]; }), order.end());
-  if (order.size() > 2) order.resize(2);
-  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return slots[x] < slots[y]; });
-  choice.offer = order;
-  return choice;
+  std::vector<size_t> nearest;
+  for (size_t i : order) {
+    if (nearest.size() == 2) break;
+    if (nearest.empty() || slots[nearest.front()] != slots[i]) nearest.push_back(i);
+  }
+  std::sort(nearest.begin(), nearest.end(), [&](size_t x, size_t y) { return slots[x] < slots[y]; });
+  return nearest;
 }
 
 std::optional<size_t> pick_offered(std::string_view answer, const std::vector<SystemTime>& offered,

@@ -30,6 +30,9 @@ struct SlotChoice {
 };
 // `slots`: the calendar's free slots (their starts), in any order.
 SlotChoice choose_slot(const MeetingRequest& request, const std::vector<SystemTime>& slots, const std::string& zone);
+// Up to two of `slots` nearest the time asked (zero inside its window), in time order.
+std::vector<size_t> nearest_slots(const MeetingRequest& request, const std::vector<SystemTime>& slots,
+                                  const std::string& zone);
 
 // Which of the `offered` slots the lead's answer takes: "the first", "2", "the second one",
 // "el segundo", "3:30 works", "Friday". Nothing when the answer names none of them (or both).

@@ -25,11 +25,11 @@ const std::set<std::string>& known_keys() {
       "store.writer_threads", "store.max_batch", "store.max_pending",
       "queue.hot_delay", "queue.warm_delay", "queue.cold_delay", "queue.max_attempts", "queue.min_workers",
       "queue.max_workers", "queue.target_latency_ms", "queue.lease_seconds", "queue.retry_base_ms", "queue.retry_max_seconds", "workers", "compliance.quiet_hours", "clock.start",
-      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone", "team.owner_user_id",
+      "ghl.requests_per_10s", "ghl.timeout_ms", "scoring.model", "scoring.allow_partial_model", "scoring.retrain_hours", "scoring.retrain_min_outcomes", "first_touch.team", "compliance.stop_confirmation", "compliance.team_phone", "team.owner_user_id", "team.calendar_id", "team.notify_url",
       "identity.merge_threshold", "identity.review_threshold", "identity.online_matching",
       "identity.source_trust", "bots.enabled", "bots.llm", "bots.llm_api_key", "bots.llm_key_file", "bots.llm_model",
       "bots.llm_url", "bots.llm_timeout_ms", "bots.llm_calls_per_day", "bots.reply_delay", "bots.handoff_task_minutes",
-      "bots.human_sleep_hours", "bots.max_messages_per_contact"};
+      "bots.human_sleep_hours", "bots.max_messages_per_contact", "bots.followup_days", "bots.followup_every_days"};
   return keys;
 }
 
@@ -48,8 +48,14 @@ void flatten(const toml::table& table, const std::string& prefix, Settings& out,
       out[key] = number;
     } else if (node.is_boolean()) {
       out[key] = *node.value<bool>() ? "true" : "false";
+    } else if (const toml::array* list = node.as_array(); list && list->is_homogeneous(toml::node_type::integer)) {
+      // A list of whole numbers ("bots.followup_days = [2, 5, 8]") reads as "2,5,8", as the
+      // environment writes it.
+      std::string joined;
+      for (const auto& item : *list) joined += (joined.empty() ? "" : ",") + std::to_string(*item.value<int64_t>());
+      out[key] = joined;
     } else if (error.empty()) {
-      error = key + ": expected a string, an integer or a boolean";
+      error = key + ": expected a string, an integer, a boolean or a list of whole numbers";
     }
   }
 }
@@ -273,6 +279,23 @@ static Status build_bots(const Settings& settings, Config::Bots& bots) {
     JORGE_TRY(int64_t value, integer(settings, key, *field, low, high));
     *field = static_cast<int>(value);
   }
+  JORGE_TRY(int64_t every, integer(settings, "bots.followup_every_days", bots.followup_every_days, 0, 365));
+  bots.followup_every_days = static_cast<int>(every);
+  if (settings.count("bots.followup_days")) {
+    // "2,5,8": days after the lead's last message, rising.
+    const std::string& list = settings.at("bots.followup_days");
+    std::vector<int> days;
+    for (size_t start = 0; start <= list.size();) {
+      size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      JORGE_TRY(int64_t day, integer({{"bots.followup_days", list.substr(start, end - start)}}, "bots.followup_days", 0, 1, 365));
+      if (!days.empty() && day <= days.back())
+        return bad("bots.followup_days", "expected days after the last message in rising order, e.g. [2, 5, 8]");
+      days.push_back(static_cast<int>(day));
+      start = end + 1;
+    }
+    bots.followup_days = days;
+  }
   if (bots.llm == "claude" && bots.llm_api_key.empty())
     return bad("bots.llm", "is \"claude\" but no key: set ANTHROPIC_API_KEY or bots.llm_key_file, or bots.llm = \"off\"");
   return ok_status();
@@ -375,6 +398,10 @@ Result<Config> build_config(const Settings& settings, ConfigUse use) {
   config.stop_confirmation_by_jorge = confirmation == "jorge";
   config.team_phone = text(settings, "compliance.team_phone", "");
   config.owner_user_id = text(settings, "team.owner_user_id", "");
+  config.calendar_id = text(settings, "team.calendar_id", "");
+  config.notify_url = text(settings, "team.notify_url", "");
+  if (!config.notify_url.empty() && config.notify_url.rfind("http://", 0) != 0 && config.notify_url.rfind("https://", 0) != 0)
+    return bad("team.notify_url", "expected an http:// or https:// URL (a Slack-compatible incoming webhook)");
   if (config.first_touch_team.empty() || config.first_touch_team.size() > 60)
     return bad("first_touch.team", "expected the team's name, 1 to 60 characters");
 

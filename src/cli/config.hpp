@@ -56,6 +56,10 @@ struct Config {
   std::optional<SystemTime> clock_start;
   // team.owner_user_id: the GoHighLevel user who gets the tasks no one else is assigned.
   std::string owner_user_id;
+  // team.calendar_id: the GoHighLevel calendar the bot books calls on (#19); empty: no booking.
+  std::string calendar_id;
+  // team.notify_url: a Slack-compatible incoming webhook told of every handoff; empty: none.
+  std::string notify_url;
   int ghl_requests_per_10s = 100;
   int ghl_timeout_ms = 10'000;  // per call; an unanswered send is reconciled before any retry
   std::string first_touch_team = "the Rivera Team";
@@ -99,6 +103,8 @@ struct Config {
     int handoff_task_minutes = 15;      // bots.handoff_task_minutes
     int human_sleep_hours = 72;         // bots.human_sleep_hours
     int max_messages_per_contact = 25;  // bots.max_messages_per_contact
+    std::vector<int> followup_days = {2, 5, 8, 11, 14, 17, 20, 23, 26, 29};  // bots.followup_days (§6)
+    int followup_every_days = 14;       // bots.followup_every_days: after the list, for a lead who answered
   } bots;
 };
 

@@ -123,6 +123,9 @@ pipeline::PipelineOptions pipeline_options_of(const Config& config, const scorin
     bots.handoff_task_minutes = config.bots.handoff_task_minutes;
     bots.human_sleep_hours = config.bots.human_sleep_hours;
     bots.max_messages_per_contact = config.bots.max_messages_per_contact;
+    bots.followup_days = config.bots.followup_days;
+    bots.followup_every_days = config.bots.followup_every_days;
+    bots.calendar_id = config.calendar_id;
     bots.quiet_hours = config.quiet_hours;
     for (const auto& [name, source] : config.sources)
       if (!source.bots) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "bots/booking.hpp"
+#include "bots/compliance/quiet_hours.hpp"
 #include "bots/compliance/time_zones.hpp"
 #include "bots/conversation_json.hpp"
 #include "bots/slots_json.hpp"
@@ -44,6 +46,81 @@ std::string handoff_summary(const bots::Turn& turn, const store::OutreachFacts& 
     text += "Last messages: " + (all.size() > 400 ? "…" + all.substr(all.size() - 400) : all) + "\n";
   }
   return text;
+}
+
+// The zone a call's time is read and told in: the first of the lead's zones, else the team's.
+std::string zone_of(const bots::LeadFacts& facts) { return facts.zones.empty() ? "America/Chicago" : facts.zones.front(); }
+
+// #19: the lead answers the handoff's "what time works" — a time to book on the team's
+// calendar, or one of two slots offered before. The outcome of the last booking (kept by the
+// sender as a "booking" turn) says whether a call is booked already and what was offered.
+Status add_booking_order(store::ConversationStore& store, const store::OutreachFacts& lead, const bots::Turn& turn,
+                         const bots::LeadFacts& facts, const std::string& text, SystemTime message_at, SystemTime due,
+                         const std::string& message_id, const BotOptions& options, nlohmann::json& detail,
+                         store::JobEffects& effects, store::ConversationWrite& write) {
+  const std::string zone = zone_of(facts);
+  JORGE_TRY(std::vector<store::BotTurnRecord> turns, store.bot_turns(lead.id, 50));
+  std::vector<SystemTime> offered;
+  for (const store::BotTurnRecord& record : turns) {  // newest first
+    if (record.kind != "booking") continue;
+    const nlohmann::json last = nlohmann::json::parse(record.detail, nullptr, false);
+    const std::string outcome = last.is_object() ? last.value("outcome", "") : "";
+    if (outcome == "booked" || outcome == "already_booked") {
+      detail["booking"] = "booked already: the agent takes it from here";
+      return ok_status();
+    }
+    if (outcome == "offered" && last.contains("offered") && last["offered"].is_array())
+      for (const auto& slot : last["offered"]) {
+        SystemTime at;
+        if (slot.is_string() && parse_iso8601(slot.get<std::string>(), at)) offered.push_back(at);
+      }
+    break;
+  }
+  std::optional<bots::MeetingRequest> asked;
+  if (const auto picked = bots::pick_offered(text, offered, zone, message_at)) {
+    const SystemTime local = bots::local_wall_time(offered[*picked], zone);
+    const int64_t millis = to_unix_millis(local);
+    const int minute = static_cast<int>(millis % 86'400'000 / 60'000);
+    asked = bots::MeetingRequest{millis / 86'400'000, minute, minute + 1, true};
+  } else {
+    asked = bots::parse_meeting_time(text, bots::local_wall_time(message_at, zone));
+  }
+  if (!asked) {
+    detail["booking"] = "no time read: the agent has the task";
+    return ok_status();
+  }
+  queue::OutboxMessage order;
+  order.kind = queue::OutboxKind::kBooking;
+  order.contact_id = lead.id;
+  order.external_contact_id = lead.crm_contact_id;
+  order.priority = 0;
+  order.due_at = due;
+  order.purpose = "booking:" + message_id;
+  const std::string who = lead.first_name.empty() ? "the lead" : lead.first_name;
+  order.payload = nlohmann::json{{"calendar_id", options.calendar_id},
+                                 {"zone", zone},
+                                 {"language", turn.conversation.language},
+                                 {"level", std::string(bots::level_name(turn.conversation.variants.level))},
+                                 {"day", asked->day},
+                                 {"start_minute", asked->start_minute},
+                                 {"end_minute", asked->end_minute},
+                                 {"exact", asked->exact},
+                                 {"title", "Call with " + who + " (booked by Jorge's bot)"}}
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  effects.messages.push_back(order);
+  write.cancel_pending.push_back("booking:");  // a newer answer replaces one not yet booked
+  const auto local_minute = [](int minute) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02d:%02d", minute / 60 % 24, minute % 60);
+    return std::string(text);
+  };
+  detail["booking"] = {{"asked_day", format_iso8601(from_unix_millis(asked->day * 86'400'000)).substr(0, 10)},
+                       {"asked_from", local_minute(asked->start_minute)},
+                       {"asked_to", local_minute(asked->end_minute)},
+                       {"exact", asked->exact},
+                       {"zone", zone},
+                       {"due_at", format_iso8601(due)}};
+  return ok_status();
 }
 
 }  // namespace
@@ -240,6 +317,15 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
     }
   } else if (!silent.empty()) {
     detail["silent"] = silent;
+  }
+
+  // The answer to a handoff's "what time works", when the team's calendar is connected.
+  if (silent.empty() && !options.calendar_id.empty() && conversation.state == bots::State::kHandedOff &&
+      conversation.asked_call_time && turn.conversation.state == bots::State::kHandedOff && !lead.sms_opt_out &&
+      !lead.do_not_disturb) {
+    const SystemTime received = std::max(message.record.occurred_at, job.created_at);
+    JORGE_TRY_STATUS(add_booking_order(store, lead, turn, facts, message.record.body, received,
+                                       received + options.reply_delay, message_id, options, detail, effects, write));
   }
 
   if (turn.handoff && silent.empty()) {

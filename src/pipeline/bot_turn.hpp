@@ -29,6 +29,9 @@ struct BotOptions {
   int max_messages_per_contact = 25;         // bots.max_messages_per_contact
   std::set<std::string> sources_off;         // [sources.NAME] bots = false: those leads are the team's
   bool quiet_hours = true;                   // compliance.quiet_hours: off only to try or test
+  // team.calendar_id: the GoHighLevel calendar the bot books calls on after a handoff asked
+  // "what time works"; empty: no booking, the agent sets the time.
+  std::string calendar_id;
   // §6 follow-ups, in days after the last inbound (bots.followup_days); a lead that answered
   // then hears from the bot every `followup_every_days` up to `followup_horizon_days`.
   std::vector<int> followup_days = {2, 5, 8, 11, 14, 17, 20, 23, 26, 29};

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bots/booking.hpp"
 #include "bots/compliance/quiet_hours.hpp"
 #include "bots/compliance/time_zones.hpp"
 
@@ -31,8 +32,14 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
   SystemTime now = clock_.now();
   queue::OutboxMessage message = queued;
   if (message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kTags ||
-      message.kind == queue::OutboxKind::kTask || message.kind == queue::OutboxKind::kNote) {
+      message.kind == queue::OutboxKind::kTask || message.kind == queue::OutboxKind::kNote ||
+      message.kind == queue::OutboxKind::kBooking) {
     JORGE_TRY(store::RecipientFacts lead, store_.recipient_facts(message.contact_id, "ghl"));
+    // A lead who opted out since asking for a call gets no booking either (its text could not
+    // go, and a call they cannot be told about helps nobody).
+    if (message.kind == queue::OutboxKind::kBooking && (lead.sms_opt_out || lead.do_not_disturb))
+      return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
+                                  lead.sms_opt_out ? "opted out" : "do not disturb");
     if (message.kind == queue::OutboxKind::kSms) {
       if (lead.sms_opt_out || lead.do_not_disturb)
         return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, now, "", "",
@@ -73,7 +80,9 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
   // all the calls this message may need are taken at once.
   const bool texts = message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kComplianceSms;
   const bool reconcile = texts && message.attempted_before;
-  const int calls = reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
+  // A booking looks at the contact's appointments, lists the free slots, books, and lists again
+  // if the slot went meanwhile.
+  const int calls = message.kind == queue::OutboxKind::kBooking ? 4 : reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
   if (auto delay = limiter_.try_acquire(options_.location_id, message.priority == 0, calls); delay.count() > 0)
     return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, "rate limit");
   if (reconcile) {
@@ -145,6 +154,7 @@ Status OutboxSender::deliver(const queue::OutboxMessage& message, const std::str
   using Outcome = store::Store::OutboxOutcome;
   std::string remote_id, conversation_id;
   Status sent;
+  if (message.kind == queue::OutboxKind::kBooking) return book(message, sender_id);
   if (message.kind == queue::OutboxKind::kUpsertContact) {
     auto contact = upsert_body(message.contact_id);
     if (!contact.ok()) return settle_failure(message, sender_id, contact.error(), "upsert");
@@ -184,6 +194,114 @@ Status OutboxSender::deliver(const queue::OutboxMessage& message, const std::str
   }
   if (!sent.ok()) return settle_failure(message, sender_id, sent.error(), "send");
   return store_.finish_outbox(message.id, sender_id, Outcome::kSent, clock_.now(), remote_id, conversation_id, "");
+}
+
+Status OutboxSender::book(const queue::OutboxMessage& message, const std::string& sender_id) {
+  const nlohmann::json order = nlohmann::json::parse(message.payload, nullptr, false);
+  if (!order.is_object() || !order.contains("calendar_id") || !order.contains("zone") || !order.contains("day"))
+    return settle_failure(message, sender_id,
+                          Error{ErrorCode::kInvalidArgument, "booking payload needs calendar_id, zone and day"}, "booking");
+  const std::string calendar = order.value("calendar_id", ""), zone = order.value("zone", "America/Chicago");
+  const std::string language = order.value("language", "en");
+  const bots::Level level = bots::parse_level(order.value("level", "standard")).value_or(bots::Level::kStandard);
+  bots::MeetingRequest asked;
+  asked.day = order.value("day", int64_t{0});
+  asked.start_minute = order.value("start_minute", 9 * 60);
+  asked.end_minute = order.value("end_minute", 18 * 60);
+  asked.exact = order.value("exact", false);
+  const SystemTime now = clock_.now();
+  const std::string contact = message.external_contact_id;
+
+  nlohmann::json detail = {{"asked", {{"from", format_iso8601(bots::window_of(asked, zone).from)},
+                                      {"to", format_iso8601(bots::window_of(asked, zone).to)},
+                                      {"exact", asked.exact}}}};
+  std::string appointment_id;
+  std::string text;
+  // 1. Booked already — by an earlier attempt whose answer was lost (POST is not idempotent),
+  // or by a person of the team: that booking is the answer.
+  auto existing = ghl_.contact_appointments(contact);
+  if (!existing.ok()) return settle_failure(message, sender_id, existing.error(), "booking: appointments");
+  for (const crm::Appointment& appointment : *existing) {
+    SystemTime start;
+    if (appointment.calendar_id != calendar || !parse_iso8601(appointment.start_time, start) || start < now ||
+        appointment.status == "cancelled" || appointment.status == "invalid")
+      continue;
+    appointment_id = appointment.id;
+    detail["outcome"] = "already_booked";
+    detail["start"] = appointment.start_time;
+    text = bots::booking_text("booking_confirmed", language, level, {start}, zone);
+    break;
+  }
+  if (appointment_id.empty()) {
+    // 2. The calendar a week either side of the day asked for (GoHighLevel lists at most 31
+    // days), from now on; only slots far enough ahead for the lead to read the text first.
+    const SystemTime day_start = bots::window_of(bots::MeetingRequest{asked.day, 0, 24 * 60, false}, zone).from;
+    const SystemTime from = std::max(day_start - std::chrono::hours(24 * 7), now);
+    const SystemTime to = std::max(day_start, from) + std::chrono::hours(24 * 7);
+    auto list = [&]() -> Result<std::pair<std::vector<std::string>, std::vector<SystemTime>>> {
+      JORGE_TRY(std::vector<std::string> listed, ghl_.free_slots(calendar, from, to, zone));
+      std::pair<std::vector<std::string>, std::vector<SystemTime>> out;
+      for (const std::string& slot : listed) {
+        SystemTime at;
+        if (parse_iso8601(slot, at) && at >= now + std::chrono::minutes(30)) {
+          out.first.push_back(slot);
+          out.second.push_back(at);
+        }
+      }
+      return out;
+    };
+    auto slots = list();
+    if (!slots.ok()) return settle_failure(message, sender_id, slots.error(), "booking: free slots");
+    bots::SlotChoice choice = bots::choose_slot(asked, slots->second, zone);
+    if (choice.book) {
+      const std::string start = slots->first[*choice.book];  // a copy: the listing is read again below
+      auto booked = ghl_.book_appointment(calendar, contact, start, order.value("title", "Call with Jorge"));
+      if (booked.ok()) {
+        appointment_id = booked->id;
+        detail["outcome"] = "booked";
+        detail["start"] = start;
+        text = bots::booking_text("booking_confirmed", language, level, {slots->second[*choice.book]}, zone);
+      } else if (booked.error().code == ErrorCode::kInvalidArgument) {
+        // Taken between the listing and the booking (§2.4f): list again and offer others.
+        detail["lost_slot"] = start;
+        slots = list();
+        if (!slots.ok()) return settle_failure(message, sender_id, slots.error(), "booking: free slots");
+        for (size_t i = slots->first.size(); i-- > 0;)
+          if (slots->first[i] == start) {
+            slots->first.erase(slots->first.begin() + static_cast<std::ptrdiff_t>(i));
+            slots->second.erase(slots->second.begin() + static_cast<std::ptrdiff_t>(i));
+          }
+        choice = bots::SlotChoice{std::nullopt, bots::nearest_slots(asked, slots->second, zone)};
+      } else {
+        return settle_failure(message, sender_id, booked.error(), "booking");
+      }
+    }
+    if (appointment_id.empty()) {
+      // 3. Not free (or taken meanwhile): the two free slots nearest the time asked.
+      std::vector<SystemTime> offered;
+      nlohmann::json listed = nlohmann::json::array();
+      for (size_t i : choice.offer) {
+        offered.push_back(slots->second[i]);
+        listed.push_back(slots->first[i]);
+      }
+      detail["outcome"] = offered.empty() ? "full" : "offered";
+      detail["offered"] = listed;
+      text = bots::booking_text(offered.empty()         ? "booking_full"
+                                : offered.size() == 1   ? "booking_offer_one"
+                                                        : "booking_offer",
+                                language, level, offered, zone);
+    }
+  }
+  queue::OutboxMessage tell;
+  tell.kind = queue::OutboxKind::kSms;
+  tell.contact_id = message.contact_id;
+  tell.external_contact_id = message.external_contact_id;
+  tell.priority = 0;
+  tell.payload = text;
+  tell.due_at = clock_.now();
+  tell.purpose = "booking-text:" + std::to_string(message.id);  // one text per booking, however often retried
+  return store_.finish_booking(message.id, sender_id, clock_.now(), appointment_id, {tell},
+                               {"", clock_.now(), "booking", detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
 }
 
 }  // namespace jorge::pipeline

@@ -39,6 +39,9 @@ class OutboxSender {
  private:
   Status handle(const queue::OutboxMessage& message, const std::string& sender_id);
   Status deliver(const queue::OutboxMessage& message, const std::string& sender_id);
+  // A booking (#19): the contact's appointments (one made already is the answer), the free
+  // slots, the booking or two slots to offer; then, in one transaction, the text that says so.
+  Status book(const queue::OutboxMessage& message, const std::string& sender_id);
   // The POST /contacts/upsert body for a person, from what Jorge knows of them now.
   Result<std::string> upsert_body(ContactId contact);
   // After a failed call: a 429 waits for the location's window without counting; a refusal

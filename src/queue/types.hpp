@@ -48,7 +48,10 @@ struct Job {
 // answer): sent at once, whatever the quiet hours, to a number that just opted out too.
 // kTask: a task for a person of the team in GoHighLevel (§2.4c); payload {"title", "body",
 // "due_minutes", "assigned_to"}. kNote: a note on the contact (§2.4d); payload its text.
-enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask, kNote };
+// kBooking: book the call the lead asked for on the team's calendar (§2.4f, #19); payload
+// {"calendar_id", "zone", "language", "level", "day", "start_minute", "end_minute", "exact",
+// "title"}; its outcome queues the text that tells the lead.
+enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask, kNote, kBooking };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -77,6 +80,7 @@ inline std::string_view outbox_kind_name(OutboxKind kind) {
     case OutboxKind::kComplianceSms: return "compliance_sms";
     case OutboxKind::kTask: return "task";
     case OutboxKind::kNote: return "note";
+    case OutboxKind::kBooking: return "booking";
   }
   return "sms";
 }

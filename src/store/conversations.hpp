@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/lead.hpp"
 #include "core/result.hpp"
+#include "queue/types.hpp"
 
 namespace jorge::store {
 
@@ -26,7 +27,8 @@ struct StoredConversation {
 
 // One thing the bot did or had done to it, for the conversation view. kind: "turn" (detail: the
 // template, writer, intent, slots changed, temperature, handoff), "sleep" (a human wrote),
-// "pause", "resume", "cap" (too many automated texts).
+// "pause", "resume", "cap" (too many automated texts), "booking" (the sender's outcome of a
+// booking: booked, already_booked, offered, full).
 struct BotTurnRecord {
   std::string message_id;  // the message it answers, when it answers one
   SystemTime at{};
@@ -65,6 +67,7 @@ struct ConversationWrite {
 struct BotActivity {
   std::map<std::string, int64_t> turns;  // by kind: turn, sleep, pause, resume, cap
   int64_t handoffs = 0;                  // turns that handed the lead to a person
+  int64_t bookings = 0;                  // calls the bot booked on the team's calendar
   int64_t replies_sent = 0, replies_waiting = 0, replies_superseded = 0;
   int64_t follow_ups_sent = 0;
   int64_t opted_out_numbers = 0;
@@ -84,6 +87,12 @@ class ConversationStore {
   // A write on its own (pause, resume), in one transaction with its cancellations.
   virtual Status write_conversation(const ConversationWrite& write, SystemTime now) = 0;
   virtual Result<BotActivity> bot_activity() = 0;
+  // The booking call's outcome (#19): the outbox message `outbox_id`, held by `owner`, finishes
+  // as sent (with the appointment's id, if one was made), the text that tells the lead is queued
+  // (keyed: a retry queues it once) and the turn recorded — one transaction. kAborted when the
+  // lease was lost.
+  virtual Status finish_booking(int64_t outbox_id, const std::string& owner, SystemTime now, const std::string& remote_id,
+                                const std::vector<queue::OutboxMessage>& then, const BotTurnRecord& turn) = 0;
 };
 
 }  // namespace jorge::store

@@ -46,6 +46,7 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
                                                          {"JORGE_BOTS_REPLY_DELAY", std::to_string(reply_delay_seconds)},
                                                          {"JORGE_TEAM_OWNER_USER_ID", "uOwner0000000000001"}};
     if (!clock_start.empty()) env["JORGE_CLOCK_START"] = clock_start;
+    for (const auto& [name, value] : extra_env_) env[name] = value;
     return env;
   }
 
@@ -64,8 +65,9 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
 
   // Maria texts `text` as message `id` (a new webhook delivery each time unless `webhook_id`).
   void inbound(const std::string& id, const std::string& text, const std::string& webhook_id = "",
-               const ServerProcess* server = nullptr) {
+               const ServerProcess* server = nullptr, const std::string& contact = kMaria) {
     json body = json::parse(fixture("ghl/inbound_message_sms.json"));
+    body["contactId"] = contact;
     body["messageId"] = id;
     body["webhookId"] = webhook_id.empty() ? "wh-" + id : webhook_id;
     body["body"] = text;
@@ -92,6 +94,35 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
     return leads["leads"][0]["id"].get<int64_t>();
   }
 
+  // Another person, as GoHighLevel creates them: their own id, name, number and e-mail.
+  int64_t contact(const std::string& ghl_id, const std::string& first_name, const std::string& phone) {
+    json body = json::parse(fixture("ghl/contact_create.json"));
+    body["webhookId"] = "wh-create-" + ghl_id;
+    body["id"] = ghl_id;
+    body["firstName"] = first_name;
+    body["name"] = first_name + " Brooks";
+    body["lastName"] = "Brooks";
+    body["email"] = first_name + ".brooks@example.com";
+    body["phone"] = phone;
+    body["tags"] = json::array({"zillow"});
+    body["customFields"] = json::array();
+    webhook(body.dump());
+    drain();
+    const json leads = json::parse(call("GET", "/api/v1/leads").body);
+    for (const auto& lead : leads["leads"])
+      if (lead["phone"] == phone) return lead["id"].get<int64_t>();
+    ADD_FAILURE() << "no lead with the number of " << first_name << ": " << leads.dump();
+    return 0;
+  }
+
+  // The lead texts each line in turn and waits for the answer.
+  void converse(std::initializer_list<const char*> lines, const std::string& contact = kMaria) {
+    for (const char* line : lines) {
+      inbound("msg-" + contact.substr(0, 4) + "-" + std::to_string(++messages_), line, "", nullptr, contact);
+      drain();
+    }
+  }
+
   std::vector<std::string> texts() const { return ghl_.sent_sms_messages(); }
   std::string all_texts() const {
     std::string out;
@@ -108,7 +139,111 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
   FakeGhl ghl_;
   std::unique_ptr<ServerProcess> server_;
   crm::HttpClient client_;
+  std::map<std::string, std::string> extra_env_;
+  int messages_ = 0;
 };
+
+// #19 booking: the team's calendar, and the day the conversations happen (Thursday 2026-12-03,
+// 10:00 in Austin).
+constexpr const char* kCalendar = "calJorge000000000001";
+constexpr const char* kThursdayMorning = "2026-12-03T16:00:00Z";
+
+class BookingEndToEnd : public ConversationEndToEnd {
+ protected:
+  void SetUp() override {
+    ConversationEndToEnd::SetUp();
+    extra_env_["JORGE_TEAM_CALENDAR_ID"] = kCalendar;
+  }
+
+  json booking_turn(int64_t id) {
+    const json view = conversation(id);
+    for (const auto& turn : view["turns"])
+      if (turn["kind"] == "booking") return turn["detail"];
+    return json();
+  }
+};
+
+TEST_P(BookingEndToEnd, ABuyerGoesFromTheGreetingToABookedCall) {
+  ghl_.set_free_slots({"2026-12-04T14:00:00-06:00", "2026-12-04T15:00:00-06:00", "2026-12-05T10:00:00-06:00"});
+  start(0, kThursdayMorning);
+  const int64_t id = maria();
+  ASSERT_EQ(texts().size(), 1u) << all_texts();  // the greeting
+  converse({"we're buying, need to move in the next 30 days", "around 425k", "yes, pre-approved with Chase for 440"});
+  ASSERT_EQ(conversation(id)["state"], "handed_off") << all_texts();
+  ASSERT_NE(texts().back().find("What time works"), std::string::npos) << all_texts();
+  const size_t asked = texts().size();
+  converse({"tomorrow at 3 works"});
+  ASSERT_EQ(ghl_.appointments().size(), 1u) << all_texts();
+  const json appointment = ghl_.appointments()[0];
+  EXPECT_EQ(appointment["calendarId"], kCalendar);
+  EXPECT_EQ(appointment["contactId"], kMaria);
+  EXPECT_EQ(appointment["startTime"], "2026-12-04T15:00:00-06:00");  // the free slot as listed
+  ASSERT_EQ(texts().size(), asked + 1) << all_texts();
+  EXPECT_EQ(texts().back(), "Booked: Fri Dec 4 at 3pm, your time. Jorge will call you then.");
+  EXPECT_EQ(booking_turn(id)["outcome"], "booked") << conversation(id).dump();
+  // Booked: the bot leaves the rest to the agent; nothing is booked twice.
+  converse({"great, thanks. can I bring my wife on the call?"});
+  EXPECT_EQ(texts().size(), asked + 1) << all_texts();
+  EXPECT_EQ(ghl_.appointments().size(), 1u);
+  const std::string metrics = client_.request("GET", server_->url() + "/metrics", {})->body;
+  EXPECT_NE(metrics.find("jorge_bot_bookings 1"), std::string::npos) << metrics;
+}
+
+TEST_P(BookingEndToEnd, ASellerWhoseSlotVanishesIsOfferedTwoOthersAndBooksTheSecond) {
+  constexpr const char* kDana = "Dn4BrK8sLm2QwE6rT9yU";
+  ghl_.set_free_slots({"2026-12-04T16:00:00-06:00", "2026-12-05T09:30:00-06:00", "2026-12-05T11:00:00-06:00",
+                       "2026-12-08T10:00:00-06:00"},
+                      /*vanishing=*/{"2026-12-05T09:30:00-06:00"});
+  start(0, kThursdayMorning);
+  const int64_t id = contact(kDana, "Dana", "+15125550188");
+  converse({"we want to sell our house, going through a divorce", "within 60 days", "needs some paint and carpet but solid",
+            "at least 390k"},
+           kDana);
+  ASSERT_EQ(conversation(id)["state"], "handed_off") << all_texts();
+  ASSERT_NE(texts().back().find("What time works"), std::string::npos) << all_texts();
+  converse({"Sat morning"}, kDana);
+  // 09:30 went to someone else between the listing and the booking: the two nearest others.
+  EXPECT_TRUE(ghl_.appointments().empty());
+  EXPECT_EQ(texts().back(), "That time's taken. Jorge can do Fri Dec 4 at 4pm or Sat Dec 5 at 11am. Which one works?")
+      << all_texts();
+  EXPECT_EQ(booking_turn(id)["outcome"], "offered");
+  converse({"the second one"}, kDana);
+  ASSERT_EQ(ghl_.appointments().size(), 1u) << all_texts();
+  EXPECT_EQ(ghl_.appointments()[0]["startTime"], "2026-12-05T11:00:00-06:00");
+  EXPECT_EQ(ghl_.appointments()[0]["contactId"], kDana);
+  EXPECT_EQ(texts().back(), "Booked: Sat Dec 5 at 11am, your time. Jorge will call you then.");
+}
+
+TEST_P(BookingEndToEnd, ABookingWhoseAnswerIsLostIsFoundAndNotMadeTwice) {
+  ghl_.set_free_slots({"2026-12-04T15:00:00-06:00"});
+  start(0, kThursdayMorning);
+  const int64_t id = maria();
+  converse({"asap, paying cash"});
+  ASSERT_EQ(conversation(id)["state"], "handed_off") << all_texts();
+  const size_t asked = texts().size();
+  ghl_.lose_next_booking_answer();
+  converse({"tomorrow at 3pm"});
+  EXPECT_EQ(ghl_.appointments().size(), 1u);
+  ASSERT_EQ(texts().size(), asked + 1) << all_texts();
+  EXPECT_EQ(texts().back(), "Booked: Fri Dec 4 at 3pm, your time. Jorge will call you then.");
+  EXPECT_EQ(booking_turn(id)["outcome"], "already_booked");
+}
+
+TEST_P(BookingEndToEnd, StopAfterTheHandoffMeansNoBookingAndNoText) {
+  ghl_.set_free_slots({"2026-12-04T15:00:00-06:00"});
+  start(0, kThursdayMorning);
+  const int64_t id = maria();
+  converse({"asap, paying cash"});
+  ASSERT_EQ(conversation(id)["state"], "handed_off") << all_texts();
+  converse({"STOP"});
+  const size_t stopped = texts().size();
+  converse({"tomorrow at 3pm"});
+  EXPECT_TRUE(ghl_.appointments().empty());
+  EXPECT_EQ(texts().size(), stopped) << all_texts();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BookingEndToEnd, ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const auto& info) { return backend_name(info.param); });
 
 TEST_P(ConversationEndToEnd, AnInboundTextGetsOneReplyAndTheConversationShowsWhatTheBotLearnt) {
   start();

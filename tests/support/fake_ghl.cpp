@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/clock.hpp"
 
@@ -52,6 +53,11 @@ void FakeGhl::set_free_slots(std::vector<std::string> slots, std::vector<std::st
   std::lock_guard lock(mutex_);
   free_slots_ = std::move(slots);
   vanishing_ = std::move(vanishing);
+}
+
+void FakeGhl::lose_next_booking_answer() {
+  std::lock_guard lock(mutex_);
+  lose_booking_answer_ = true;
 }
 
 std::vector<nlohmann::json> FakeGhl::appointments() const {
@@ -244,6 +250,7 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
         body["endTime"] = body.value("endTime", start);
         appointments_.push_back(body);
         response = http::json_response(201, body.dump());
+        response.drop_connection = std::exchange(lose_booking_answer_, false);
       }
     } else if (request.method == "GET" && request.path.rfind("/contacts/", 0) == 0 && request.path.ends_with("/appointments")) {
       const std::string contact = request.path.substr(10, request.path.size() - 10 - 13);

@@ -64,6 +64,8 @@ class FakeGhl {
   // date; a booking takes its slot. `vanishing`: listed, but someone else takes it before the
   // booking lands (POST answers 400 "slot no longer available", and it is no longer listed).
   void set_free_slots(std::vector<std::string> slots, std::vector<std::string> vanishing = {});
+  // The next booking is made but its answer is lost (the connection closes after handling).
+  void lose_next_booking_answer();
   // Appointments booked (POST /calendars/events/appointments accepted), in order.
   std::vector<nlohmann::json> appointments() const;
 
@@ -96,6 +98,7 @@ class FakeGhl {
   std::vector<nlohmann::json> notes_;
   std::vector<std::string> free_slots_, vanishing_;
   std::vector<nlohmann::json> appointments_;
+  bool lose_booking_answer_ = false;
   int next_id_ = 0;
   http::Router router_;
   std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use

@@ -67,6 +67,9 @@ Result<BotActivity> SqlStore::bot_activity() {
     JORGE_TRY(SqlRows handoffs, session.exec("SELECT COUNT(*) FROM bot_turns WHERE kind = 'turn' AND detail LIKE "
                                              "'%\"handoff\":%'"));
     activity.handoffs = to_int(handoffs.rows.at(0)[0]);
+    JORGE_TRY(SqlRows bookings, session.exec("SELECT COUNT(*) FROM bot_turns WHERE kind = 'booking' AND detail LIKE "
+                                             "'%\"outcome\":\"booked\"%'"));
+    activity.bookings = to_int(bookings.rows.at(0)[0]);
     JORGE_TRY(SqlRows replies, session.exec("SELECT CASE WHEN dedup_key LIKE 'reply:%' THEN 'reply' ELSE 'follow_up' END, "
                                             "state, COUNT(*) FROM outbox WHERE dedup_key LIKE 'reply:%' OR "
                                             "dedup_key LIKE 'follow-up:%' GROUP BY 1, 2"));
@@ -133,13 +136,48 @@ Status SqlStore::apply_conversation_write(SqlSession& session, const Conversatio
                            {person, purpose + "%", std::string("superseded: ") + purpose.substr(0, purpose.find(':'))}));
     (void)cancelled;
   }
-  for (const BotTurnRecord& turn : write.turns) {
+  return insert_bot_turns(session, person, write.turns);
+}
+
+Status SqlStore::insert_bot_turns(SqlSession& session, ContactId person, const std::vector<BotTurnRecord>& turns) {
+  for (const BotTurnRecord& turn : turns) {
     JORGE_TRY(SqlRows inserted, session.exec("INSERT INTO bot_turns (contact_id, message_id, at, kind, detail) VALUES "
                                              "($1, $2, $3, $4, $5)",
                                              {person, turn.message_id, to_unix_millis(turn.at), turn.kind, turn.detail}));
     (void)inserted;
   }
   return ok_status();
+}
+
+Status SqlStore::finish_booking(int64_t outbox_id, const std::string& owner, SystemTime now, const std::string& remote_id,
+                                const std::vector<OutboxMessage>& then, const BotTurnRecord& turn) {
+  return readers_.with_session([&](SqlSession& session) -> Status {
+    JORGE_TRY_STATUS(session.begin());
+    auto undo = [&](Status status) {
+      session.rollback();
+      return status;
+    };
+    Result<SqlRows> contact = session.exec("SELECT contact_id FROM outbox WHERE id = $1", {outbox_id});
+    if (!contact.ok()) return undo(contact.error());
+    if (contact->rows.empty()) return undo(Error{ErrorCode::kNotFound, "no outbox message " + std::to_string(outbox_id)});
+    const ContactId person = to_int(contact->rows.front()[0]);
+    std::vector<ContactId> people{person};
+    for (const OutboxMessage& message : then) people.push_back(message.contact_id);
+    if (Status locked = lock_people(session, people); !locked.ok()) return undo(locked);
+    Result<SqlRows> finished = session.exec(
+        "UPDATE outbox SET state = 'sent', lease_owner = NULL, sent_at = $3, remote_id = $4, last_error = '' "
+        "WHERE id = $1 AND state = 'sending' AND lease_owner = $2",
+        {outbox_id, owner, to_unix_millis(now), remote_id});
+    if (!finished.ok()) return undo(finished.error());
+    if (finished->affected == 0)
+      return undo(Error{ErrorCode::kAborted, "outbox lease lost: the booking went to another sender"});
+    if (Status queued = insert_outbox_messages(session, std::nullopt, to_unix_millis(now), then); !queued.ok())
+      return undo(queued);
+    Result<ContactId> owner_person = person_of(session, person);
+    if (!owner_person.ok()) return undo(owner_person.error());
+    if (Status recorded = insert_bot_turns(session, *owner_person, {turn}); !recorded.ok()) return undo(recorded);
+    return session.commit();
+  });
 }
 
 }  // namespace jorge::store::internal

@@ -177,32 +177,38 @@ Status SqlStore::apply_job_effects(SqlSession& session, int64_t job_id, const st
       return written;
     }
   }
-  if (!effects.messages.empty()) {
-    // All of the job's messages in one statement: one round trip however many there are.
-    // Each goes to its person: a contact merged since the job read it stands for the one it
-    // was merged into (the caller holds the people's locks, so no merge runs meanwhile).
-    std::string sql = "INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, due_at, "
-                      "created_at, dedup_key) VALUES ";
-    std::vector<SqlValue> values;
-    for (const OutboxMessage& message : effects.messages) {
-      JORGE_TRY(ContactId person, person_of(session, message.contact_id));
-      if (person != message.contact_id) JORGE_TRY_STATUS(lock_people(session, {person}));
-      const size_t base = values.size();
-      sql += std::string(base ? ", " : "") + "(";
-      for (size_t k = 1; k <= 9; ++k) sql += "$" + std::to_string(base + k) + (k < 9 ? ", " : ")");
-      for (SqlValue value : {SqlValue{job_id}, SqlValue{person}, SqlValue{std::string(outbox_kind_name(message.kind))},
-                             SqlValue{person == message.contact_id ? message.external_contact_id : std::string()},
-                             SqlValue{int64_t{message.priority}}, SqlValue{message.payload},
-                             SqlValue{std::max(now, to_unix_millis(message.due_at))}, SqlValue{now},
-                             message.purpose.empty() ? SqlValue{} : SqlValue{outbox_dedup_key(message.purpose, person)}})
-        values.push_back(std::move(value));
-    }
-    // A message whose key is taken (another job of the same person got there first) is
-    // left out; the rest of the job's effects still apply.
-    sql += " ON CONFLICT DO NOTHING";
-    JORGE_TRY(SqlRows inserted, session.exec(sql, values));
-    (void)inserted;
+  return insert_outbox_messages(session, job_id, now, effects.messages);
+}
+
+// REQUIRES: inside a transaction on `session`, the messages' people locked.
+Status SqlStore::insert_outbox_messages(SqlSession& session, std::optional<int64_t> job_id, int64_t now,
+                                        const std::vector<OutboxMessage>& messages) {
+  if (messages.empty()) return ok_status();
+  // All of them in one statement: one round trip however many there are.
+  // Each goes to its person: a contact merged since the job read it stands for the one it
+  // was merged into (the caller holds the people's locks, so no merge runs meanwhile).
+  std::string sql = "INSERT INTO outbox (job_id, contact_id, kind, external_contact_id, priority, payload, due_at, "
+                    "created_at, dedup_key) VALUES ";
+  std::vector<SqlValue> values;
+  for (const OutboxMessage& message : messages) {
+    JORGE_TRY(ContactId person, person_of(session, message.contact_id));
+    if (person != message.contact_id) JORGE_TRY_STATUS(lock_people(session, {person}));
+    const size_t base = values.size();
+    sql += std::string(base ? ", " : "") + "(";
+    for (size_t k = 1; k <= 9; ++k) sql += "$" + std::to_string(base + k) + (k < 9 ? ", " : ")");
+    for (SqlValue value : {job_id ? SqlValue{*job_id} : SqlValue{}, SqlValue{person},
+                           SqlValue{std::string(outbox_kind_name(message.kind))},
+                           SqlValue{person == message.contact_id ? message.external_contact_id : std::string()},
+                           SqlValue{int64_t{message.priority}}, SqlValue{message.payload},
+                           SqlValue{std::max(now, to_unix_millis(message.due_at))}, SqlValue{now},
+                           message.purpose.empty() ? SqlValue{} : SqlValue{outbox_dedup_key(message.purpose, person)}})
+      values.push_back(std::move(value));
   }
+  // A message whose key is taken (another job of the same person got there first) is left
+  // out; the rest still apply.
+  sql += " ON CONFLICT DO NOTHING";
+  JORGE_TRY(SqlRows inserted, session.exec(sql, values));
+  (void)inserted;
   return ok_status();
 }
 

@@ -149,10 +149,18 @@ class SqlStore final : public Store {
   Result<std::vector<BotTurnRecord>> bot_turns(ContactId contact, int limit) override;
   Status write_conversation(const ConversationWrite& write, SystemTime now) override;
   Result<BotActivity> bot_activity() override;
+  Status finish_booking(int64_t outbox_id, const std::string& owner, SystemTime now, const std::string& remote_id,
+                        const std::vector<OutboxMessage>& then, const BotTurnRecord& turn) override;
 
  private:
   // REQUIRES: inside a transaction on `session`. kAborted when the version moved on.
   static Status apply_conversation_write(SqlSession& session, const ConversationWrite& write, int64_t now);
+  // REQUIRES: inside a transaction on `session`, the messages' people locked. Keyed messages
+  // whose key is taken are left out. `job_id`: the job that decided them, if one did.
+  static Status insert_outbox_messages(SqlSession& session, std::optional<int64_t> job_id, int64_t now,
+                                       const std::vector<OutboxMessage>& messages);
+  // REQUIRES: inside a transaction on `session`.
+  static Status insert_bot_turns(SqlSession& session, ContactId person, const std::vector<BotTurnRecord>& turns);
   static IdentityReview review_from(const SqlRow& r);
   void write_loop(std::unique_ptr<SqlSession> session);
   // One transaction for the whole batch (one fsync). If one event fails, the batch is rolled
