@@ -108,6 +108,7 @@ pipeline::PipelineOptions pipeline_options_of(const Config& config, const scorin
                            config.ghl_timeout_ms};
   pipeline_options.sender.location_id = config.ghl.location_id;
   pipeline_options.sender.owner_user_id = config.owner_user_id;
+  pipeline_options.sender.notify_url = config.notify_url;
   pipeline_options.sender.quiet_hours = config.quiet_hours ? pipeline::QuietHours::kUsStateRules : pipeline::QuietHours::kOff;
   pipeline_options.sender.max_attempts = config.queue.max_attempts;
   pipeline_options.sender.lease = std::chrono::seconds(config.queue.lease_seconds);
@@ -126,6 +127,7 @@ pipeline::PipelineOptions pipeline_options_of(const Config& config, const scorin
     bots.followup_days = config.bots.followup_days;
     bots.followup_every_days = config.bots.followup_every_days;
     bots.calendar_id = config.calendar_id;
+    bots.notify_team = !config.notify_url.empty();
     bots.quiet_hours = config.quiet_hours;
     for (const auto& [name, source] : config.sources)
       if (!source.bots) {

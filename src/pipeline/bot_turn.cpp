@@ -355,6 +355,14 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
     note.purpose = "handoff-note:" + message_id;
     note.payload = summary;
     effects.messages.push_back(note);
+    if (options.notify_team) {
+      queue::OutboxMessage chat = note;
+      chat.kind = queue::OutboxKind::kNotify;
+      chat.purpose = "handoff-notify:" + message_id;
+      chat.payload = (lead.first_name.empty() ? std::string("A lead") : lead.first_name) + " (contact " +
+                     std::to_string(lead.id) + ") — " + summary;
+      effects.messages.push_back(chat);
+    }
   }
   // The lead went quiet from here: the follow-ups of §6, until they write again.
   if (silent.empty()) {

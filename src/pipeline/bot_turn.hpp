@@ -32,6 +32,7 @@ struct BotOptions {
   // team.calendar_id: the GoHighLevel calendar the bot books calls on after a handoff asked
   // "what time works"; empty: no booking, the agent sets the time.
   std::string calendar_id;
+  bool notify_team = false;  // team.notify_url is set: every handoff is told in the team's chat too
   // §6 follow-ups, in days after the last inbound (bots.followup_days); a lead that answered
   // then hears from the bot every `followup_every_days` up to `followup_horizon_days`.
   std::vector<int> followup_days = {2, 5, 8, 11, 14, 17, 20, 23, 26, 29};

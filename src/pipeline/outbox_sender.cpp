@@ -76,6 +76,11 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
                                     "waiting for the GoHighLevel contact");
     message.external_contact_id = lead.crm_contact_id;
   }
+  // The team's chat is no GoHighLevel call: no rate limit of the location, no contact needed.
+  if (message.kind == queue::OutboxKind::kNotify) {
+    JORGE_TRY_STATUS(store_.mark_outbox_attempt(message.id, sender_id, now, now + options_.lease));
+    return notify(message, sender_id);
+  }
   // Every call to GoHighLevel, reconciliation included, spends from the location's budget;
   // all the calls this message may need are taken at once.
   const bool texts = message.kind == queue::OutboxKind::kSms || message.kind == queue::OutboxKind::kComplianceSms;
@@ -302,6 +307,25 @@ Status OutboxSender::book(const queue::OutboxMessage& message, const std::string
   tell.purpose = "booking-text:" + std::to_string(message.id);  // one text per booking, however often retried
   return store_.finish_booking(message.id, sender_id, clock_.now(), appointment_id, {tell},
                                {"", clock_.now(), "booking", detail.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+}
+
+Status OutboxSender::notify(const queue::OutboxMessage& message, const std::string& sender_id) {
+  using Outcome = store::Store::OutboxOutcome;
+  if (options_.notify_url.empty())  // the setting was removed since: nothing to tell
+    return store_.finish_outbox(message.id, sender_id, Outcome::kBlocked, clock_.now(), "", "", "team.notify_url is not set");
+  auto reply = chat_.request("POST", options_.notify_url, {{"Content-Type", "application/json"}},
+                             nlohmann::json{{"text", message.payload}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                             5'000, crm::HttpClient::Resend::kNever);
+  if (!reply.ok()) return settle_failure(message, sender_id, reply.error(), "notify");
+  if (reply->status == 429 || reply->status >= 500)
+    return settle_failure(message, sender_id, Error{ErrorCode::kUnavailable, "team.notify_url: HTTP " + std::to_string(reply->status)},
+                          "notify");
+  if (reply->status < 200 || reply->status >= 300)
+    return settle_failure(message, sender_id,
+                          Error{ErrorCode::kInvalidArgument, "team.notify_url refused the message: HTTP " +
+                                                                 std::to_string(reply->status) + "; check the webhook URL"},
+                          "notify");
+  return store_.finish_outbox(message.id, sender_id, Outcome::kSent, clock_.now(), "", "", "");
 }
 
 }  // namespace jorge::pipeline

@@ -26,6 +26,7 @@ struct SenderOptions {
   std::chrono::milliseconds lease{30'000};
   std::chrono::milliseconds throttle_pause{10'000};  // after a 429 without Retry-After
   std::string owner_user_id;  // team.owner_user_id: who gets the tasks nobody else is assigned
+  std::string notify_url;     // team.notify_url: a Slack-compatible incoming webhook for handoffs
   ErrorReporter report;       // errors handling a message that no caller sees (#17)
 };
 
@@ -42,6 +43,8 @@ class OutboxSender {
   // A booking (#19): the contact's appointments (one made already is the answer), the free
   // slots, the booking or two slots to offer; then, in one transaction, the text that says so.
   Status book(const queue::OutboxMessage& message, const std::string& sender_id);
+  // A message to the team's chat (team.notify_url): {"text": ...}, as Slack's incoming webhooks take.
+  Status notify(const queue::OutboxMessage& message, const std::string& sender_id);
   // The POST /contacts/upsert body for a person, from what Jorge knows of them now.
   Result<std::string> upsert_body(ContactId contact);
   // After a failed call: a 429 waits for the location's window without counting; a refusal
@@ -55,6 +58,7 @@ class OutboxSender {
   Clock& clock_;
   crm::GhlClient& ghl_;
   crm::RateLimiter& limiter_;
+  crm::HttpClient chat_;  // for team.notify_url, not GoHighLevel
   const queue::JobQueue& backoff_;
   SenderOptions options_;
 };

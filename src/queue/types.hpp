@@ -50,8 +50,9 @@ struct Job {
 // "due_minutes", "assigned_to"}. kNote: a note on the contact (§2.4d); payload its text.
 // kBooking: book the call the lead asked for on the team's calendar (§2.4f, #19); payload
 // {"calendar_id", "zone", "language", "level", "day", "start_minute", "end_minute", "exact",
-// "title"}; its outcome queues the text that tells the lead.
-enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask, kNote, kBooking };
+// "title"}; its outcome queues the text that tells the lead. kNotify: the team's chat is told
+// (team.notify_url, a Slack-compatible incoming webhook); payload the message's text.
+enum class OutboxKind { kSms, kTags, kUpsertContact, kComplianceSms, kTask, kNote, kBooking, kNotify };
 struct OutboxMessage {
   int64_t id = 0;
   OutboxKind kind = OutboxKind::kSms;
@@ -81,6 +82,7 @@ inline std::string_view outbox_kind_name(OutboxKind kind) {
     case OutboxKind::kTask: return "task";
     case OutboxKind::kNote: return "note";
     case OutboxKind::kBooking: return "booking";
+    case OutboxKind::kNotify: return "notify";
   }
   return "sms";
 }

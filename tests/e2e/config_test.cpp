@@ -169,4 +169,12 @@ TEST(Config, TheBotsModelNeedsAKnownBackendAndAKey) {
   expect_refused(base + "[bots]\nllm = \"claude\"\nllm_key_file = \"/nonexistent.key\"\n", "bots.llm_key_file");
 }
 
+TEST(Config, FollowUpDaysRiseAndTheTeamsChatIsAUrl) {
+  const std::string base = "api_token = \"0123456789abcdef0123\"\n[ghl]\nverify_signatures = false\n";
+  expect_refused(base + "[bots]\nfollowup_days = [2, 5, 5]\n", "bots.followup_days");
+  expect_refused(base + "[bots]\nfollowup_days = [0, 3]\n", "bots.followup_days");
+  expect_refused(base + "[bots]\nfollowup_days = [\"two\"]\n", "bots.followup_days");
+  expect_refused(base + "[team]\nnotify_url = \"hooks.slack.com/services/x\"\n", "team.notify_url");
+}
+
 }  // namespace jorge::testing

@@ -330,6 +330,7 @@ TEST_P(ConversationEndToEnd, ARedeliveredInboundGetsOneReply) {
 }
 
 TEST_P(ConversationEndToEnd, AHandoffSendsItsTextThenTagsATaskAndANoteAndTheBotIsSilent) {
+  extra_env_["JORGE_TEAM_NOTIFY_URL"] = ghl_.url() + "/hooks/T0000B0000";
   start();
   const int64_t id = maria();
   const size_t greeted = texts().size();
@@ -341,6 +342,9 @@ TEST_P(ConversationEndToEnd, AHandoffSendsItsTextThenTagsATaskAndANoteAndTheBotI
   EXPECT_EQ(ghl_.tasks()[0]["assignedTo"], "uOwner0000000000001");
   ASSERT_EQ(ghl_.notes().size(), 1u);
   EXPECT_NE(ghl_.notes()[0]["body"].get<std::string>().find("showing_request"), std::string::npos);
+  // team.notify_url: the team's chat hears of it too.
+  ASSERT_EQ(ghl_.chat_messages().size(), 1u);
+  EXPECT_NE(ghl_.chat_messages()[0]["text"].get<std::string>().find("showing_request"), std::string::npos);
   bool tagged = false;
   for (const auto& request : ghl_.requests())
     if (request.path == std::string("/contacts/") + kMaria + "/tags" && request.body.find("jorge-handoff") != std::string::npos)
@@ -460,6 +464,24 @@ TEST_P(ConversationEndToEnd, AQuietLeadGetsEachFollowUpOnItsDayOnceAcrossRestart
   start(0, "2026-11-27T15:00:00Z");  // day 7 of the first cadence, and the new one not at its day 2 yet
   drain();
   EXPECT_EQ(texts().size(), answered + 3) << all_texts();
+}
+
+TEST_P(ConversationEndToEnd, TheTeamSetsTheFollowUpDays) {
+  extra_env_["JORGE_BOTS_FOLLOWUP_DAYS"] = "3,6";
+  extra_env_["JORGE_BOTS_FOLLOWUP_EVERY_DAYS"] = "0";
+  start(0, "2026-11-20T15:10:00Z");
+  maria();
+  inbound("msgD1", "we want to buy in pflugerville");
+  drain();
+  const size_t answered = texts().size();
+  const json status = json::parse(call("GET", "/api/v1/queue/status").body);
+  EXPECT_EQ(status["outbox"]["follow_ups_scheduled"], 2) << status.dump();
+  start(0, "2026-11-22T16:10:00Z");  // day 2: not one of the team's days
+  drain();
+  EXPECT_EQ(texts().size(), answered) << all_texts();
+  start(0, "2026-11-23T16:10:00Z");  // day 3
+  drain();
+  EXPECT_EQ(texts().size(), answered + 1) << all_texts();
 }
 
 TEST_P(ConversationEndToEnd, AKillBetweenTheTurnAndTheSendStillSendsOneReply) {

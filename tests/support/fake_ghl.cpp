@@ -13,7 +13,7 @@ FakeGhl::FakeGhl() {
   for (const char* method : {"GET", "POST", "PUT", "DELETE"})
     for (const char* pattern : {"/conversations/messages", "/contacts/{id}/tags", "/contacts/{id}/tasks", "/contacts/{id}/notes", "/contacts/{id}",
                                 "/conversations/{id}/messages", "/conversations/search", "/calendars/events/appointments",
-                                "/calendars/{id}/free-slots", "/contacts/{id}/appointments"})
+                                "/calendars/{id}/free-slots", "/contacts/{id}/appointments", "/hooks/{id}"})
       router_.add(method, pattern, [this](http::Request& request, http::Respond respond) { handle(request, respond); });
   server_ = std::make_unique<LocalServer>(router_, 2);
 }
@@ -53,6 +53,11 @@ void FakeGhl::set_free_slots(std::vector<std::string> slots, std::vector<std::st
   std::lock_guard lock(mutex_);
   free_slots_ = std::move(slots);
   vanishing_ = std::move(vanishing);
+}
+
+std::vector<nlohmann::json> FakeGhl::chat_messages() const {
+  std::lock_guard lock(mutex_);
+  return chat_;
 }
 
 void FakeGhl::lose_next_booking_answer() {
@@ -146,7 +151,20 @@ void FakeGhl::handle(http::Request& request, http::Respond respond) {
       }
       recent_.push_back(now);
     }
-    if (request.header("authorization").rfind("Bearer ", 0) != 0) {
+    if (request.method == "POST" && request.path.rfind("/hooks/", 0) == 0) {
+      // A Slack-compatible incoming webhook: no token, no version; {"text": ...} → 200 "ok".
+      auto body = nlohmann::json::parse(request.body, nullptr, false);
+      if (!body.is_object() || !body.contains("text") || !body["text"].is_string()) {
+        response.status = 400;
+        response.body = "invalid_payload";
+        response.content_type = "text/plain";
+      } else {
+        chat_.push_back(body);
+        response.status = 200;
+        response.body = "ok";
+        response.content_type = "text/plain";
+      }
+    } else if (request.header("authorization").rfind("Bearer ", 0) != 0) {
       response = http::json_response(401, R"({"statusCode":401,"message":"Invalid token: access token is invalid","error":"Unauthorized"})");
     } else if (request.header("version").empty()) {
       response = http::json_response(400, R"({"statusCode":400,"message":"Version header is required"})");

@@ -66,6 +66,9 @@ class FakeGhl {
   void set_free_slots(std::vector<std::string> slots, std::vector<std::string> vanishing = {});
   // The next booking is made but its answer is lost (the connection closes after handling).
   void lose_next_booking_answer();
+  // Messages posted to a Slack-compatible incoming webhook on this server (POST /hooks/{id}),
+  // each as its JSON body: team.notify_url in tests.
+  std::vector<nlohmann::json> chat_messages() const;
   // Appointments booked (POST /calendars/events/appointments accepted), in order.
   std::vector<nlohmann::json> appointments() const;
 
@@ -99,6 +102,7 @@ class FakeGhl {
   std::vector<std::string> free_slots_, vanishing_;
   std::vector<nlohmann::json> appointments_;
   bool lose_booking_answer_ = false;
+  std::vector<nlohmann::json> chat_;
   int next_id_ = 0;
   http::Router router_;
   std::unique_ptr<LocalServer> server_;  // last: stopped before the state its handlers use

@@ -114,6 +114,7 @@ std::vector<OutboxMessage> SqlStore::outbox_from(const SqlRows& rows) {
                    : kind == "task"           ? OutboxKind::kTask
                    : kind == "note"           ? OutboxKind::kNote
                    : kind == "booking"        ? OutboxKind::kBooking
+                   : kind == "notify"         ? OutboxKind::kNotify
                                               : OutboxKind::kSms;
     message.contact_id = to_int(row[2]);
     message.external_contact_id = to_text(row[3]);
