@@ -87,5 +87,6 @@ run bots_conversation_json_fuzz "$fuzz_dir"/seeds/conversation/*
 mkdir -p "$fuzz_dir/seeds/meeting"
 printf '%s' '0000tomorrow at 3:30 pm' > "$fuzz_dir/seeds/meeting/tomorrow"
 printf '%s' '0000el jueves en la tarde, 12/5 a las 5' > "$fuzz_dir/seeds/meeting/spanish"
+printf '%s' '0001the second one, 2pm' > "$fuzz_dir/seeds/meeting/offered"
 run bots_meeting_time_fuzz "$fuzz_dir"/seeds/meeting/*
 run score_request_fuzz ../shared/peer/payloads/score_*.json fuzz/seeds/score_request/*
