@@ -9,6 +9,7 @@
 // Usage: conversation_bench [sqlite|postgres] (env CONVERSATIONS=200 SPREAD=30 CHAOS=0)
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -138,5 +139,9 @@ int main(int argc, char** argv) {
               latencies_ms.size(), percentile(latencies_ms, 0.5),
               percentile(latencies_ms, 0.9), percentile(latencies_ms, 0.99), percentile(latencies_ms, 1.0), missing, doubled,
               ghl.throttled());
+  if (const char* keep = std::getenv("KEEP")) {  // the server's directory (its SQLite database) for a look afterwards
+    running.reset();
+    std::filesystem::copy(dir.path(), keep, std::filesystem::copy_options::recursive);
+  }
   return missing == 0 && doubled == 0 ? 0 : 1;
 }

@@ -88,7 +88,11 @@ Status OutboxSender::handle(const queue::OutboxMessage& queued, const std::strin
   // A booking looks at the contact's appointments, lists the free slots, books, and lists again
   // if the slot went meanwhile.
   const int calls = message.kind == queue::OutboxKind::kBooking ? 4 : reconcile ? (message.conversation_id.empty() ? 3 : 2) : 1;
-  if (auto delay = limiter_.try_acquire(options_.location_id, message.priority == 0, calls); delay.count() > 0)
+  // A hot lead's texts, and any answer to a lead who is writing right now (a reply, a booking and
+  // its text), may use the reserve: they never wait behind a backlog of greetings and tags.
+  const bool live = message.priority == 0 || message.purpose.rfind("reply:", 0) == 0 ||
+                    message.purpose.rfind("booking", 0) == 0;
+  if (auto delay = limiter_.try_acquire(options_.location_id, live, calls); delay.count() > 0)
     return store_.postpone_outbox(message.id, sender_id, now + delay, /*counts_as_attempt=*/false, "rate limit");
   if (reconcile) {
     // An earlier attempt's outcome is unknown (a crash or timeout mid-call): look in the

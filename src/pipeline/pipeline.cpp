@@ -30,10 +30,11 @@ void Pipeline::start() {
                     options_.bots ? &*options_.bots : nullptr);
       std::string id = options_.instance_id + "-worker-" + std::to_string(i);
       while (!stopping_) {
+        const uint64_t seen = jobs_.jobs_notified();
         auto done = worker.run_once(id, kClaimBatch);
         if (!done.ok()) options_.report("worker.claim", done.error());
         if (done.ok() && *done > 0) jobs_.notify_outbox();  // what the jobs queued may be due now
-        if (!done.ok() || *done == 0) jobs_.wait_for_jobs(kIdlePoll);
+        if (!done.ok() || *done == 0) jobs_.wait_for_jobs(seen, kIdlePoll);
       }
     });
   if (options_.facebook)
@@ -71,9 +72,10 @@ void Pipeline::start() {
     OutboxSender sender(store_, clock_, ghl, limiter_, jobs_, options_.sender);
     std::string id = options_.instance_id + "-sender";
     while (!stopping_) {
+      const uint64_t seen = jobs_.outbox_notified();
       auto done = sender.run_once(id, kClaimBatch);
       if (!done.ok()) options_.report("sender.claim", done.error());
-      if (!done.ok() || *done == 0) jobs_.wait_for_outbox(kIdlePoll);
+      if (!done.ok() || *done == 0) jobs_.wait_for_outbox(seen, kIdlePoll);
     }
   });
 }

@@ -96,15 +96,23 @@ void JobQueue::notify_outbox() const {
   outbox_ready_.notify_all();
 }
 
-void JobQueue::wait_for_jobs(std::chrono::milliseconds timeout) const {
+uint64_t JobQueue::jobs_notified() const {
+  std::lock_guard lock(wake_mutex_);
+  return jobs_notified_;
+}
+
+uint64_t JobQueue::outbox_notified() const {
+  std::lock_guard lock(wake_mutex_);
+  return outbox_notified_;
+}
+
+void JobQueue::wait_for_jobs(uint64_t seen, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(wake_mutex_);
-  const uint64_t seen = jobs_notified_;
   jobs_ready_.wait_for(lock, timeout, [&] { return jobs_notified_ != seen; });
 }
 
-void JobQueue::wait_for_outbox(std::chrono::milliseconds timeout) const {
+void JobQueue::wait_for_outbox(uint64_t seen, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(wake_mutex_);
-  const uint64_t seen = outbox_notified_;
   outbox_ready_.wait_for(lock, timeout, [&] { return outbox_notified_ != seen; });
 }
 

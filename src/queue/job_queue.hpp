@@ -72,9 +72,13 @@ class JobQueue {
   // of milliseconds). Other instances still find the work at their next poll.
   void notify_jobs() const;
   void notify_outbox() const;
-  // Returns when notified or after `timeout`, whichever comes first.
-  void wait_for_jobs(std::chrono::milliseconds timeout) const;
-  void wait_for_outbox(std::chrono::milliseconds timeout) const;
+  // How many notifications so far: taken before looking for work, so that a notification that
+  // arrives while the thread looks is not slept through.
+  uint64_t jobs_notified() const;
+  uint64_t outbox_notified() const;
+  // Returns at once if notified since `seen`, else when notified or after `timeout`.
+  void wait_for_jobs(uint64_t seen, std::chrono::milliseconds timeout) const;
+  void wait_for_outbox(uint64_t seen, std::chrono::milliseconds timeout) const;
 
  private:
   store::JobStore& store_;

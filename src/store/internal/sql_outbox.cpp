@@ -125,7 +125,10 @@ std::vector<OutboxMessage> SqlStore::outbox_from(const SqlRows& rows) {
     message.conversation_id = to_text(row[8]);
     message.state = parse_outbox_state(to_text(row[9]));
     message.last_error = to_text(row[10]);
-    message.attempted_before = to_int(row[11]) != 0;
+    // The key is "<purpose>:<person>": the purpose is what the writer named it.
+    const std::string key = to_text(row[11]);
+    message.purpose = key.substr(0, key.rfind(':') == std::string::npos ? 0 : key.rfind(':'));
+    message.attempted_before = to_int(row[12]) != 0;
     messages.push_back(std::move(message));
   }
   return messages;

@@ -207,7 +207,7 @@ class SqlStore final : public Store {
 
   static constexpr const char* kOutboxColumns =
       "id, kind, contact_id, external_contact_id, priority, payload, due_at, attempts, conversation_id, state, "
-      "last_error";
+      "last_error, dedup_key";
 
   static constexpr const char* kScoreColumns =
       "contact_id, model_version, score, quality, reasons, features, scored_at";
