@@ -49,6 +49,13 @@ void add_health_routes(http::Router& router, store::Store& store, http::Metrics&
                           "Webhook stored to reply accepted by GoHighLevel, over the last 1,000 replies (reply delay included).",
                           {{"quantile", label}},
                           latency.empty() ? 0.0 : latency[std::min(latency.size() - 1, size_t(q * double(latency.size())))]);
+      http::Metrics::Counted counted;
+      for (const auto& [le, observed] : bots->reply_latency_buckets) counted.buckets.emplace_back(le, uint64_t(observed));
+      counted.count = uint64_t(bots->reply_latency_count);
+      counted.sum = bots->reply_latency_sum;
+      metrics.set_histogram("jorge_bot_reply_latency_histogram_seconds",
+                            "Webhook stored to reply accepted by GoHighLevel, every reply sent (reply delay included).",
+                            counted);
     }
     respond(http::Response{200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}});
   });

@@ -57,6 +57,7 @@ struct ContactFacts {
   std::vector<std::string> tags;
   std::optional<bool> do_not_disturb;
   std::vector<CustomField> custom_fields;
+  std::string assigned_user;  // the CRM user who owns the person (GoHighLevel's assignedTo)
 };
 
 struct InteractionRecord {

@@ -48,6 +48,11 @@ void Metrics::set_gauge(std::string_view name, std::string_view help, const Labe
   family->second.values[key] = value;
 }
 
+void Metrics::set_histogram(std::string_view name, std::string_view help, const Counted& counted) {
+  std::lock_guard lock(mutex_);
+  counted_[std::string(name)] = {std::string(help), counted};
+}
+
 void Metrics::observe_request(std::string_view route, int status, double seconds) {
   std::lock_guard lock(mutex_);
   auto found = latency_.find(route);
@@ -76,6 +81,15 @@ std::string Metrics::render() const {
   for (const auto& [name, family] : gauges_) {
     out += "# HELP " + name + " " + family.help + "\n# TYPE " + name + " gauge\n";
     for (const auto& [labels, value] : family.values) out += name + labels + " " + number(value) + "\n";
+  }
+  for (const auto& [family, entry] : counted_) {
+    const auto& [help, counted] = entry;
+    out += "# HELP " + family + " " + help + "\n# TYPE " + family + " histogram\n";
+    for (const auto& [le, observed] : counted.buckets)
+      out += family + "_bucket{le=\"" + number(le) + "\"} " + std::to_string(observed) + "\n";
+    out += family + "_bucket{le=\"+Inf\"} " + std::to_string(counted.count) + "\n";
+    out += family + "_sum " + number(counted.sum) + "\n";
+    out += family + "_count " + std::to_string(counted.count) + "\n";
   }
   const std::string name = "jorge_http_request_duration_seconds";
   out += "# HELP " + name + " Time from a complete request to its response, by route.\n# TYPE " + name +

@@ -19,6 +19,14 @@ class Metrics {
   void increment(std::string_view name, std::string_view help, const Labels& labels, double by = 1);
   // A value that goes up and down (drift, sizes): the latest one set is shown.
   void set_gauge(std::string_view name, std::string_view help, const Labels& labels, double value);
+  // A histogram counted elsewhere (the store): cumulative counts for each upper bound, then the
+  // count and sum of every observation. The latest one set is shown.
+  struct Counted {
+    std::vector<std::pair<double, uint64_t>> buckets;  // (le, observations <= le), rising
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  void set_histogram(std::string_view name, std::string_view help, const Counted& counted);
   // Requests by route and status, and the latency histogram by route.
   void observe_request(std::string_view route, int status, double seconds);
   std::string render() const;
@@ -40,6 +48,7 @@ class Metrics {
   std::map<std::string, Family, std::less<>> counters_;
   std::map<std::string, Family, std::less<>> gauges_;
   std::map<std::string, Histogram, std::less<>> latency_;  // by route
+  std::map<std::string, std::pair<std::string, Counted>, std::less<>> counted_;  // name -> (help, counts)
 };
 
 }  // namespace jorge::http

@@ -307,7 +307,8 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
         task.payload = nlohmann::json{{"title", "Jorge's bot reached its message limit: take over the conversation"},
                                       {"body", "The bot sent " + std::to_string(write.automated_count) +
                                                    " automated texts and is now silent for this contact."},
-                                      {"due_minutes", options.handoff_task_minutes}}
+                                      {"due_minutes", options.handoff_task_minutes},
+                                      {"assigned_to", lead.assigned_user}}
                            .dump();
         effects.messages.push_back(task);
         write.turns.push_back({message_id, now, "cap", nlohmann::json{{"messages", write.automated_count}}.dump()});
@@ -345,9 +346,11 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
     task.priority = priority_of(turn.temperature);
     task.purpose = "handoff-task:" + message_id;
     const std::string who = lead.first_name.empty() ? "the lead" : lead.first_name;
+    // The person's own agent in GoHighLevel, else the team's owner (the sender's default).
     task.payload = nlohmann::json{{"title", "Call " + who + " back: " + *turn.handoff},
                                   {"body", summary},
-                                  {"due_minutes", options.handoff_task_minutes}}
+                                  {"due_minutes", options.handoff_task_minutes},
+                                  {"assigned_to", lead.assigned_user}}
                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     effects.messages.push_back(task);
     queue::OutboxMessage note = tags;

@@ -73,6 +73,11 @@ struct BotActivity {
   int64_t opted_out_numbers = 0;
   // Webhook stored → GoHighLevel accepted, in seconds, of the last 1,000 replies sent.
   std::vector<double> reply_latency_seconds;
+  // The same over every reply sent, as a histogram: (upper bound in seconds, replies at or
+  // under it), then how many and their sum.
+  std::vector<std::pair<double, int64_t>> reply_latency_buckets;
+  int64_t reply_latency_count = 0;
+  double reply_latency_sum = 0;
 };
 
 class ConversationStore {

@@ -27,6 +27,7 @@ struct RecipientFacts {
 struct OutreachFacts {
   ContactId id = 0;
   std::string first_name, phone, state, postal_code, lead_source;
+  std::string assigned_user;  // who in the team owns the person (GoHighLevel's assignedTo), if anyone
   bool do_not_disturb = false, sms_opt_out = false;
   // The CRM's id for the person, empty when the CRM never sent it. One person may have several
   // (GoHighLevel holds duplicates): every send, tag and task uses the oldest Jorge knows of,

@@ -106,6 +106,7 @@ class ConversationEndToEnd : public ::testing::TestWithParam<Backend> {
     body["phone"] = phone;
     body["tags"] = json::array({"zillow"});
     body["customFields"] = json::array();
+    body.erase("assignedTo");  // no agent of their own: tasks go to the team's owner
     webhook(body.dump());
     drain();
     const json leads = json::parse(call("GET", "/api/v1/leads").body);
@@ -201,6 +202,8 @@ TEST_P(BookingEndToEnd, ASellerWhoseSlotVanishesIsOfferedTwoOthersAndBooksTheSec
            kDana);
   ASSERT_EQ(conversation(id)["state"], "handed_off") << all_texts();
   ASSERT_NE(texts().back().find("What time works"), std::string::npos) << all_texts();
+  ASSERT_EQ(ghl_.tasks().size(), 1u);
+  EXPECT_EQ(ghl_.tasks()[0]["assignedTo"], "uOwner0000000000001");  // Dana has no agent of her own
   converse({"Sat morning"}, kDana);
   // 09:30 went to someone else between the listing and the booking: the two nearest others.
   EXPECT_TRUE(ghl_.appointments().empty());
@@ -267,6 +270,8 @@ TEST_P(ConversationEndToEnd, AnInboundTextGetsOneReplyAndTheConversationShowsWha
   EXPECT_NE(metrics.find("jorge_bot_replies{state=\"sent\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("jorge_bot_turns{kind=\"turn\"} 1"), std::string::npos) << metrics;
   EXPECT_NE(metrics.find("jorge_bot_reply_latency_seconds{quantile=\"0.99\"}"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_bot_reply_latency_histogram_seconds_bucket{le=\"+Inf\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("jorge_bot_reply_latency_histogram_seconds_count 1"), std::string::npos) << metrics;
 }
 
 TEST_P(ConversationEndToEnd, TwoQuickMessagesGetOneReplyToTheNewest) {
@@ -339,7 +344,7 @@ TEST_P(ConversationEndToEnd, AHandoffSendsItsTextThenTagsATaskAndANoteAndTheBotI
   ASSERT_EQ(texts().size(), greeted + 1) << all_texts();
   ASSERT_EQ(ghl_.tasks().size(), 1u);
   EXPECT_EQ(ghl_.tasks()[0]["contactId"], kMaria);
-  EXPECT_EQ(ghl_.tasks()[0]["assignedTo"], "uOwner0000000000001");
+  EXPECT_EQ(ghl_.tasks()[0]["assignedTo"], "uA8sD7fG6hJ5kL4zX3cV");  // Maria's own agent (assignedTo)
   ASSERT_EQ(ghl_.notes().size(), 1u);
   EXPECT_NE(ghl_.notes()[0]["body"].get<std::string>().find("showing_request"), std::string::npos);
   // team.notify_url: the team's chat hears of it too.

@@ -52,6 +52,7 @@ ContactFacts contact_facts(const json& body) {
                    text_field(body, "postalCode")},
                   facts);
   facts.lead_source = clean_text(text_field(body, "source"));
+  facts.assigned_user = text_field(body, "assignedTo").substr(0, 64);
   facts.do_not_disturb = sms_dnd(body);
   if (auto tags = body.find("tags"); tags != body.end() && tags->is_array())
     for (const auto& tag : *tags)

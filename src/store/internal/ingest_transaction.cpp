@@ -90,12 +90,13 @@ Result<ExactKeyMatch> find_contact(SqlSession& session, const InboundEvent& even
 Result<ContactId> insert_contact(SqlSession& session, const ContactFacts& facts, int64_t now) {
   JORGE_TRY(SqlRows rows,
             session.exec("INSERT INTO contacts (first_name, last_name, full_name, email, phone, address, city, state, "
-                         "postal_code, country, lead_source, tags, do_not_disturb, stage, created_at, updated_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $14, $14) RETURNING id",
+                         "postal_code, country, lead_source, tags, do_not_disturb, stage, created_at, updated_at, "
+                         "assigned_user) "
+                         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'new', $14, $14, $15) RETURNING id",
                          {facts.first_name, facts.last_name, facts.full_name, text_or_null(facts.email),
                           facts.phone ? SqlValue{facts.phone->e164()} : SqlValue{}, facts.address, facts.city,
                           facts.state, facts.postal_code, facts.country, facts.lead_source, join_tags(facts.tags),
-                          int64_t{facts.do_not_disturb.value_or(false)}, now}));
+                          int64_t{facts.do_not_disturb.value_or(false)}, now, facts.assigned_user}));
   auto id = first_id(rows);
   if (!id) return Error{ErrorCode::kInternal, "store: contact insert returned no id"};
   return *id;
@@ -125,6 +126,7 @@ Status update_contact(SqlSession& session, ContactId id, const ContactFacts& fac
   set_text("postal_code", facts.postal_code);
   set_text("country", facts.country);
   set_text("lead_source", facts.lead_source);
+  set_text("assigned_user", facts.assigned_user);
   if (!facts.tags.empty()) set("tags", join_tags(facts.tags));
   if (facts.do_not_disturb) set("do_not_disturb", int64_t{*facts.do_not_disturb});
   auto run = session.exec(sql + " WHERE id = $1", params);

@@ -174,6 +174,11 @@ CREATE INDEX bot_turns_contact ON bot_turns (contact_id, at);
 ALTER TABLE interactions ADD COLUMN author_user_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE interactions ADD COLUMN author_source TEXT NOT NULL DEFAULT '';
 )sql",
+    // 14: who in the team owns the person (GoHighLevel's assignedTo): the handoff's task goes
+    // to them, else to team.owner_user_id (#19).
+    R"sql(
+ALTER TABLE contacts ADD COLUMN assigned_user TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 std::string for_backend(std::string sql, Backend backend) {

@@ -92,6 +92,19 @@ Result<BotActivity> SqlStore::bot_activity() {
                                             "WHERE o.dedup_key LIKE 'reply:%' AND o.state = 'sent' AND o.sent_at IS NOT NULL "
                                             "ORDER BY o.sent_at DESC LIMIT 1000"));
     for (const SqlRow& row : latency.rows) activity.reply_latency_seconds.push_back(static_cast<double>(to_int(row[0])) / 1000.0);
+    // Every reply ever sent, counted under each bound in one pass (a histogram only grows).
+    static constexpr int64_t kBoundsMs[] = {50, 100, 250, 500, 1'000, 2'500, 5'000, 10'000, 30'000, 60'000, 300'000};
+    std::string sql = "SELECT COUNT(*), CAST(COALESCE(SUM(d), 0) AS BIGINT)";
+    for (int64_t bound : kBoundsMs)
+      sql += ", CAST(COALESCE(SUM(CASE WHEN d <= " + std::to_string(bound) + " THEN 1 ELSE 0 END), 0) AS BIGINT)";
+    sql += " FROM (SELECT o.sent_at - j.created_at AS d FROM outbox o JOIN jobs j ON j.id = o.job_id WHERE o.dedup_key "
+           "LIKE 'reply:%' AND o.state = 'sent' AND o.sent_at IS NOT NULL) replies";
+    JORGE_TRY(SqlRows histogram, session.exec(sql));
+    const SqlRow& counts = histogram.rows.at(0);
+    activity.reply_latency_count = to_int(counts[0]);
+    activity.reply_latency_sum = static_cast<double>(to_int(counts[1])) / 1000.0;
+    for (size_t i = 0; i < std::size(kBoundsMs); ++i)
+      activity.reply_latency_buckets.emplace_back(static_cast<double>(kBoundsMs[i]) / 1000.0, to_int(counts[2 + i]));
     return activity;
   });
 }

@@ -198,7 +198,7 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
         "r.direction = 'inbound' AND r.occurred_at > o.first_out GROUP BY o.first_out), " +
         texts + ", (SELECT " + aggregate + "(field_key || " + character + "(31) || value_type || " + character +
         "(31) || value, " + character + "(30)) "
-        "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code "
+        "FROM custom_fields WHERE contact_id = c.id), c.merged_into, c.postal_code, c.assigned_user "
         "FROM contacts c WHERE c.id = $1";
     // A contact merged away speaks for its person: the facts are those of where it was merged.
     JORGE_TRY(SqlRows rows, person_row(session, sql, contact, crm_source, 16));
@@ -209,6 +209,7 @@ Result<OutreachFacts> SqlStore::outreach_facts(ContactId contact, const std::str
     facts.phone = to_text(row[2]);
     facts.state = to_text(row[3]);
     facts.postal_code = to_text(row[17]);
+    facts.assigned_user = to_text(row[18]);
     facts.lead_source = to_text(row[4]);
     facts.do_not_disturb = to_int(row[5]) != 0;
     facts.sms_opt_out = to_int(row[6]) != 0;
