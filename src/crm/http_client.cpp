@@ -1,9 +1,11 @@
 #include "crm/http_client.hpp"
+
 #include "core/text.hpp"
 
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 
 namespace jorge::crm {
@@ -72,6 +74,21 @@ Result<HttpReply> HttpClient::request(const std::string& method, const std::stri
                                               url.substr(0, url.find('?')) + ")"};
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
   return reply;
+}
+
+std::string query_escape(std::string_view text) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace jorge::crm

@@ -2,6 +2,7 @@
 // A small blocking HTTP client over libcurl with connection reuse. One client per thread.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -36,5 +37,8 @@ class HttpClient {
  private:
   void* curl_;  // CURL*, reused so connections stay open
 };
+
+// `text` percent-encoded for a URL's query (RFC 3986: letters, digits and -_.~ stay).
+std::string query_escape(std::string_view text);
 
 }  // namespace jorge::crm

@@ -56,26 +56,6 @@ Error FacebookFetcher::graph_failure(long http_status, const std::string& body) 
   return Error{ErrorCode::kInvalidArgument, what};
 }
 
-namespace {
-
-// Percent-encodes a query value (the `filtering` JSON).
-std::string query_value(std::string_view text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
     const std::string& form_id, std::optional<SystemTime> since,
     const std::function<void(const BackfillSummary&)>& progress) {
@@ -86,7 +66,7 @@ Result<FacebookFetcher::BackfillSummary> FacebookFetcher::backfill_form(
   std::string url = url_prefix_ + form_id + "/leads?limit=100&fields=" + std::string(ingest::kGraphLeadFields);
   if (since) {
     const int64_t seconds = to_unix_millis(*since) / 1000;
-    url += "&filtering=" + query_value(R"([{"field":"time_created","operator":"GREATER_THAN","value":)" +
+    url += "&filtering=" + crm::query_escape(R"([{"field":"time_created","operator":"GREATER_THAN","value":)" +
                                        std::to_string(seconds) + "}]");
   }
   crm::HttpClient http;

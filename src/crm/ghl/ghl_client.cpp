@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 
 namespace jorge::crm {
@@ -56,21 +55,6 @@ std::string text_of(const nlohmann::json& object, const char* key) {
 Appointment appointment_of(const nlohmann::json& object) {
   return {text_of(object, "id"), text_of(object, "calendarId"), text_of(object, "contactId"), text_of(object, "startTime"),
           text_of(object, "appointmentStatus")};
-}
-
-std::string query_escape(const std::string& text) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 }  // namespace
