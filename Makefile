@@ -27,7 +27,7 @@ test: deps $(BUILD_DIR)/build.ninja
 
 bench: deps $(BUILD_DIR)/build.ninja
 	@scripts/install-deps.sh bench
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target all benchmarks
 	@scripts/bench.sh $(BUILD_DIR)
 
 fuzz: deps

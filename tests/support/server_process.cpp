@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -36,7 +38,8 @@ pid_t spawn(const std::vector<std::string>& args, const std::map<std::string, st
   dup2(stderr_fd, 2);
   for (const auto& [name, value] : env) setenv(name.c_str(), value.c_str(), 1);
   std::vector<char*> argv;
-  std::string binary = JORGE_BINARY;
+  // JORGE_TEST_BINARY: another build of the server (the one with ASan and UBSan, #14).
+  std::string binary = std::getenv("JORGE_TEST_BINARY") ? std::getenv("JORGE_TEST_BINARY") : JORGE_BINARY;
   argv.push_back(binary.data());
   std::vector<std::string> copies = args;
   for (auto& arg : copies) argv.push_back(arg.data());
@@ -75,6 +78,18 @@ ServerProcess::~ServerProcess() {
 
 void ServerProcess::kill_hard() {
   if (pid_ <= 0) return;
+  // A server that died by itself crashed (or a sanitizer stopped it, #14): the test fails, with
+  // the server's log, whatever it checked.
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+      ADD_FAILURE() << "the server died during the test ("
+                    << (WIFSIGNALED(status) ? "signal " + std::to_string(WTERMSIG(status))
+                                            : "exit " + std::to_string(WEXITSTATUS(status)))
+                    << "); its log:\n" << read_file(log_path_);
+    return;
+  }
   ::kill(pid_, SIGKILL);
   waitpid(pid_, nullptr, 0);
   pid_ = -1;
