@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 
 #include "bots/conversation_json.hpp"
 
@@ -10,13 +9,6 @@ namespace jorge::api {
 namespace {
 
 using nlohmann::json;
-
-std::optional<int64_t> contact_of(std::string_view text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty() || id <= 0) return std::nullopt;
-  return id;
-}
 
 json parsed_or_null(const std::string& text) {
   json value = json::parse(text, nullptr, false);
@@ -37,7 +29,7 @@ void ConversationsApi::add_routes(http::Router& router) {
 }
 
 void ConversationsApi::get(http::Request& request, http::Respond respond) {
-  const auto contact = contact_of(request.path_param("contact_id"));
+  const auto contact = request.path_id("contact_id");
   if (!contact) return respond(http::json_error(400, "invalid_argument", "contact id must be a positive number"));
   auto lead = store_.get_lead(*contact);
   if (!lead.ok()) return respond(http::error_response(lead.error()));
@@ -101,7 +93,7 @@ void ConversationsApi::get(http::Request& request, http::Respond respond) {
 }
 
 void ConversationsApi::control(http::Request& request, http::Respond respond, bool pause) {
-  const auto contact = contact_of(request.path_param("contact_id"));
+  const auto contact = request.path_id("contact_id");
   if (!contact) return respond(http::json_error(400, "invalid_argument", "contact id must be a positive number"));
   auto lead = store_.get_lead(*contact);
   if (!lead.ok()) return respond(http::error_response(lead.error()));
@@ -122,7 +114,7 @@ void ConversationsApi::control(http::Request& request, http::Respond respond, bo
   }
   if (pause) {
     write.paused = true;
-    write.cancel_pending = {"reply:", "follow-up:"};
+    write.cancel_pending = {"reply:", "follow-up:", "booking:"};
   } else {
     write.paused = false;
     write.sleep_until.reset();

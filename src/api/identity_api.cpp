@@ -15,13 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<int64_t> path_id(std::string_view text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return id;
-}
-
 json merge_json(const store::MergeRecord& merge) {
   json evidence = parse_json(merge.evidence);
   return {{"id", merge.id},
@@ -39,7 +32,11 @@ json merge_json(const store::MergeRecord& merge) {
 void IdentityApi::add_routes(http::Router& router) {
   router.add("GET", "/api/v1/identity/review", auth_.guard([this](http::Request& request, http::Respond respond) {
     int limit = 100;
-    if (auto given = path_id(request.query_param("limit")); given && *given > 0 && *given <= 1000) limit = static_cast<int>(*given);
+    const std::string given = request.query_param("limit");
+    int asked = 0;
+    if (auto [end, error] = std::from_chars(given.data(), given.data() + given.size(), asked);
+        !given.empty() && error == std::errc() && end == given.data() + given.size() && asked > 0 && asked <= 1000)
+      limit = asked;
     auto reviews = store_.open_reviews(limit);
     if (!reviews.ok()) return respond(http::error_response(reviews.error()));
     auto thresholds = pipeline::current_thresholds(store_, thresholds_);
@@ -60,7 +57,7 @@ void IdentityApi::add_routes(http::Router& router) {
                                          .dump()));
   }));
   router.add("POST", "/api/v1/identity/review/{id}", auth_.guard([this](http::Request& request, http::Respond respond) {
-    auto id = path_id(request.path_param("id"));
+    auto id = request.path_id("id");
     if (!id) return respond(http::json_error(400, "invalid_argument", "review id must be a number"));
     json body = parse_json(request.body);
     std::string decision = body.is_object() && body.contains("decision") && body["decision"].is_string()
@@ -92,14 +89,14 @@ void IdentityApi::add_routes(http::Router& router) {
     respond(http::json_response(200, answer.dump()));
   }));
   router.add("POST", "/api/v1/contacts/{id}/unmerge", auth_.guard([this](http::Request& request, http::Respond respond) {
-    auto id = path_id(request.path_param("id"));
+    auto id = request.path_id("id");
     if (!id) return respond(http::json_error(400, "invalid_argument", "contact id must be a number"));
     auto undone = store_.unmerge_contact(*id, clock_.now());
     if (!undone.ok()) return respond(http::error_response(undone.error()));
     respond(http::json_response(200, json{{"unmerged", merge_json(*undone)}}.dump()));
   }));
   router.add("GET", "/api/v1/contacts/{id}/merges", auth_.guard([this](http::Request& request, http::Respond respond) {
-    auto id = path_id(request.path_param("id"));
+    auto id = request.path_id("id");
     if (!id) return respond(http::json_error(400, "invalid_argument", "contact id must be a number"));
     auto merges = store_.merges_of(*id);
     if (!merges.ok()) return respond(http::error_response(merges.error()));

@@ -85,9 +85,9 @@ void LeadsApi::list(http::Request& request, http::Respond respond) {
 }
 
 void LeadsApi::get(http::Request& request, http::Respond respond) {
-  int64_t id = 0;
-  if (!parse_int(request.path_param("id"), id))
-    return respond(http::json_error(400, "invalid_argument", "lead id must be a number"));
+  const auto found = request.path_id("id");
+  if (!found) return respond(http::json_error(400, "invalid_argument", "lead id must be a positive number"));
+  const int64_t id = *found;
   auto lead = store_.get_lead(id);
   if (!lead.ok()) return respond(http::error_response(lead.error()));
   nlohmann::json body = lead_detail_json(*lead);

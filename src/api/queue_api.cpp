@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <optional>
 
 namespace jorge::api {
@@ -27,14 +26,6 @@ nlohmann::json message_json(const queue::OutboxMessage& message) {
           {"tier", tier_name(static_cast<Tier>(std::clamp(message.priority, 0, 2)))},
           {"attempts", message.attempts},
           {"last_error", message.last_error}};
-}
-
-// A path id, or a 400 naming what was expected.
-std::optional<int64_t> parse_id(std::string_view text) {
-  int64_t id = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
-  return id;
 }
 
 }  // namespace
@@ -73,7 +64,7 @@ void QueueApi::add_routes(http::Router& router) {
     respond(http::json_response(200, nlohmann::json{{"jobs", jobs}, {"messages", messages}}.dump()));
   }));
   router.add("POST", "/api/v1/queue/dead/{id}/retry", guarded([this](http::Request& request, http::Respond respond) {
-    auto id = parse_id(request.path_param("id"));
+    auto id = request.path_id("id");
     if (!id) return respond(http::json_error(400, "invalid_argument", "job id must be a number"));
     Status revived = stored_jobs_.revive_job(*id, clock_.now());
     if (!revived.ok()) return respond(http::error_response(revived.error()));
@@ -81,7 +72,7 @@ void QueueApi::add_routes(http::Router& router) {
   }));
   router.add("POST", "/api/v1/queue/dead/messages/{id}/retry",
              guarded([this](http::Request& request, http::Respond respond) {
-               auto id = parse_id(request.path_param("id"));
+               auto id = request.path_id("id");
                if (!id) return respond(http::json_error(400, "invalid_argument", "message id must be a number"));
                Status revived = outbox_.revive_outbox(*id, clock_.now());
                if (!revived.ok()) return respond(http::error_response(revived.error()));

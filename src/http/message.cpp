@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include <charconv>
+
 #include "core/text.hpp"
 
 #include <nlohmann/json.hpp>
@@ -50,6 +52,14 @@ std::string_view Request::path_param(std::string_view name) const {
   for (const auto& [key, value] : path_params)
     if (key == name) return value;
   return {};
+}
+
+std::optional<int64_t> Request::path_id(std::string_view name) const {
+  const std::string_view text = path_param(name);
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 int status_for(ErrorCode code) {

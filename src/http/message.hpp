@@ -2,6 +2,8 @@
 // HTTP requests and responses as plain values, free of Beast, so handlers and tests do not
 // pull in Asio. A handler answers through Respond exactly once, from any thread.
 #include <functional>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -26,6 +28,8 @@ struct Request {
   std::string_view header(std::string_view name) const;  // case-insensitive; empty when absent
   std::string query_param(std::string_view name) const;  // percent-decoded; empty when absent
   std::string_view path_param(std::string_view name) const;
+  // The path parameter as an id: a positive whole number; nothing when it is not one.
+  std::optional<int64_t> path_id(std::string_view name) const;
 };
 
 struct Response {

@@ -230,7 +230,7 @@ Status add_bot_effects(store::ConversationStore& store, const queue::Job& job, c
     // echoes make no job). A workflow's message is an automation: the bot goes on.
     if (message.record.author_user_id.empty() || message.record.author_source == "workflow") return ok_status();
     write.sleep_until = now + std::chrono::hours(options.human_sleep_hours);
-    write.cancel_pending = {"reply:", "follow-up:"};
+    write.cancel_pending = {"reply:", "follow-up:", "booking:"};
     write.state = bots::conversation_json(conversation).dump();
     write.turns.push_back({message_id, now, "sleep",
                            nlohmann::json{{"reason", "a person of the team wrote"},
