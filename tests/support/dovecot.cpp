@@ -109,7 +109,8 @@ Dovecot::~Dovecot() {
 }
 
 void Dovecot::deliver(const std::string& message) {
-  std::string name = std::to_string(1764000000 + delivered_) + ".M" + std::to_string(++delivered_) + "P1.test";
+  const int number = delivered_++;  // read once: the name's two numbers stay in step (the #14 pattern)
+  std::string name = std::to_string(1764000000 + number) + ".M" + std::to_string(number + 1) + "P1.test";
   write_file(maildir_ + "/tmp/" + name, message);
   own(maildir_ + "/tmp/" + name);
   std::filesystem::rename(maildir_ + "/tmp/" + name, maildir_ + "/new/" + name);  // atomic, as delivery agents do
